@@ -1,0 +1,161 @@
+/**
+ * `eventspec generate | check | lint`: the command line over the pipeline.
+ * Exit codes: 0 ok, 1 diagnostics or stale output, 2 usage, 3 internal error (a bug in eventspec).
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { resolveConfig, DEFAULT_CATALOGUE, DEFAULT_OUT, type Config } from './config.ts';
+import type { Diagnostic } from './diagnostics.ts';
+import { DIAGNOSTIC_FORMATS, formatDiagnostics, type DiagnosticFormat } from './format-diagnostics.ts';
+import { compareOutput, isFresh, OutputError, readOutput, writeOutput } from './output.ts';
+import { generateFiles, lintCatalogue } from './pipeline.ts';
+
+export const USAGE = `Usage: eventspec <command> [options]
+
+Commands:
+  generate   lint the catalogue and write the generated TypeScript
+  check      lint, generate in memory and compare with the output directory (for CI)
+  lint       report the catalogue's problems only
+
+Options:
+  --catalog <file>   the catalogue (default: ${DEFAULT_CATALOGUE})
+  --out <dir>        the output directory (default: ${DEFAULT_OUT})
+  --format <f>       diagnostics as text (default), json or github (Actions annotations)
+  -h, --help         show this help
+
+Exit codes: 0 ok, 1 problems in the catalogue or stale output, 2 usage, 3 internal error.`;
+
+export const EXIT = { ok: 0, problems: 1, usage: 2, internal: 3 } as const;
+
+/** Where the CLI writes; tests pass their own to capture output. */
+export interface Console {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const processConsole: Console = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+};
+
+class UsageError extends Error {}
+
+function parse(argv: readonly string[]): { command: string; config: Config } | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        catalog: { type: 'string' },
+        out: { type: 'string' },
+        format: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) return 'help';
+  const [command, ...rest] = positionals;
+  if (command === undefined) throw new UsageError('missing command');
+  if (!['generate', 'check', 'lint'].includes(command)) throw new UsageError(`unknown command '${command}'`);
+  if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
+  if (values.format !== undefined && !(DIAGNOSTIC_FORMATS as readonly string[]).includes(values.format)) {
+    throw new UsageError(`--format must be one of ${DIAGNOSTIC_FORMATS.join(', ')}`);
+  }
+  const config = resolveConfig({
+    ...(values.catalog === undefined ? {} : { catalog: values.catalog }),
+    ...(values.out === undefined ? {} : { out: values.out }),
+    ...(values.format === undefined ? {} : { format: values.format as DiagnosticFormat }),
+  });
+  return { command, config };
+}
+
+function report(diagnostics: readonly Diagnostic[], config: Config, io: Console): void {
+  if (config.format === 'json') {
+    io.out(formatDiagnostics(diagnostics, 'json'));
+  } else if (diagnostics.length > 0) {
+    (config.format === 'github' ? io.out : io.err)(formatDiagnostics(diagnostics, config.format));
+  }
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+function elapsed(): string {
+  // performance.now() counts from process start, so the figure includes start-up, as users feel it.
+  return `${Math.round(performance.now())} ms`;
+}
+
+function run(command: string, config: Config, io: Console): number {
+  let text: string;
+  try {
+    text = readFileSync(config.cataloguePath, 'utf8');
+  } catch (error) {
+    io.err(`eventspec: cannot read the catalogue ${config.catalogueName}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    return EXIT.usage;
+  }
+
+  if (command === 'lint') {
+    const linted = lintCatalogue(text, config.catalogueName);
+    report(linted.diagnostics, config, io);
+    if (!linted.ok) return EXIT.problems;
+    if (config.format !== 'json') io.out(`${config.catalogueName}: ${plural(linted.model.events.length, 'event')} in ${plural(linted.model.domains.length, 'domain')}, no errors (${elapsed()})`);
+    return EXIT.ok;
+  }
+
+  const generated = generateFiles(text, { file: config.catalogueName, headerName: config.headerName });
+  report(generated.diagnostics, config, io);
+  if (!generated.ok) return EXIT.problems;
+  const { files, model } = generated;
+  const counts = `${plural(files.size, 'file')} for ${plural(model.events.length, 'event')} in ${plural(model.domains.length, 'domain')}`;
+
+  if (command === 'check') {
+    const drift = compareOutput(files, readOutput(config.outDir), config.outName);
+    if (isFresh(drift)) {
+      if (config.format !== 'json') io.out(`${config.outName}/ is fresh: ${counts} (${elapsed()})`);
+      return EXIT.ok;
+    }
+    for (const { diff } of drift.changed) io.out(diff);
+    const parts = [
+      ...drift.changed.map(({ path }) => `changed: ${path}`),
+      ...drift.missing.map((path) => `missing: ${path}`),
+      ...drift.extra.map((path) => `extra: ${path}`),
+    ];
+    io.err(`${config.outName}/ is stale or was edited by hand:\n  ${parts.join('\n  ')}\nRun \`eventspec generate\` and commit the result.`);
+    return EXIT.problems;
+  }
+
+  const outcome = writeOutput(config.outDir, files);
+  if (config.format !== 'json') io.out(`${outcome === 'written' ? 'generated' : 'unchanged:'} ${counts} in ${elapsed()}`);
+  return EXIT.ok;
+}
+
+/** Runs the CLI; returns the exit code. Never throws for a user's mistake. */
+export function main(argv: readonly string[], io: Console = processConsole): number {
+  let parsed;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`eventspec: ${error.message}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  if (parsed === 'help') {
+    io.out(USAGE);
+    return EXIT.ok;
+  }
+  try {
+    return run(parsed.command, parsed.config, io);
+  } catch (error) {
+    if (error instanceof OutputError) {
+      io.err(`eventspec: ${error.message}`);
+      return EXIT.problems;
+    }
+    io.err(`eventspec: internal error (a bug in eventspec, not in your catalogue; please report it):\n${(error as Error).stack ?? String(error)}`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,41 @@
+/** Options from the CLI or the API, resolved once into a fully defaulted configuration. */
+import { basename, resolve } from 'node:path';
+import type { DiagnosticFormat } from './format-diagnostics.ts';
+
+export interface UserOptions {
+  readonly catalog?: string;
+  readonly out?: string;
+  readonly format?: DiagnosticFormat;
+  readonly cwd?: string;
+}
+
+export interface Config {
+  /** Absolute path of the catalogue. */
+  readonly cataloguePath: string;
+  /** How diagnostics and headers name the catalogue: the path as given, never made absolute. */
+  readonly catalogueName: string;
+  /** How generated headers name the catalogue: its file name only, the same from any directory. */
+  readonly headerName: string;
+  /** Absolute path of the output directory. */
+  readonly outDir: string;
+  /** How diagnostics and diffs name the output directory. */
+  readonly outName: string;
+  readonly format: DiagnosticFormat;
+}
+
+export const DEFAULT_CATALOGUE = 'catalog.yaml';
+export const DEFAULT_OUT = 'generated';
+
+export function resolveConfig(options: UserOptions): Config {
+  const cwd = options.cwd ?? process.cwd();
+  const catalog = options.catalog ?? DEFAULT_CATALOGUE;
+  const out = options.out ?? DEFAULT_OUT;
+  return {
+    cataloguePath: resolve(cwd, catalog),
+    catalogueName: catalog,
+    headerName: basename(catalog),
+    outDir: resolve(cwd, out),
+    outName: out.replace(/\/+$/, '') || basename(resolve(cwd, out)),
+    format: options.format ?? 'text',
+  };
+}

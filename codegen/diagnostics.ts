@@ -1,0 +1,88 @@
+/**
+ * Problems found in a catalogue, as data: a stable code, a location and a hint.
+ * Stages collect them all before failing; formatting is separate (see `format-diagnostics.ts`).
+ */
+
+/** Every diagnostic code, with its severity and what it means (the README's table comes from here). */
+export const DIAGNOSTIC_CODES = {
+  'yaml-syntax': { severity: 'error', summary: 'The file is not valid YAML.' },
+  'duplicate-key': { severity: 'error', summary: 'A mapping has the same key twice.' },
+  'yaml-alias-limit': { severity: 'error', summary: 'YAML aliases expand past the safe limit (an alias bomb).' },
+  'invalid-structure': { severity: 'error', summary: 'A catalogue field is missing or has the wrong kind of value.' },
+  'unknown-key': { severity: 'error', summary: 'A key the catalogue format does not define (use an `x-` prefix for extensions).' },
+  'invalid-event-name': { severity: 'error', summary: 'An event name is not dot-separated lower snake case with 2 or 3 segments.' },
+  'undeclared-domain': { severity: 'error', summary: "An event's first segment is not a declared domain." },
+  'invalid-name': { severity: 'error', summary: 'A domain or shared type name does not follow its naming rule.' },
+  'reserved-name': { severity: 'error', summary: 'A property name that would corrupt objects (`__proto__`).' },
+  'identifier-collision': { severity: 'error', summary: 'Two names produce the same TypeScript identifier.' },
+  'undefined-ref': { severity: 'error', summary: '`$ref` points to a shared type that does not exist, or is not `#/types/Name`.' },
+  'ref-cycle': { severity: 'error', summary: 'Shared types refer to each other without an object or array in between: no value could satisfy them.' },
+  'unsupported-keyword': { severity: 'error', summary: 'A JSON Schema keyword outside the supported subset.' },
+  'invalid-keyword-value': { severity: 'error', summary: 'A JSON Schema keyword has a value of the wrong kind.' },
+  'unsupported-format': { severity: 'error', summary: '`format` names a format that is not supported.' },
+  'missing-type': { severity: 'error', summary: 'A type-specific keyword (such as `properties` or `minLength`) without a `type` it applies to.' },
+  'keyword-without-effect': { severity: 'error', summary: 'A keyword that cannot apply next to the others (such as `minLength` beside `enum`).' },
+  'payload-not-object': { severity: 'error', summary: "An event's payload is not `type: object`." },
+  'required-missing-property': { severity: 'error', summary: '`required` names a property that `properties` does not define.' },
+  'invalid-pattern': { severity: 'error', summary: '`pattern` is not a valid regular expression (Unicode mode).' },
+  'contradictory-bounds': { severity: 'error', summary: 'Bounds that no value can satisfy, such as `minimum` > `maximum`.' },
+  'duplicate-enum-value': { severity: 'error', summary: '`enum` lists the same value twice.' },
+  'enum-type-mismatch': { severity: 'error', summary: 'An `enum` or `const` value that its own `type` rejects.' },
+  'invalid-example': { severity: 'error', summary: 'An example payload that the payload schema rejects.' },
+  'unused-domain': { severity: 'warning', summary: 'A declared domain has no events.' },
+} as const satisfies Record<string, { severity: Severity; summary: string }>;
+
+export type Severity = 'error' | 'warning';
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+/** A 1-based line and column in a file. */
+export interface SourcePosition {
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface Diagnostic {
+  readonly code: DiagnosticCode;
+  readonly severity: Severity;
+  readonly message: string;
+  /** What to do about it. */
+  readonly hint?: string;
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  /** JSON pointer to the offending value in the catalogue (`/events/plan.created/payload`). */
+  readonly pointer: string;
+}
+
+/** A path into the catalogue document, as keys and indexes. */
+export type DocPath = readonly (string | number)[];
+
+/** A problem found before its position is known; the loader's locator places it. */
+export interface Finding {
+  readonly code: DiagnosticCode;
+  readonly path: DocPath;
+  readonly message: string;
+  readonly hint?: string;
+  /** Point at the key of the last path segment rather than at its value. */
+  readonly atKey?: boolean;
+}
+
+export function toPointer(path: DocPath): string {
+  return path.map((part) => '/' + String(part).replaceAll('~', '~0').replaceAll('/', '~1')).join('');
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((diagnostic) => diagnostic.severity === 'error');
+}
+
+/** Sorts by position, then code, so output is the same on every run. */
+export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort(
+    (a, b) =>
+      a.file.localeCompare(b.file) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      a.code.localeCompare(b.code) ||
+      a.message.localeCompare(b.message),
+  );
+}

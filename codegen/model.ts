@@ -1,0 +1,262 @@
+/**
+ * Stage 3: a validated document → one normalised model. Every derived name, order and path is
+ * computed here once; renderers only read the model.
+ */
+import type { CatalogueDocument, JsonSchema, JsonScalar, JsonValue, TypeName } from './catalogue-types.ts';
+import type { FormatName } from '../src/formats.ts';
+import { domainOf, eventNames, pathSegment, propertyKey, typeNames, type EventNames, type TypeNames } from './naming.ts';
+
+export interface Annotations {
+  readonly description?: string;
+  readonly deprecated?: true;
+  readonly sensitive?: true;
+}
+
+export interface PropertyNode extends Annotations {
+  readonly name: string;
+  /** The key as written in generated code (quoted when it is not an identifier). */
+  readonly key: string;
+  readonly required: boolean;
+  readonly schema: SchemaNode;
+}
+
+export type SchemaNode =
+  | { readonly kind: 'ref'; readonly type: string; readonly names: TypeNames; readonly lazy: boolean }
+  | { readonly kind: 'object'; readonly properties: readonly PropertyNode[]; readonly additional: boolean | SchemaNode }
+  | { readonly kind: 'array'; readonly items: SchemaNode; readonly minItems?: number; readonly maxItems?: number; readonly uniqueItems: boolean }
+  | { readonly kind: 'string'; readonly format?: FormatName; readonly pattern?: string; readonly minLength?: number; readonly maxLength?: number }
+  | {
+      readonly kind: 'number';
+      readonly integer: boolean;
+      readonly minimum?: number;
+      readonly maximum?: number;
+      readonly exclusiveMinimum?: number;
+      readonly exclusiveMaximum?: number;
+      readonly multipleOf?: number;
+    }
+  | { readonly kind: 'boolean' }
+  | { readonly kind: 'null' }
+  | { readonly kind: 'literal'; readonly values: readonly JsonScalar[] }
+  | { readonly kind: 'union'; readonly variants: readonly SchemaNode[]; readonly exclusive: boolean }
+  | { readonly kind: 'intersection'; readonly parts: readonly SchemaNode[] }
+  | { readonly kind: 'unknown' };
+
+export interface TypeModel {
+  readonly name: string;
+  readonly names: TypeNames;
+  readonly description?: string;
+  readonly schema: SchemaNode;
+  /** Part of a reference cycle: its schema is reached lazily and has no inferred type. */
+  readonly recursive: boolean;
+}
+
+export interface EventModel {
+  readonly name: string;
+  readonly domain: string;
+  readonly description: string;
+  readonly version: number;
+  readonly deprecated: boolean | string;
+  readonly names: EventNames;
+  readonly payload: SchemaNode & { readonly kind: 'object' | 'intersection' };
+  readonly examples: readonly JsonValue[];
+  /** Payload paths marked `x-sensitive`, in pino redact syntax. */
+  readonly sensitivePaths: readonly string[];
+}
+
+export interface DomainModel {
+  readonly name: string;
+  readonly description: string;
+  readonly events: readonly EventModel[];
+}
+
+export interface CatalogueModel {
+  readonly domains: readonly DomainModel[];
+  /** Shared types, each after the types it uses (catalogue order otherwise). */
+  readonly types: readonly TypeModel[];
+  /** Every event, grouped by domain in declaration order. */
+  readonly events: readonly EventModel[];
+}
+
+function annotations(schema: JsonSchema): Annotations {
+  return {
+    ...(schema.description === undefined ? {} : { description: schema.description }),
+    ...(schema.deprecated === true ? { deprecated: true as const } : {}),
+    ...(schema['x-sensitive'] === true ? { sensitive: true as const } : {}),
+  };
+}
+
+/** Every `$ref` target anywhere in a schema. */
+function allRefs(schema: JsonSchema): string[] {
+  const nested = [
+    ...Object.values(schema.properties ?? {}),
+    ...(typeof schema.additionalProperties === 'object' ? [schema.additionalProperties] : []),
+    ...(schema.items === undefined ? [] : [schema.items]),
+    ...(schema.oneOf ?? []),
+    ...(schema.anyOf ?? []),
+    ...(schema.allOf ?? []),
+  ];
+  const own = schema.$ref === undefined ? [] : [schema.$ref.slice('#/types/'.length)];
+  return [...own, ...nested.flatMap(allRefs)];
+}
+
+/** Orders types so each follows what it uses; names on a cycle are returned as recursive. */
+function orderTypes(types: { readonly [name: string]: JsonSchema }): { order: string[]; recursive: Set<string> } {
+  const order: string[] = [];
+  const recursive = new Set<string>();
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (name: string, trail: string[]): void => {
+    if (state.get(name) === 'done') return;
+    if (state.get(name) === 'visiting') {
+      for (const member of trail.slice(trail.indexOf(name))) recursive.add(member);
+      return;
+    }
+    state.set(name, 'visiting');
+    for (const target of allRefs(types[name] ?? {})) visit(target, [...trail, name]);
+    state.set(name, 'done');
+    order.push(name);
+  };
+  for (const name of Object.keys(types)) visit(name, []);
+  return { order, recursive };
+}
+
+interface BuildContext {
+  readonly closedByDefault: boolean;
+  readonly recursive: ReadonlySet<string>;
+  /** Inside a shared type's schema, references to recursive types must be lazy. */
+  readonly inType: boolean;
+}
+
+function typedNode(type: TypeName, schema: JsonSchema, context: BuildContext): SchemaNode {
+  switch (type) {
+    case 'string':
+      return {
+        kind: 'string',
+        ...(schema.format === undefined ? {} : { format: schema.format as FormatName }),
+        ...(schema.pattern === undefined ? {} : { pattern: schema.pattern }),
+        ...(schema.minLength === undefined ? {} : { minLength: schema.minLength }),
+        ...(schema.maxLength === undefined ? {} : { maxLength: schema.maxLength }),
+      };
+    case 'number':
+    case 'integer':
+      return {
+        kind: 'number',
+        integer: type === 'integer',
+        ...(schema.minimum === undefined ? {} : { minimum: schema.minimum }),
+        ...(schema.maximum === undefined ? {} : { maximum: schema.maximum }),
+        ...(schema.exclusiveMinimum === undefined ? {} : { exclusiveMinimum: schema.exclusiveMinimum }),
+        ...(schema.exclusiveMaximum === undefined ? {} : { exclusiveMaximum: schema.exclusiveMaximum }),
+        ...(schema.multipleOf === undefined ? {} : { multipleOf: schema.multipleOf }),
+      };
+    case 'boolean':
+      return { kind: 'boolean' };
+    case 'null':
+      return { kind: 'null' };
+    case 'array':
+      return {
+        kind: 'array',
+        items: schema.items === undefined ? { kind: 'unknown' } : buildNode(schema.items, context),
+        ...(schema.minItems === undefined ? {} : { minItems: schema.minItems }),
+        ...(schema.maxItems === undefined ? {} : { maxItems: schema.maxItems }),
+        uniqueItems: schema.uniqueItems === true,
+      };
+    case 'object': {
+      const required = new Set(schema.required ?? []);
+      const additional = schema.additionalProperties;
+      return {
+        kind: 'object',
+        properties: Object.entries(schema.properties ?? {}).map(([name, property]) => ({
+          name,
+          key: propertyKey(name),
+          required: required.has(name),
+          schema: buildNode(property, context),
+          ...annotations(property),
+        })),
+        additional: additional === undefined ? !context.closedByDefault : typeof additional === 'boolean' ? additional : buildNode(additional, context),
+      };
+    }
+  }
+}
+
+function buildNode(schema: JsonSchema, context: BuildContext): SchemaNode {
+  if (schema.$ref !== undefined) {
+    const type = schema.$ref.slice('#/types/'.length);
+    return { kind: 'ref', type, names: typeNames(type), lazy: context.inType && context.recursive.has(type) };
+  }
+  if (schema.enum !== undefined) return { kind: 'literal', values: schema.enum };
+  if (schema.const !== undefined) return { kind: 'literal', values: [schema.const] };
+
+  const types = schema.type === undefined ? [] : typeof schema.type === 'string' ? [schema.type] : schema.type;
+  const typed = types.map((type) => typedNode(type, schema, context));
+  const parts: SchemaNode[] = [];
+  if (typed.length === 1 && typed[0] !== undefined) parts.push(typed[0]);
+  if (typed.length > 1) parts.push({ kind: 'union', variants: typed, exclusive: false });
+  if (schema.anyOf !== undefined) parts.push({ kind: 'union', variants: schema.anyOf.map((member) => buildNode(member, context)), exclusive: false });
+  if (schema.oneOf !== undefined) parts.push({ kind: 'union', variants: schema.oneOf.map((member) => buildNode(member, context)), exclusive: true });
+  if (schema.allOf !== undefined) parts.push(...schema.allOf.map((member) => buildNode(member, context)));
+  if (parts.length === 0) return { kind: 'unknown' };
+  return parts.length === 1 && parts[0] !== undefined ? parts[0] : { kind: 'intersection', parts };
+}
+
+/** Paths of `x-sensitive` values in pino redact syntax, following references (once per type). */
+function sensitivePaths(node: SchemaNode, prefix: string, types: ReadonlyMap<string, TypeModel>, seen: ReadonlySet<string>): string[] {
+  switch (node.kind) {
+    case 'object':
+      return node.properties.flatMap((property) => {
+        const segment = pathSegment(property.name);
+        const path = prefix === '' && segment.startsWith('.') ? segment.slice(1) : prefix + segment;
+        return property.sensitive === true ? [path] : sensitivePaths(property.schema, path, types, seen);
+      });
+    case 'array':
+      return sensitivePaths(node.items, `${prefix}[*]`, types, seen);
+    case 'union':
+      return node.variants.flatMap((variant) => sensitivePaths(variant, prefix, types, seen));
+    case 'intersection':
+      return node.parts.flatMap((part) => sensitivePaths(part, prefix, types, seen));
+    case 'ref': {
+      const target = types.get(node.type);
+      if (target === undefined || seen.has(node.type)) return [];
+      return sensitivePaths(target.schema, prefix, types, new Set([...seen, node.type]));
+    }
+    default:
+      return [];
+  }
+}
+
+/** Builds the model of a catalogue that validate accepted. */
+export function buildModel(document: CatalogueDocument): CatalogueModel {
+  const typeSchemas = document.types ?? {};
+  const { order, recursive } = orderTypes(typeSchemas);
+  const closedByDefault = document.defaults?.additionalProperties !== true;
+  const types = order.map((name): TypeModel => {
+    const schema = typeSchemas[name] ?? {};
+    return {
+      name,
+      names: typeNames(name),
+      ...(schema.description === undefined ? {} : { description: schema.description }),
+      schema: buildNode(schema, { closedByDefault, recursive, inType: true }),
+      recursive: recursive.has(name),
+    };
+  });
+  const typesByName = new Map(types.map((type) => [type.name, type]));
+
+  const domains = Object.entries(document.domains).map(([domain, description]): DomainModel => {
+    const events = Object.entries(document.events)
+      .filter(([name]) => domainOf(name) === domain)
+      .map(([name, event]): EventModel => {
+        const payload = buildNode(event.payload, { closedByDefault, recursive, inType: false }) as EventModel['payload'];
+        return {
+          name,
+          domain,
+          description: event.description,
+          version: event.version ?? 1,
+          deprecated: event.deprecated ?? false,
+          names: eventNames(name),
+          payload,
+          examples: event.examples ?? [],
+          sensitivePaths: [...new Set(sensitivePaths(payload, '', typesByName, new Set()))],
+        };
+      });
+    return { name: domain, description, events };
+  });
+  return { domains, types, events: domains.flatMap((domain) => domain.events) };
+}

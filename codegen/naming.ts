@@ -1,0 +1,77 @@
+/**
+ * Every name the generator derives, decided in one place: `plan.heartbeat_missed` becomes the
+ * enum member `PlanHeartbeatMissed`, the interface `PlanHeartbeatMissedPayload`, the schema
+ * `PlanHeartbeatMissedPayloadSchema` and the helper `emitPlanHeartbeatMissed`.
+ */
+
+/** A segment of an event or domain name: lower snake case, starting with a letter. */
+export const NAME_SEGMENT = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
+/** An event name: `domain.action` or `domain.entity.action`. */
+export const EVENT_NAME = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*(?:\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*){1,2}$/;
+/** A shared type name: PascalCase. */
+export const TYPE_NAME = /^[A-Z][A-Za-z0-9]*$/;
+
+/** Identifiers the generated files declare for themselves; no catalogue name may produce one. */
+export const FIXED_IDENTIFIERS = [
+  'EventType',
+  'EVENT_TYPES',
+  'Domain',
+  'DOMAINS',
+  'EVENT_DOMAIN',
+  'PayloadMap',
+  'eventRegistry',
+  'CatalogueEvent',
+] as const;
+
+function capitalize(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+/** `plan.heartbeat_missed` → `PlanHeartbeatMissed`. */
+export function pascalCase(name: string): string {
+  return name.split(/[._]/).filter(Boolean).map(capitalize).join('');
+}
+
+export interface EventNames {
+  /** Member of the `EventType` const object. */
+  readonly enumMember: string;
+  readonly payloadInterface: string;
+  readonly payloadSchema: string;
+  readonly emitHelper: string;
+}
+
+export function eventNames(eventName: string): EventNames {
+  const base = pascalCase(eventName);
+  return {
+    enumMember: base,
+    payloadInterface: `${base}Payload`,
+    payloadSchema: `${base}PayloadSchema`,
+    emitHelper: `emit${base}`,
+  };
+}
+
+export interface TypeNames {
+  readonly typeInterface: string;
+  readonly typeSchema: string;
+}
+
+export function typeNames(typeName: string): TypeNames {
+  return { typeInterface: typeName, typeSchema: `${typeName}Schema` };
+}
+
+/** The domain in an event name: its first segment. */
+export function domainOf(eventName: string): string {
+  return eventName.split('.')[0] ?? eventName;
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** A property key as written in generated code: bare when it is an identifier, else a JSON string. */
+export function propertyKey(name: string): string {
+  return IDENTIFIER.test(name) ? name : JSON.stringify(name);
+}
+
+/** Accessor suffix for a path segment in pino redact syntax: `.name` or `["a-b"]`. */
+export function pathSegment(name: string): string {
+  return IDENTIFIER.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
+}

@@ -1,0 +1,47 @@
+/**
+ * The generator as one function per use: lint (load → validate → model → examples) and
+ * generate (lint → render → verify). Pure: text in, diagnostics and file texts out.
+ */
+import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
+import { checkExamples } from './examples.ts';
+import { loadCatalogue } from './load.ts';
+import { buildModel, type CatalogueModel } from './model.ts';
+import { renderFiles, type RenderedFiles } from './render/files.ts';
+import { validateCatalogue } from './validate/index.ts';
+import { verifyFiles } from './verify.ts';
+
+export type LintResult =
+  | { readonly ok: true; readonly diagnostics: readonly Diagnostic[]; readonly model: CatalogueModel }
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+
+/** Every problem in the catalogue at once, and its model when it has no errors. */
+export function lintCatalogue(text: string, file: string): LintResult {
+  const loaded = loadCatalogue(text, file);
+  if (!loaded.ok) return { ok: false, diagnostics: sortDiagnostics(loaded.diagnostics) };
+  const { place } = loaded.catalogue;
+  const validated = validateCatalogue(loaded.catalogue.data);
+  if (!validated.ok) return { ok: false, diagnostics: sortDiagnostics(validated.findings.map(place)) };
+  const model = buildModel(validated.document);
+  const diagnostics = sortDiagnostics([...validated.findings, ...checkExamples(model)].map(place));
+  return hasErrors(diagnostics) ? { ok: false, diagnostics } : { ok: true, diagnostics, model };
+}
+
+export type GenerateResult =
+  | { readonly ok: true; readonly diagnostics: readonly Diagnostic[]; readonly model: CatalogueModel; readonly files: RenderedFiles }
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+
+export interface GenerateOptions {
+  /** The catalogue as diagnostics should name it. */
+  readonly file: string;
+  /** The catalogue as generated headers name it. */
+  readonly headerName: string;
+}
+
+/** Lints, then renders and parses every generated file; nothing is written here. */
+export function generateFiles(text: string, options: GenerateOptions): GenerateResult {
+  const linted = lintCatalogue(text, options.file);
+  if (!linted.ok) return linted;
+  const files = renderFiles(linted.model, { catalogueName: options.headerName });
+  verifyFiles(files);
+  return { ...linted, files };
+}

@@ -1,0 +1,219 @@
+/**
+ * A model schema → its TypeScript type and its zod 4 validator, as formatted code text.
+ * The two walks mirror each other arm by arm, so the interface and the validator describe one shape.
+ */
+import type { JsonScalar } from '../catalogue-types.ts';
+import type { PropertyNode, SchemaNode } from '../model.ts';
+import { jsDoc, jsonLiteral, stringLiteral } from './code-text.ts';
+
+const INDENT = '  ';
+
+function propertyDoc(property: PropertyNode): string[] {
+  return [
+    ...(property.description === undefined ? [] : [property.description]),
+    ...(property.sensitive === true ? ['Sensitive: redacted from logs.'] : []),
+    ...(property.deprecated === true ? ['@deprecated'] : []),
+  ];
+}
+
+function literalType(value: JsonScalar): string {
+  return value === null ? 'null' : typeof value === 'string' ? stringLiteral(value) : String(value);
+}
+
+function needsParentheses(type: string): boolean {
+  // A union or intersection at the top level must be wrapped before `[]` applies to it.
+  let depth = 0;
+  for (const char of type) {
+    if (char === '{' || char === '(' || char === '<' || char === '[') depth++;
+    else if (char === '}' || char === ')' || char === '>' || char === ']') depth--;
+    else if (depth === 0 && (char === '|' || char === '&')) return true;
+  }
+  return false;
+}
+
+/** The members of an object type, one per line, each with its JSDoc. */
+export function objectMembers(node: SchemaNode & { kind: 'object' }, indent: string): string {
+  const lines = node.properties.map((property) => {
+    const optional = property.required ? '' : '?';
+    return `${jsDoc(propertyDoc(property), indent)}${indent}readonly ${property.key}${optional}: ${tsType(property.schema, indent)};\n`;
+  });
+  if (node.additional !== false) {
+    const valueType = node.additional === true || node.properties.length > 0 ? 'unknown' : tsType(node.additional, indent);
+    lines.push(`${indent}readonly [key: string]: ${valueType};\n`);
+  }
+  return lines.join('');
+}
+
+/** The TypeScript type of a schema; objects span lines, indented from `indent`. */
+export function tsType(node: SchemaNode, indent: string): string {
+  switch (node.kind) {
+    case 'ref':
+      return node.names.typeInterface;
+    case 'object': {
+      if (node.properties.length === 0 && node.additional === false) return 'Record<string, never>';
+      return `{\n${objectMembers(node, indent + INDENT)}${indent}}`;
+    }
+    case 'array': {
+      const items = tsType(node.items, indent);
+      return `readonly ${needsParentheses(items) ? `(${items})` : items}[]`;
+    }
+    case 'string':
+      return 'string';
+    case 'number':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    case 'null':
+      return 'null';
+    case 'literal':
+      return node.values.map(literalType).join(' | ');
+    case 'union':
+      return node.variants.map((variant) => tsType(variant, indent)).join(' | ');
+    case 'intersection':
+      return node.parts.map((part) => {
+        const type = tsType(part, indent);
+        return needsParentheses(type) ? `(${type})` : type;
+      }).join(' & ');
+    case 'unknown':
+      return 'unknown';
+  }
+}
+
+function numberChain(node: SchemaNode & { kind: 'number' }): string {
+  const checks = [
+    ...(node.integer ? ['integer'] : []),
+    ...(node.multipleOf === undefined ? [] : [`multipleOf(${jsonLiteral(node.multipleOf)})`]),
+  ];
+  return [
+    'z.number()',
+    node.minimum === undefined ? '' : `.gte(${jsonLiteral(node.minimum)})`,
+    node.maximum === undefined ? '' : `.lte(${jsonLiteral(node.maximum)})`,
+    node.exclusiveMinimum === undefined ? '' : `.gt(${jsonLiteral(node.exclusiveMinimum)})`,
+    node.exclusiveMaximum === undefined ? '' : `.lt(${jsonLiteral(node.exclusiveMaximum)})`,
+    checks.length === 0 ? '' : `.check(${checks.join(', ')})`,
+  ].join('');
+}
+
+function stringChain(node: SchemaNode & { kind: 'string' }): string {
+  const checks = [
+    ...(node.format === undefined ? [] : [`format(${stringLiteral(node.format)})`]),
+    ...(node.minLength === undefined ? [] : [`minChars(${node.minLength})`]),
+    ...(node.maxLength === undefined ? [] : [`maxChars(${node.maxLength})`]),
+  ];
+  return [
+    'z.string()',
+    node.pattern === undefined ? '' : `.regex(new RegExp(${stringLiteral(node.pattern)}, "u"))`,
+    checks.length === 0 ? '' : `.check(${checks.join(', ')})`,
+  ].join('');
+}
+
+function literalSchema(values: readonly JsonScalar[]): string {
+  if (values.length === 1 && values[0] === null) return 'z.null()';
+  if (values.every((value) => typeof value === 'string')) return `z.enum([${values.map(jsonLiteral).join(', ')}])`;
+  return values.length === 1 ? `z.literal(${jsonLiteral(values[0])})` : `z.literal([${values.map(jsonLiteral).join(', ')}])`;
+}
+
+/** zod's object constructors: closed, open, or open with a schema for the extra keys. */
+export function objectSchema(node: SchemaNode & { kind: 'object' }, indent: string): string {
+  const inner = indent + INDENT;
+  const shape = node.properties.length === 0
+    ? '{}'
+    : `{\n${node.properties.map((property) => `${inner}${property.key}: ${zodSchema(property.schema, inner)}${property.required ? '' : '.optional()'},\n`).join('')}${indent}}`;
+  if (node.additional === false) return `z.strictObject(${shape})`;
+  if (node.additional === true) return `z.looseObject(${shape})`;
+  return `z.object(${shape}).catchall(${zodSchema(node.additional, indent)})`;
+}
+
+/** The zod 4 schema expression for a schema; objects span lines, indented from `indent`. */
+export function zodSchema(node: SchemaNode, indent: string): string {
+  switch (node.kind) {
+    case 'ref':
+      return node.lazy ? `z.lazy(() => ${node.names.typeSchema})` : node.names.typeSchema;
+    case 'object':
+      return objectSchema(node, indent);
+    case 'array': {
+      const checks = [
+        `z.array(${zodSchema(node.items, indent)})`,
+        node.minItems === undefined ? '' : `.min(${node.minItems})`,
+        node.maxItems === undefined ? '' : `.max(${node.maxItems})`,
+        node.uniqueItems ? '.check(uniqueItems)' : '',
+      ];
+      return checks.join('');
+    }
+    case 'string':
+      return stringChain(node);
+    case 'number':
+      return numberChain(node);
+    case 'boolean':
+      return 'z.boolean()';
+    case 'null':
+      return 'z.null()';
+    case 'literal':
+      return literalSchema(node.values);
+    case 'union': {
+      const [first, second, ...rest] = node.variants;
+      // `[T, null]` is the common nullable field: say it the short way.
+      if (!node.exclusive && rest.length === 0 && second?.kind === 'null' && first !== undefined) return `${zodSchema(first, indent)}.nullable()`;
+      return `z.${node.exclusive ? 'xor' : 'union'}([${node.variants.map((variant) => zodSchema(variant, indent)).join(', ')}])`;
+    }
+    case 'intersection':
+      return node.parts.map((part) => zodSchema(part, indent)).reduce((left, right) => `z.intersection(${left}, ${right})`);
+    case 'unknown':
+      return 'z.unknown()';
+  }
+}
+
+/** Which runtime checks a piece of generated code calls, so its file imports exactly those. */
+export function runtimeChecksUsed(node: SchemaNode, used: Set<string>): void {
+  switch (node.kind) {
+    case 'object':
+      for (const property of node.properties) runtimeChecksUsed(property.schema, used);
+      if (typeof node.additional === 'object') runtimeChecksUsed(node.additional, used);
+      return;
+    case 'array':
+      if (node.uniqueItems) used.add('uniqueItems');
+      runtimeChecksUsed(node.items, used);
+      return;
+    case 'string':
+      if (node.format !== undefined) used.add('format');
+      if (node.minLength !== undefined) used.add('minChars');
+      if (node.maxLength !== undefined) used.add('maxChars');
+      return;
+    case 'number':
+      if (node.integer) used.add('integer');
+      if (node.multipleOf !== undefined) used.add('multipleOf');
+      return;
+    case 'union':
+      for (const variant of node.variants) runtimeChecksUsed(variant, used);
+      return;
+    case 'intersection':
+      for (const part of node.parts) runtimeChecksUsed(part, used);
+      return;
+    default:
+      return;
+  }
+}
+
+/** The shared types a piece of generated code refers to. */
+export function typesReferenced(node: SchemaNode, used: Set<string>): void {
+  switch (node.kind) {
+    case 'ref':
+      used.add(node.type);
+      return;
+    case 'object':
+      for (const property of node.properties) typesReferenced(property.schema, used);
+      if (typeof node.additional === 'object') typesReferenced(node.additional, used);
+      return;
+    case 'array':
+      typesReferenced(node.items, used);
+      return;
+    case 'union':
+      for (const variant of node.variants) typesReferenced(variant, used);
+      return;
+    case 'intersection':
+      for (const part of node.parts) typesReferenced(part, used);
+      return;
+    default:
+      return;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * The contract between generated code and a bus. The generated helpers and registry are typed
+ * by these interfaces; any bus that implements `EventBus` can carry the catalogue's events.
+ */
+import type * as z from 'zod';
+
+/** Links an event to the chain it belongs to. */
+export interface EventMeta {
+  /** Continues an existing chain; a new chain gets a fresh id. */
+  readonly correlationId?: string;
+  /** The id of the event that caused this one. */
+  readonly causationId?: string;
+}
+
+/** An emitted event: identity, provenance and the payload of its type. */
+export interface DomainEvent<M, T extends keyof M & string = keyof M & string> {
+  readonly id: string;
+  readonly type: T;
+  readonly domain: string;
+  /** UTC ISO-8601 with milliseconds, e.g. `2026-11-26T08:30:00.000Z`. */
+  readonly timestamp: string;
+  readonly correlationId: string;
+  readonly causationId?: string;
+  /** The event's catalogue version. */
+  readonly version: number;
+  readonly payload: M[T];
+}
+
+/** Stops a subscription. */
+export type Unsubscribe = () => void;
+
+/** A handler of one event type, or of every type (`'*'`). */
+export type EventHandler<M, T extends keyof M & string> = (
+  event: DomainEvent<M, T>,
+) => void | Promise<void>;
+
+/** Anything that can take an event of catalogue `M` (the generated emit helpers target this). */
+export interface EventEmitterLike<M> {
+  emit<T extends keyof M & string>(type: T, payload: M[T], meta?: EventMeta): DomainEvent<M, T>;
+}
+
+/** The bus: emit typed events, subscribe to one type or to all of them. */
+export interface EventBus<M> extends EventEmitterLike<M> {
+  subscribe<T extends keyof M & string>(type: T, handler: EventHandler<M, T>): Unsubscribe;
+  subscribe(type: '*', handler: EventHandler<M, keyof M & string>): Unsubscribe;
+}
+
+/** What the catalogue says about one event type, as the generated registry records it. */
+export interface EventDefinition<T extends string = string> {
+  readonly type: T;
+  readonly domain: string;
+  readonly version: number;
+  readonly description: string;
+  /** `false`, or the deprecation message (`true` when the catalogue gave none). */
+  readonly deprecated: boolean | string;
+  /** Payload paths whose values must never reach a log, in pino redact syntax (`a.b[*].c`). */
+  readonly sensitivePaths: readonly string[];
+  /** Validates a payload exactly as the catalogue's JSON Schema does. */
+  readonly schema: z.core.$ZodType;
+}
+
+/** The generated registry: every event type of catalogue `M` and its definition. */
+export type EventRegistry<M> = { readonly [T in keyof M & string]: EventDefinition<T> };
