@@ -55,20 +55,17 @@ function checkNames(document: CatalogueDocument): Finding[] {
 function checkCollisions(document: CatalogueDocument): Finding[] {
   const owners = new Map<string, string>(FIXED_IDENTIFIERS.map((identifier) => [identifier, 'the generated code itself']));
   const findings: Finding[] = [];
-  const claim = (identifier: string, owner: string, path: DocPath): void => {
-    const previous = owners.get(identifier);
-    if (previous === undefined) {
-      owners.set(identifier, owner);
-    } else if (previous !== owner) {
-      findings.push({ code: 'identifier-collision', path, atKey: true, message: `${owner} would generate \`${identifier}\`, which ${previous} also generates`, hint: 'rename one of them' });
+  // One finding per name: its first clashing identifier says enough.
+  const claim = (identifiers: readonly string[], owner: string, path: DocPath): void => {
+    const clash = identifiers.find((identifier) => owners.has(identifier));
+    if (clash !== undefined) {
+      findings.push({ code: 'identifier-collision', path, atKey: true, message: `${owner} would generate \`${clash}\`, which ${owners.get(clash)} also generates`, hint: 'rename one of them' });
+      return;
     }
+    for (const identifier of identifiers) owners.set(identifier, owner);
   };
-  for (const name of Object.keys(document.types ?? {})) {
-    for (const identifier of Object.values(typeNames(name))) claim(identifier, `type \`${name}\``, ['types', name]);
-  }
-  for (const name of Object.keys(document.events)) {
-    for (const identifier of Object.values(eventNames(name))) claim(identifier, `event \`${name}\``, ['events', name]);
-  }
+  for (const name of Object.keys(document.types ?? {})) claim(Object.values(typeNames(name)), `type \`${name}\``, ['types', name]);
+  for (const name of Object.keys(document.events)) claim(Object.values(eventNames(name)), `event \`${name}\``, ['events', name]);
   return findings;
 }
 

@@ -44,7 +44,9 @@ export function checkStructure(data: unknown): Finding[] {
     const missing = issue.code === 'invalid_type' && issue.input === undefined;
     findings.push({
       code: 'invalid-structure',
+      // A missing field is reported at the key of the mapping that lacks it.
       path: missing ? path.slice(0, -1) : path,
+      ...(missing && path.length > 1 ? { atKey: true } : {}),
       message: `${describePath(path)}: ${describeIssue(issue)}`,
       ...(missing ? { hint: `add \`${String(path.at(-1))}:\`` } : {}),
     });

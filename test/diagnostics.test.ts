@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../codegen/diagnostics.ts';
+import { formatDiagnostics } from '../codegen/format-diagnostics.ts';
+import { lintCatalogue } from '../codegen/pipeline.ts';
+
+/** A small valid catalogue; each case below changes one thing in it. */
+const HEAD = ['version: 1', 'domains:', '  plan: Plans.', 'events:'];
+const VALID_EVENT = ['  plan.created:', '    description: Created.', '    payload:', '      type: object', '      properties:', '        id: { type: string }', '      required: [id]'];
+
+function lines(...parts: (string | readonly string[])[]): string {
+  return parts.flat().join('\n') + '\n';
+}
+
+/** An event `plan.created` whose payload properties are the given lines (at 8 spaces). */
+function withProperties(...properties: string[]): string {
+  return lines(HEAD, '  plan.created:', '    description: Created.', '    payload:', '      type: object', '      properties:', ...properties.map((line) => `        ${line}`));
+}
+
+interface Case {
+  readonly code: DiagnosticCode;
+  readonly name: string;
+  readonly yaml: string;
+  readonly line: number;
+  readonly column: number;
+  readonly message?: RegExp;
+}
+
+const CASES: readonly Case[] = [
+  { code: 'yaml-syntax', name: 'an unclosed flow sequence', yaml: lines(HEAD, VALID_EVENT, '      examples: [ { id: x }'), line: 13, column: 1 },
+  { code: 'duplicate-key', name: 'the same event twice', yaml: lines(HEAD, VALID_EVENT, VALID_EVENT), line: 12, column: 3 },
+  { code: 'yaml-alias-limit', name: 'an alias bomb', yaml: lines('a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]', 'e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]'), line: 1, column: 1 },
+  { code: 'invalid-structure', name: 'an event without a description', yaml: lines(HEAD, '  plan.created:', '    payload: { type: object }'), line: 5, column: 3, message: /missing required field `description`/ },
+  { code: 'invalid-structure', name: 'a format version that does not exist', yaml: lines('version: 2', HEAD.slice(1), VALID_EVENT), line: 1, column: 10 },
+  { code: 'unknown-key', name: 'a misspelt event key', yaml: lines(HEAD, VALID_EVENT, '    deprecatd: true'), line: 12, column: 5, message: /`deprecatd`/ },
+  { code: 'invalid-event-name', name: 'camel case in an event name', yaml: lines(HEAD, VALID_EVENT, VALID_EVENT.map((line) => line.replace('plan.created', 'plan.heartBeat'))), line: 12, column: 3 },
+  { code: 'undeclared-domain', name: 'an event of an undeclared domain', yaml: lines(HEAD, VALID_EVENT, VALID_EVENT.map((line) => line.replace('plan.created', 'billing.created'))), line: 12, column: 3 },
+  { code: 'invalid-name', name: 'a shared type in lower case', yaml: lines(HEAD.slice(0, 3), 'types:', '  actor: { type: string }', 'events:', VALID_EVENT), line: 5, column: 3 },
+  { code: 'reserved-name', name: 'a property called __proto__', yaml: withProperties('__proto__: { type: string }'), line: 10, column: 9 },
+  { code: 'identifier-collision', name: 'two names with the same identifier', yaml: lines(HEAD, '  plan.step_done.x:', VALID_EVENT.slice(1), '  plan.step.done_x:', VALID_EVENT.slice(1)), line: 12, column: 3, message: /`PlanStepDoneX`/ },
+  { code: 'identifier-collision', name: 'a type named like a generated symbol', yaml: lines(HEAD.slice(0, 3), 'types:', '  EventType: { type: string }', 'events:', VALID_EVENT), line: 5, column: 3 },
+  { code: 'undefined-ref', name: 'a $ref to a missing type', yaml: withProperties("owner: { $ref: '#/types/Actor' }"), line: 10, column: 24 },
+  { code: 'ref-cycle', name: 'two types that are each other', yaml: lines(HEAD.slice(0, 3), 'types:', "  A: { $ref: '#/types/B' }", "  B: { anyOf: [{ $ref: '#/types/A' }, { type: string }] }", 'events:', VALID_EVENT), line: 5, column: 3, message: /A → B → A/ },
+  { code: 'unsupported-keyword', name: 'a keyword outside the subset', yaml: withProperties('id: { type: string, contentEncoding: base64 }'), line: 10, column: 29 },
+  { code: 'invalid-keyword-value', name: 'a negative minLength', yaml: withProperties('id: { type: string, minLength: -1 }'), line: 10, column: 40 },
+  { code: 'unsupported-format', name: 'an unknown format', yaml: withProperties('id: { type: string, format: hostname }'), line: 10, column: 37 },
+  { code: 'missing-type', name: 'minLength without a type', yaml: withProperties('id: { minLength: 1 }'), line: 10, column: 15 },
+  { code: 'keyword-without-effect', name: 'minimum on a string', yaml: withProperties('id: { type: string, minimum: 1 }'), line: 10, column: 29 },
+  { code: 'keyword-without-effect', name: 'maxLength beside enum', yaml: withProperties('id: { type: string, enum: [a, b], maxLength: 3 }'), line: 10, column: 43 },
+  { code: 'payload-not-object', name: 'a string payload', yaml: lines(HEAD, '  plan.created:', '    description: Created.', '    payload: { type: string }'), line: 7, column: 14 },
+  { code: 'required-missing-property', name: 'required naming an undefined property', yaml: lines(HEAD, VALID_EVENT.slice(0, -1), '      required: [id, name]'), line: 11, column: 22 },
+  { code: 'invalid-pattern', name: 'an unclosed group', yaml: withProperties("id: { type: string, pattern: '^(ab' }"), line: 10, column: 38 },
+  { code: 'contradictory-bounds', name: 'minimum above maximum', yaml: withProperties('n: { type: integer, minimum: 10, maximum: 1 }'), line: 10, column: 29 },
+  { code: 'contradictory-bounds', name: 'minLength above maxLength', yaml: withProperties('s: { type: string, minLength: 5, maxLength: 2 }'), line: 10, column: 28 },
+  { code: 'duplicate-enum-value', name: 'an enum value twice', yaml: withProperties('s: { type: string, enum: [a, b, a] }'), line: 10, column: 41 },
+  { code: 'enum-type-mismatch', name: 'a number in a string enum', yaml: withProperties('s: { type: string, enum: [a, 2] }'), line: 10, column: 38 },
+  { code: 'invalid-example', name: 'an example with a wrong field', yaml: lines(HEAD, VALID_EVENT, '    examples:', '      - { id: 42 }'), line: 13, column: 15, message: /`id`: Invalid input: expected string/ },
+  { code: 'unused-domain', name: 'a domain with no events', yaml: lines(HEAD.slice(0, 3), '  billing: Money.', 'events:', VALID_EVENT), line: 4, column: 3 },
+];
+
+describe('diagnostics', () => {
+  it.each(CASES)('$code: $name', ({ code, yaml, line, column, message }) => {
+    const { diagnostics } = lintCatalogue(yaml, 'catalog.yaml');
+    const found = diagnostics.find((diagnostic) => diagnostic.code === code);
+    expect(found, formatDiagnostics(diagnostics, 'text')).toBeDefined();
+    expect({ line: found?.line, column: found?.column }).toEqual({ line, column });
+    if (message !== undefined) expect(found?.message).toMatch(message);
+    expect(found?.severity).toBe(DIAGNOSTIC_CODES[code].severity);
+  });
+
+  it('has a case for every diagnostic code', () => {
+    const tested = new Set(CASES.map((testCase) => testCase.code));
+    expect(Object.keys(DIAGNOSTIC_CODES).filter((code) => !tested.has(code as DiagnosticCode))).toEqual([]);
+  });
+
+  it('accepts the valid base catalogue with no diagnostics at all', () => {
+    const result = lintCatalogue(lines(HEAD, VALID_EVENT), 'catalog.yaml');
+    expect(result.diagnostics).toEqual([]);
+    expect(result.ok).toBe(true);
+  });
+
+  it('reports every problem at once, in file order', () => {
+    const yaml = withProperties('a: { type: string, minLength: -1 }', 'b: { type: strng }', 'c: { $ref: "#/types/Nope" }');
+    const { diagnostics } = lintCatalogue(yaml, 'catalog.yaml');
+    expect(diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.line])).toEqual([
+      ['invalid-keyword-value', 10],
+      ['invalid-keyword-value', 11],
+      ['undefined-ref', 12],
+    ]);
+  });
+
+  it('formats text, json and GitHub annotations with the location', () => {
+    const { diagnostics } = lintCatalogue(withProperties('id: { type: string, format: hostname }'), 'catalog.yaml');
+    expect(formatDiagnostics(diagnostics, 'text')).toBe(
+      'catalog.yaml:10:37 error unsupported-format format "hostname" is not supported\n  hint: use one of date-time, date, uri, email, uuid, ulid, or a `pattern`',
+    );
+    expect(formatDiagnostics(diagnostics, 'github')).toBe(
+      '::error file=catalog.yaml,line=10,col=37,title=eventspec unsupported-format::format "hostname" is not supported (hint: use one of date-time, date, uri, email, uuid, ulid, or a `pattern`)',
+    );
+    const json = JSON.parse(formatDiagnostics(diagnostics, 'json')) as { diagnostics: unknown[] };
+    expect(json.diagnostics).toEqual([expect.objectContaining({ code: 'unsupported-format', line: 10, column: 37, pointer: '/events/plan.created/payload/properties/id/format' })]);
+  });
+});

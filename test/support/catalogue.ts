@@ -1,0 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { lintCatalogue } from '../../codegen/pipeline.ts';
+import type { CatalogueModel } from '../../codegen/model.ts';
+
+export const CATALOGUE_PATH = new URL('../../catalog.yaml', import.meta.url);
+export const GENERATED_DIR = new URL('../../generated/', import.meta.url);
+
+/** The project's own catalogue, as the generator models it: tests derive their cases from it. */
+export function projectModel(): CatalogueModel {
+  const result = lintCatalogue(readFileSync(CATALOGUE_PATH, 'utf8'), 'catalog.yaml');
+  if (!result.ok) throw new Error(`catalog.yaml does not lint: ${JSON.stringify(result.diagnostics)}`);
+  return result.model;
+}
