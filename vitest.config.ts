@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // vitest 5's reporter calls Map.groupBy (Node 21+) when it prints a failure; Node 20 lacks it,
 // and the report of a failing test would be lost. The config loads in the reporter's process.
-if (typeof Map.groupBy !== 'function') {
+if (typeof (Map as { groupBy?: unknown }).groupBy !== 'function') {
   Object.defineProperty(Map, 'groupBy', {
     configurable: true,
     writable: true,

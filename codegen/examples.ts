@@ -13,7 +13,7 @@ import { zodSchema } from './render/schema-code.ts';
 const CHECK_NAMES = ['format', 'minChars', 'maxChars', 'integer', 'multipleOf', 'uniqueItems'] as const;
 
 /** Evaluates the generated schema expressions; the text is ours, with every catalogue string escaped. */
-function compileValidators(model: CatalogueModel, eventNames: readonly string[]): Map<string, z.core.$ZodType> {
+export function compileValidators(model: CatalogueModel, eventNames: readonly string[]): Map<string, z.core.$ZodType> {
   const wanted = new Set(eventNames);
   const body = [
     ...model.types.map((type) => `const ${type.names.typeSchema} = ${zodSchema(type.schema, '')};`),

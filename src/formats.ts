@@ -88,8 +88,7 @@ const URI = new RegExp(
 
 /** RFC 3986 absolute `URI` with a scheme: `https://example.com/a?b#c`, `urn:isbn:0451450523`. */
 export function isUri(value: string): boolean {
-  // A string with neither ':' nor '/' can only be a fragment, never a URI.
-  return /[/:]/.test(value) && URI.test(value);
+  return URI.test(value);
 }
 
 const EMAIL =

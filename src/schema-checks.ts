@@ -49,7 +49,8 @@ export function multipleOf(divisor: number): z.core.$ZodCheck<number> {
   return z.refine<number>(
     (value) => {
       const quotient = value / divisor;
-      return Number.isFinite(quotient) && Math.abs(Math.round(quotient) - quotient) <= 1e-9;
+      // Written as "not too far" so a quotient that overflows to Infinity passes, as in ajv.
+      return !(Math.abs(Math.round(quotient) - quotient) > 1e-9);
     },
     { message: `Expected a multiple of ${divisor}` },
   );

@@ -9,10 +9,14 @@ export class RecordingBus<M> implements EventEmitterLike<M> {
   readonly events: DomainEvent<M>[] = [];
   #sequence = 0;
 
-  constructor(private readonly registry: EventRegistry<M>) {}
+  readonly #registry: EventRegistry<M>;
+
+  constructor(registry: EventRegistry<M>) {
+    this.#registry = registry;
+  }
 
   emit<T extends keyof M & string>(type: T, payload: M[T], meta?: EventMeta): DomainEvent<M, T> {
-    const definition = this.registry[type];
+    const definition = this.#registry[type];
     const parsed = z.safeParse(definition.schema, payload);
     if (!parsed.success) throw new Error(`invalid ${type}: ${z.prettifyError(parsed.error)}`);
     this.#sequence++;

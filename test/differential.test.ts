@@ -1,0 +1,263 @@
+/**
+ * The generated validators against a reference JSON Schema validator (ajv, draft 2020-12) on
+ * random and near-miss values: both must accept or reject every value alike.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import fc from 'fast-check';
+import { parse } from 'yaml';
+import * as z from 'zod';
+import { describe, expect, it } from 'vitest';
+import type { JsonSchema } from '../codegen/catalogue-types.ts';
+import { compileValidators } from '../codegen/examples.ts';
+import type { CatalogueModel, SchemaNode } from '../codegen/model.ts';
+import { lintCatalogue } from '../codegen/pipeline.ts';
+import { eventRegistry, type EventType } from '../generated/index.ts';
+import { FORMAT_CHECKS, type FormatName } from '../src/formats.ts';
+import { CATALOGUE_PATH } from './support/catalogue.ts';
+
+const ULID_PATTERN = '^[0-7][0-9A-HJKMNP-TV-Z]{25}$';
+
+function oracle(): Ajv2020 {
+  // multipleOfPrecision matches the documented float tolerance of `multipleOf`.
+  const ajv = new Ajv2020({ strict: false, allErrors: false, multipleOfPrecision: 9 });
+  addFormats.default(ajv, { mode: 'full' });
+  ajv.addFormat('ulid', new RegExp(ULID_PATTERN));
+  return ajv;
+}
+
+/** The catalogue's documented default made explicit: objects without `additionalProperties` are closed. */
+function closeObjects(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(closeObjects);
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const node = Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, key === 'enum' || key === 'const' ? value : closeObjects(value)]));
+  const types = [(schema as JsonSchema).type ?? []].flat();
+  if (types.includes('object') && !('additionalProperties' in node)) node['additionalProperties'] = false;
+  return node;
+}
+
+interface Subject {
+  readonly model: CatalogueModel;
+  readonly ours: (event: string) => z.core.$ZodType;
+  readonly reference: (event: string) => (value: unknown) => boolean;
+}
+
+function subject(path: URL, ours?: (event: string) => z.core.$ZodType): Subject {
+  const text = readFileSync(path, 'utf8');
+  const linted = lintCatalogue(text, path.pathname);
+  if (!linted.ok) throw new Error(JSON.stringify(linted.diagnostics));
+  const raw = parse(text) as { types?: Record<string, unknown>; events: Record<string, { payload: unknown }> };
+  const ajv = oracle();
+  const types = closeObjects(raw.types ?? {});
+  const compiled = compileValidators(linted.model, linted.model.events.map((event) => event.name));
+  return {
+    model: linted.model,
+    ours: ours ?? ((event) => compiled.get(event) ?? z.never()),
+    reference: (event) => {
+      const validate = ajv.compile({ ...(closeObjects(raw.events[event]?.payload) as object), types });
+      return (value) => validate(value) === true;
+    },
+  };
+}
+
+const FORMAT_VALUES: { readonly [F in FormatName]: fc.Arbitrary<string> } = {
+  'date-time': fc.date({ noInvalidDate: true, min: new Date('0001-01-01'), max: new Date('9999-12-31') }).chain((date) =>
+    fc.constantFrom(date.toISOString(), date.toISOString().replace('Z', '+02:00'), date.toISOString().slice(0, 19) + 'z', date.toISOString().replace('T', ' '), '2016-12-31T23:59:60Z', '2016-12-31T23:59:60+01:00', '2026-02-29T00:00:00Z', '2024-02-29T12:00:00-0130'),
+  ),
+  date: fc.date({ noInvalidDate: true, min: new Date('0001-01-01'), max: new Date('9999-12-31') }).map((date) => date.toISOString().slice(0, 10)),
+  uri: fc.oneof(fc.webUrl({ withQueryParameters: true, withFragments: true }), fc.constantFrom('urn:isbn:0451450523', 'mailto:a@b.c', 'http://[::1]:80/x', 'http://[v1.x]/', 'file:///etc/hosts', 'ftp://u:p@10.0.0.1/%41', 's3://bucket/key')),
+  email: fc.emailAddress(),
+  uuid: fc.uuid().chain((uuid) => fc.constantFrom(uuid, uuid.toUpperCase(), `urn:uuid:${uuid}`)),
+  ulid: fc.stringMatching(new RegExp(ULID_PATTERN)),
+};
+
+/** Small edits that turn a valid string into a near miss. */
+function nearMiss(value: fc.Arbitrary<string>): fc.Arbitrary<string> {
+  const chars = fc.constantFrom(...'09azAZ-_:./@%#?[] tTzZ+\u00e9\u{1F600}'.split(''), '\u{1F600}');
+  return fc.tuple(value, fc.nat(), chars, fc.constantFrom('replace', 'insert', 'delete', 'duplicate')).map(([text, at, char, edit]) => {
+    const index = text.length === 0 ? 0 : at % text.length;
+    switch (edit) {
+      case 'replace':
+        return text.slice(0, index) + char + text.slice(index + 1);
+      case 'insert':
+        return text.slice(0, index) + char + text.slice(index);
+      case 'delete':
+        return text.slice(0, index) + text.slice(index + 1);
+      case 'duplicate':
+        return text + text;
+    }
+  });
+}
+
+const anyJson = fc.jsonValue({ maxDepth: 2 });
+
+type Mode = 'valid' | 'near';
+
+/**
+ * Values aimed at a schema. `valid` builds values meant to pass; `near` builds the same but
+ * with exactly one thing wrong somewhere inside (a bound crossed by one, a key dropped or
+ * added, a format one character off), which is where two validators are most likely to differ.
+ */
+function valuesFor(node: SchemaNode, model: CatalogueModel, mode: Mode, depth = 0): fc.Arbitrary<unknown> {
+  if (depth > 4) return mode === 'valid' ? fc.constant(null) : anyJson;
+  switch (node.kind) {
+    case 'ref': {
+      const target = model.types.find((type) => type.name === node.type);
+      return target === undefined ? anyJson : valuesFor(target.schema, model, mode, depth + 1);
+    }
+    case 'string': {
+      const min = node.minLength ?? 0;
+      const max = node.maxLength ?? min + 12;
+      const sized = fc.string({ minLength: min, maxLength: Math.min(max, min + 40) });
+      const valid = node.format !== undefined ? FORMAT_VALUES[node.format] : node.pattern !== undefined ? fc.stringMatching(new RegExp(node.pattern, 'u')) : sized;
+      if (mode === 'valid') return valid;
+      const offByOne = fc.oneof(
+        fc.string({ unit: 'binary', minLength: Math.max(0, min - 1), maxLength: Math.max(0, min - 1) }),
+        fc.string({ unit: 'binary', minLength: max, maxLength: max + 1 }),
+        fc.string({ unit: 'grapheme', minLength: Math.max(0, max - 1), maxLength: max + 1 }),
+      );
+      return fc.oneof(nearMiss(valid), offByOne, fc.integer(), fc.constant(null));
+    }
+    case 'number': {
+      const low = node.minimum ?? (node.exclusiveMinimum === undefined ? -1000 : node.exclusiveMinimum + 1e-6);
+      const high = node.maximum ?? (node.exclusiveMaximum === undefined ? 1000 : node.exclusiveMaximum - 1e-6);
+      const step = node.multipleOf ?? (node.integer ? 1 : undefined);
+      const valid = step === undefined
+        ? fc.double({ min: low, max: high, noNaN: true })
+        : fc.integer({ min: Math.ceil(low / step), max: Math.floor(high / step) }).map((k) => Number((k * step).toPrecision(12)));
+      if (mode === 'valid') return valid;
+      const edges = [node.minimum, node.maximum, node.exclusiveMinimum, node.exclusiveMaximum].filter((edge): edge is number => edge !== undefined);
+      const near = edges.flatMap((edge) => [edge, edge - 1, edge + 1, edge - 0.5, edge + 1e-12, edge - 1e-12]);
+      return fc.oneof(valid.map((value) => value + (step ?? 1) / 3), fc.constantFrom(2 ** 60, -(2 ** 53) - 2, 1.5, 1e-7, 0.3, 0.7, ...near), fc.string(), fc.double({ noNaN: true, noDefaultInfinity: true }));
+    }
+    case 'boolean':
+      return mode === 'valid' ? fc.boolean() : fc.constantFrom(0, 1, 'true', null);
+    case 'null':
+      return mode === 'valid' ? fc.constant(null) : fc.constantFrom(0, '', false, 'null');
+    case 'literal':
+      return mode === 'valid' ? fc.constantFrom(...node.values) : fc.constantFrom('', 0, 1, false, 'other', '2.5', '1', 'EUR ', 'eur');
+    case 'union':
+      return fc.oneof(...node.variants.map((variant) => valuesFor(variant, model, mode, depth + 1)));
+    case 'intersection':
+      return fc.oneof(...node.parts.map((part) => valuesFor(part, model, mode, depth + 1)));
+    case 'array': {
+      const min = node.minItems ?? 0;
+      const max = Math.min(node.maxItems ?? 4, min + 4);
+      const validItems = valuesFor(node.items, model, 'valid', depth + 1);
+      const valid = node.uniqueItems
+        ? fc.uniqueArray(validItems, { minLength: min, maxLength: max, comparator: (a, b) => JSON.stringify(a) === JSON.stringify(b) })
+        : fc.array(validItems, { minLength: min, maxLength: max });
+      if (mode === 'valid') return valid;
+      const oneBadItem = fc.tuple(valid, valuesFor(node.items, model, 'near', depth + 1), fc.nat()).map(([items, bad, at]) => {
+        const copy = [...items];
+        copy.splice(items.length === 0 ? 0 : at % (items.length + 1), 0, bad);
+        return copy;
+      });
+      // Repeats probe uniqueItems, including equal objects with their keys in another order.
+      const repeated = validItems.chain((item) => fc.constantFrom([item, item], [item, structuredClone(item)], [item, reorder(item)]));
+      const wrongLength = fc.array(validItems, { minLength: Math.max(0, min - 1), maxLength: (node.maxItems ?? 4) + 1 });
+      return fc.oneof(oneBadItem, repeated, wrongLength, fc.constant({}));
+    }
+    case 'object': {
+      const names = node.properties.map((property) => property.name);
+      const fields = node.properties.map((property) =>
+        fc.tuple(fc.constant(property), property.required ? fc.constant(true) : fc.boolean(), valuesFor(property.schema, model, 'valid', depth + 1)),
+      );
+      const extraValue = typeof node.additional === 'object' ? valuesFor(node.additional, model, 'valid', depth + 1) : anyJson;
+      const extraKey = fc.constantFrom('extra', 'label', 'x-y', 'id');
+      const extra = node.additional === false ? fc.constant(null) : fc.option(fc.tuple(extraKey, extraValue), { freq: 2 });
+      const valid = fc.tuple(fc.tuple(...fields), extra).map(([entries, added]) => {
+        const value: Record<string, unknown> = {};
+        if (added !== null && !names.includes(added[0])) value[added[0]] = added[1];
+        for (const [property, present, fieldValue] of entries) if (present) value[property.name] = fieldValue;
+        return value;
+      });
+      if (mode === 'valid') return valid;
+      const perturbations: fc.Arbitrary<(value: Record<string, unknown>) => Record<string, unknown>>[] = [
+        fc.tuple(extraKey, typeof node.additional === 'object' ? valuesFor(node.additional, model, 'near', depth + 1) : anyJson).map(([key, extraField]) => (value) => ({ ...value, [key]: extraField })),
+        ...node.properties.map((property) =>
+          fc.oneof(
+            valuesFor(property.schema, model, 'near', depth + 1).map((bad) => (value: Record<string, unknown>) => ({ ...value, [property.name]: bad })),
+            fc.constant((value: Record<string, unknown>) => Object.fromEntries(Object.entries(value).filter(([key]) => key !== property.name))),
+          ),
+        ),
+      ];
+      return fc.oneof(fc.tuple(valid, fc.oneof(...perturbations)).map(([value, perturb]) => perturb(value)), fc.constantFrom([], 'object', null));
+    }
+    case 'unknown':
+      return anyJson;
+  }
+}
+
+function reorder(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).reverse());
+}
+
+function agree(subjectUnderTest: Subject, runs: number): void {
+  for (const event of subjectUnderTest.model.events) {
+    const ours = subjectUnderTest.ours(event.name);
+    const reference = subjectUnderTest.reference(event.name);
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.oneof(valuesFor(event.payload, subjectUnderTest.model, 'valid'), valuesFor(event.payload, subjectUnderTest.model, 'near'), anyJson), (value) => {
+        const verdict = reference(value);
+        expect(z.safeParse(ours, value).success, `${event.name}: ${JSON.stringify(value)}`).toBe(verdict);
+        if (verdict) accepted++;
+      }),
+      { numRuns: runs },
+    );
+    // Agreement only means something if both verdicts were exercised.
+    expect(accepted, `${event.name}: values accepted`).toBeGreaterThan(runs * 0.02);
+    expect(accepted, `${event.name}: values accepted`).toBeLessThan(runs * 0.98);
+  }
+}
+
+describe('generated validators agree with ajv', () => {
+  it('on every event of catalog.yaml (the committed generated code)', () => {
+    agree(subject(CATALOGUE_PATH, (event) => eventRegistry[event as EventType].schema), 400);
+  });
+
+  it('on a catalogue that uses every keyword of the payload language', () => {
+    agree(subject(new URL('./fixtures/keywords.yaml', import.meta.url)), 1500);
+  });
+
+  // One keyword at a time, with values concentrated where the semantics are subtle.
+  const KEYWORD_CASES: readonly [string, fc.Arbitrary<unknown>][] = [
+    ['{ type: string, minLength: 2, maxLength: 3 }', fc.string({ unit: 'binary', maxLength: 5 })],
+    ["{ type: string, pattern: '^a.c$' }", fc.string({ unit: 'binary', maxLength: 4 }).map((middle) => `a${middle}c`)],
+    ['{ type: number, multipleOf: 0.1 }', fc.oneof(fc.integer({ min: -1000, max: 1000 }).map((k) => k * 0.1), fc.double({ noNaN: true, noDefaultInfinity: true }))],
+    ['{ type: integer }', fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(2 ** 60, 1.0, -0, 1e21))],
+    ['{ type: array, uniqueItems: true, items: {} }', fc.array(fc.constantFrom(1, '1', true, null, [1], { a: 1, b: 2 }, { b: 2, a: 1 }, { a: [1, { c: 1 }] }, { a: [1, { c: 2 }] }), { maxLength: 4 })],
+    ['{ oneOf: [{ type: integer, multipleOf: 2 }, { type: integer, multipleOf: 3 }] }', fc.integer({ min: -30, max: 30 })],
+  ];
+  it.each(KEYWORD_CASES)('on %s', (schema, values) => {
+    const yaml = ['version: 1', 'domains: { kw: Keywords. }', 'events:', '  kw.one:', '    description: One keyword.', '    payload:', '      type: object', `      properties: { v: ${schema} }`, '      required: [v]', ''].join('\n');
+    const path = join(mkdtempSync(join(tmpdir(), 'eventspec-kw-')), 'catalog.yaml');
+    writeFileSync(path, yaml);
+    const kw = subject(pathToFileURL(path));
+    const ours = kw.ours('kw.one');
+    const reference = kw.reference('kw.one');
+    fc.assert(
+      fc.property(values, (value) => {
+        expect(z.safeParse(ours, { v: value }).success, JSON.stringify(value)).toBe(reference({ v: value }));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it.each(Object.keys(FORMAT_CHECKS) as FormatName[])('on the %s format', (format) => {
+    const ajv = oracle();
+    const reference = ajv.compile({ type: 'string', format });
+    fc.assert(
+      fc.property(fc.oneof(FORMAT_VALUES[format], nearMiss(FORMAT_VALUES[format]), nearMiss(nearMiss(FORMAT_VALUES[format])), fc.string()), (value) => {
+        expect(FORMAT_CHECKS[format](value), JSON.stringify(value)).toBe(reference(value));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
