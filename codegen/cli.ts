@@ -8,7 +8,9 @@ import { resolveConfig, DEFAULT_CATALOGUE, DEFAULT_OUT, type Config } from './co
 import type { Diagnostic } from './diagnostics.ts';
 import { DIAGNOSTIC_FORMATS, formatDiagnostics, type DiagnosticFormat } from './format-diagnostics.ts';
 import { compareOutput, isFresh, OutputError, readOutput, writeOutput } from './output.ts';
-import { generateFiles, lintCatalogue } from './pipeline.ts';
+import { GeneratedCodeError } from './generated-code-error.ts';
+import { lintCatalogue, renderCatalogue } from './pipeline.ts';
+import { startVerifier, type Verifier } from './verifier.ts';
 
 export const USAGE = `Usage: eventspec <command> [options]
 
@@ -90,7 +92,7 @@ function elapsed(): string {
   return `${Math.round(performance.now())} ms`;
 }
 
-function run(command: string, config: Config, io: Console): number {
+async function run(command: string, config: Config, io: Console, verifier: () => Verifier): Promise<number> {
   let text: string;
   try {
     text = readFileSync(config.cataloguePath, 'utf8');
@@ -107,10 +109,11 @@ function run(command: string, config: Config, io: Console): number {
     return EXIT.ok;
   }
 
-  const generated = generateFiles(text, { file: config.catalogueName, headerName: config.headerName });
+  const generated = renderCatalogue(text, { file: config.catalogueName, headerName: config.headerName });
   report(generated.diagnostics, config, io);
   if (!generated.ok) return EXIT.problems;
   const { files, model } = generated;
+  await verifier().verify(files);
   const counts = `${plural(files.size, 'file')} for ${plural(model.events.length, 'event')} in ${plural(model.domains.length, 'domain')}`;
 
   if (command === 'check') {
@@ -134,8 +137,16 @@ function run(command: string, config: Config, io: Console): number {
   return EXIT.ok;
 }
 
-/** Runs the CLI; returns the exit code. Never throws for a user's mistake. */
-export function main(argv: readonly string[], io: Console = processConsole): number {
+/** Whether a command line will need the verify stage, so a caller can start it early. */
+export function needsVerifier(argv: readonly string[]): boolean {
+  return argv.includes('generate') || argv.includes('check');
+}
+
+/**
+ * Runs the CLI; resolves to the exit code. Never throws for a user's mistake.
+ * `verifier` may be started by the caller before this module loads, to overlap the two.
+ */
+export async function main(argv: readonly string[], io: Console = processConsole, verifier?: Verifier): Promise<number> {
   let parsed;
   try {
     parsed = parse(argv);
@@ -148,14 +159,19 @@ export function main(argv: readonly string[], io: Console = processConsole): num
     io.out(USAGE);
     return EXIT.ok;
   }
+  let started = verifier;
+  const getVerifier = (): Verifier => (started ??= startVerifier());
   try {
-    return run(parsed.command, parsed.config, io);
+    return await run(parsed.command, parsed.config, io, getVerifier);
   } catch (error) {
     if (error instanceof OutputError) {
       io.err(`eventspec: ${error.message}`);
       return EXIT.problems;
     }
-    io.err(`eventspec: internal error (a bug in eventspec, not in your catalogue; please report it):\n${(error as Error).stack ?? String(error)}`);
+    const detail = error instanceof GeneratedCodeError ? error.message : ((error as Error).stack ?? String(error));
+    io.err(`eventspec: internal error (a bug in eventspec, not in your catalogue; please report it):\n${detail}`);
     return EXIT.internal;
+  } finally {
+    await started?.close();
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The generator as one function per use: lint (load → validate → model → examples) and
- * generate (lint → render → verify). Pure: text in, diagnostics and file texts out.
+ * render (lint → render). Pure: text in, diagnostics and file texts out. Verification is
+ * separate (`verify.ts`, or `verifier.ts` on a worker thread), so that only its callers load ts-morph.
  */
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
 import { checkExamples } from './examples.ts';
@@ -8,7 +9,6 @@ import { loadCatalogue } from './load.ts';
 import { buildModel, type CatalogueModel } from './model.ts';
 import { renderFiles, type RenderedFiles } from './render/files.ts';
 import { validateCatalogue } from './validate/index.ts';
-import { verifyFiles } from './verify.ts';
 
 export type LintResult =
   | { readonly ok: true; readonly diagnostics: readonly Diagnostic[]; readonly model: CatalogueModel }
@@ -37,11 +37,9 @@ export interface GenerateOptions {
   readonly headerName: string;
 }
 
-/** Lints, then renders and parses every generated file; nothing is written here. */
-export function generateFiles(text: string, options: GenerateOptions): GenerateResult {
+/** Lints, then renders every generated file; nothing is verified or written here. */
+export function renderCatalogue(text: string, options: GenerateOptions): GenerateResult {
   const linted = lintCatalogue(text, options.file);
   if (!linted.ok) return linted;
-  const files = renderFiles(linted.model, { catalogueName: options.headerName });
-  verifyFiles(files);
-  return { ...linted, files };
+  return { ...linted, files: renderFiles(linted.model, { catalogueName: options.headerName }) };
 }

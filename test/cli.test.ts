@@ -17,14 +17,14 @@ interface Run {
   readonly err: string;
 }
 
-function cli(cwd: string, ...argv: string[]): Run {
+async function cli(cwd: string, ...argv: string[]): Promise<Run> {
   const out: string[] = [];
   const err: string[] = [];
   const io: Console = { out: (text) => out.push(text), err: (text) => err.push(text) };
   const previous = process.cwd();
   process.chdir(cwd);
   try {
-    return { code: main(argv, io), out: out.join('\n'), err: err.join('\n') };
+    return { code: await main(argv, io), out: out.join('\n'), err: err.join('\n') };
   } finally {
     process.chdir(previous);
   }
@@ -39,22 +39,22 @@ beforeEach(() => {
 const committed = readOutput(fileURLToPath(GENERATED_DIR));
 
 describe('eventspec generate', () => {
-  it('writes exactly the committed files and prints a one-line summary', () => {
-    const run = cli(project, 'generate');
+  it('writes exactly the committed files and prints a one-line summary', async () => {
+    const run = await cli(project, 'generate');
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/^generated 13 files for 38 events in 8 domains in \d+ ms$/);
     expect(readOutput(join(project, 'generated'))).toEqual(committed);
-    expect(cli(project, 'generate').out).toMatch(/^unchanged: 13 files for 38 events/);
+    expect((await cli(project, 'generate')).out).toMatch(/^unchanged: 13 files for 38 events/);
   });
 
-  it('on a broken catalogue prints every problem with its location, exits 1 and leaves the output untouched', () => {
-    expect(cli(project, 'generate').code).toBe(0);
+  it('on a broken catalogue prints every problem with its location, exits 1 and leaves the output untouched', async () => {
+    expect((await cli(project, 'generate')).code).toBe(0);
     const before = readOutput(join(project, 'generated'));
     const broken = readFileSync(join(project, 'catalog.yaml'), 'utf8')
       .replace('title: { type: string, minLength: 1, maxLength: 200 }', 'title: { type: string, minLength: 300, maxLength: 200 }')
       .replace("planId: { $ref: '#/types/Ulid' }", "planId: { $ref: '#/types/Ulld' }");
     writeFileSync(join(project, 'catalog.yaml'), broken);
-    const run = cli(project, 'generate');
+    const run = await cli(project, 'generate');
     expect(run.code).toBe(1);
     const lines = run.err.split('\n').filter((line) => !line.startsWith('  hint:'));
     expect(lines).toEqual([
@@ -65,54 +65,54 @@ describe('eventspec generate', () => {
     expect(readOutput(join(project, 'generated'))).toEqual(before);
   });
 
-  it('refuses an output directory holding files it did not generate, and deletes nothing', () => {
+  it('refuses an output directory holding files it did not generate, and deletes nothing', async () => {
     mkdirSync(join(project, 'src'));
     writeFileSync(join(project, 'src', 'app.ts'), 'export const precious = 1;\n');
-    const run = cli(project, 'generate', '--out', 'src');
+    const run = await cli(project, 'generate', '--out', 'src');
     expect(run.code).toBe(1);
     expect(run.err).toMatch(/holds files that eventspec did not generate \(app\.ts\); nothing was written/);
     expect(readFileSync(join(project, 'src', 'app.ts'), 'utf8')).toBe('export const precious = 1;\n');
     expect(existsSync(join(project, 'src', 'index.ts'))).toBe(false);
   });
 
-  it('removes files of events that left the catalogue', () => {
-    expect(cli(project, 'generate').code).toBe(0);
+  it('removes files of events that left the catalogue', async () => {
+    expect((await cli(project, 'generate')).code).toBe(0);
     const text = readFileSync(join(project, 'catalog.yaml'), 'utf8');
     const withoutMemory = text.replace(/  memory: [^\n]*\n/, '').replace(/  # ── memory[\s\S]*?(?=  # ── system)/, '');
     writeFileSync(join(project, 'catalog.yaml'), withoutMemory);
-    const run = cli(project, 'generate');
+    const run = await cli(project, 'generate');
     expect(run.out).toMatch(/^generated 12 files for 35 events in 7 domains/);
     expect(existsSync(join(project, 'generated', 'payloads', 'memory.ts'))).toBe(false);
   });
 });
 
 describe('eventspec check', () => {
-  beforeEach(() => {
-    expect(cli(project, 'generate').code).toBe(0);
+  beforeEach(async () => {
+    expect((await cli(project, 'generate')).code).toBe(0);
   });
 
-  it('passes when the output is fresh', () => {
-    const run = cli(project, 'check');
+  it('passes when the output is fresh', async () => {
+    const run = await cli(project, 'check');
     expect(run).toMatchObject({ code: 0, err: '' });
     expect(run.out).toMatch(/^generated\/ is fresh: 13 files for 38 events in 8 domains/);
   });
 
-  it('fails with a unified diff and names changed, missing and extra files', () => {
+  it('fails with a unified diff and names changed, missing and extra files', async () => {
     const emit = join(project, 'generated', 'emit.ts');
     writeFileSync(emit, readFileSync(emit, 'utf8').replace('return bus.emit("plan.created", payload, meta);', 'return bus.emit("plan.created", payload);'));
     unlinkSync(join(project, 'generated', 'payloads', 'tool.ts'));
     writeFileSync(join(project, 'generated', 'notes.ts'), '// mine\n');
-    const run = cli(project, 'check');
+    const run = await cli(project, 'check');
     expect(run.code).toBe(1);
     expect(run.out).toContain('--- generated/emit.ts\ton disk\n+++ generated/emit.ts\tfrom the catalogue');
     expect(run.out).toContain('-  return bus.emit("plan.created", payload);\n+  return bus.emit("plan.created", payload, meta);');
     expect(run.err).toContain('changed: emit.ts\n  missing: payloads/tool.ts\n  extra: notes.ts');
   });
 
-  it('fails when the catalogue changed but the output did not', () => {
+  it('fails when the catalogue changed but the output did not', async () => {
     const text = readFileSync(join(project, 'catalog.yaml'), 'utf8');
     writeFileSync(join(project, 'catalog.yaml'), text.replace('An agent or user drafted a new plan.', 'A new plan was drafted.'));
-    const run = cli(project, 'check');
+    const run = await cli(project, 'check');
     expect(run.code).toBe(1);
     expect(run.out).toContain('+  /** A new plan was drafted. */');
   });
@@ -121,18 +121,18 @@ describe('eventspec check', () => {
 describe('diagnostic formats and usage', () => {
   const broken = (dir: string): void => writeFileSync(join(dir, 'catalog.yaml'), 'version: 1\ndomains: { plan: Plans. }\nevents:\n  plan.created:\n    description: Created.\n    payload: { type: object, properties: { id: { type: strng } } }\n');
 
-  it('prints JSON for tools', () => {
+  it('prints JSON for tools', async () => {
     broken(project);
-    const run = cli(project, 'lint', '--format', 'json');
+    const run = await cli(project, 'lint', '--format', 'json');
     expect(run.code).toBe(1);
     expect(JSON.parse(run.out)).toEqual({
       diagnostics: [expect.objectContaining({ code: 'invalid-keyword-value', file: 'catalog.yaml', line: 6, column: 56, pointer: '/events/plan.created/payload/properties/id/type' })],
     });
   });
 
-  it('prints GitHub Actions annotations', () => {
+  it('prints GitHub Actions annotations', async () => {
     broken(project);
-    const run = cli(project, 'lint', '--format', 'github');
+    const run = await cli(project, 'lint', '--format', 'github');
     expect(run.out).toMatch(/^::error file=catalog\.yaml,line=6,col=56,title=eventspec invalid-keyword-value::`type`: unknown type "strng"/);
   });
 
@@ -143,29 +143,29 @@ describe('diagnostic formats and usage', () => {
     [['lint', '--format', 'xml'], /--format must be one of text, json, github/],
     [['lint', 'extra'], /unexpected argument 'extra'/],
     [['lint', '--catalog', 'nowhere.yaml'], /cannot read the catalogue nowhere\.yaml: ENOENT/],
-  ])('exits 2 for %j', (argv, message) => {
-    const run = cli(project, ...argv);
+  ])('exits 2 for %j', async (argv, message) => {
+    const run = await cli(project, ...argv);
     expect(run.code).toBe(2);
     expect(run.err).toMatch(message);
   });
 
-  it('prints help with exit 0', () => {
-    const run = cli(project, '--help');
+  it('prints help with exit 0', async () => {
+    const run = await cli(project, '--help');
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/^Usage: eventspec <command> \[options\]/);
   });
 });
 
 describe('the installed command', () => {
-  it('runs from a fresh checkout with no build step, and checks this repository', () => {
-    const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'eventspec.js'), 'check'], { cwd: ROOT, encoding: 'utf8' });
+  it('runs from a fresh checkout with no build step, and checks this repository', async () => {
+    const run = spawnSync(process.execPath, [join(ROOT, 'codegen', 'bin.js'), 'check'], { cwd: ROOT, encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^generated\/ is fresh: 13 files for 38 events in 8 domains \(\d+ ms\)\n$/);
   });
 
-  it('treats a catalogue path that is a directory as a usage error, not a crash', () => {
-    const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'eventspec.js'), 'lint', '--catalog', 'test'], { cwd: ROOT, encoding: 'utf8' });
+  it('treats a catalogue path that is a directory as a usage error, not a crash', async () => {
+    const run = spawnSync(process.execPath, [join(ROOT, 'codegen', 'bin.js'), 'lint', '--catalog', 'test'], { cwd: ROOT, encoding: 'utf8' });
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/cannot read the catalogue test: EISDIR/);
   });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
 import { describe, expect, it } from 'vitest';
-import { generateFiles } from '../codegen/pipeline.ts';
+import { generateFiles } from '../codegen/generate.ts';
 import { readOutput } from '../codegen/output.ts';
 import * as generated from '../generated/index.ts';
 import { EVENT_DOMAIN, EVENT_TYPES, EventType, eventRegistry, type PayloadMap } from '../generated/index.ts';

@@ -9,8 +9,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as z from 'zod';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeOutput } from '../codegen/output.ts';
-import { generateFiles, lintCatalogue } from '../codegen/pipeline.ts';
-import { GeneratedCodeError, verifyFiles } from '../codegen/verify.ts';
+import { generateFiles } from '../codegen/generate.ts';
+import { lintCatalogue } from '../codegen/pipeline.ts';
+import { GeneratedCodeError } from '../codegen/generated-code-error.ts';
+import { verifyFiles } from '../codegen/verify.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(ROOT, 'test', '.tmp-injection-'));
