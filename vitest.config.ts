@@ -23,6 +23,7 @@ if (typeof (Map as { groupBy?: unknown }).groupBy !== 'function') {
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    setupFiles: ['test/support/fast-check-seed.ts'],
     // The CLI and differential tests spawn work of their own; two cores are all there is.
     maxWorkers: 2,
     testTimeout: 30_000,

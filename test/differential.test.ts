@@ -198,6 +198,15 @@ function reorder(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).reverse());
 }
 
+/**
+ * ajv's uniqueItems keeps seen strings as keys of a plain object, so it takes two `"__proto__"`
+ * items for distinct (ajv 8.20). Our check is right there; such values are left out of the oracle.
+ */
+function tripsAjvUniqueProto(value: unknown): boolean {
+  if (Array.isArray(value)) return value.filter((item) => item === '__proto__').length > 1 || value.some(tripsAjvUniqueProto);
+  return typeof value === 'object' && value !== null && Object.values(value).some(tripsAjvUniqueProto);
+}
+
 function agree(subjectUnderTest: Subject, runs: number): void {
   for (const event of subjectUnderTest.model.events) {
     const ours = subjectUnderTest.ours(event.name);
@@ -205,6 +214,7 @@ function agree(subjectUnderTest: Subject, runs: number): void {
     let accepted = 0;
     fc.assert(
       fc.property(fc.oneof(valuesFor(event.payload, subjectUnderTest.model, 'valid'), valuesFor(event.payload, subjectUnderTest.model, 'near'), anyJson), (value) => {
+        fc.pre(!tripsAjvUniqueProto(value));
         const verdict = reference(value);
         expect(z.safeParse(ours, value).success, `${event.name}: ${JSON.stringify(value)}`).toBe(verdict);
         if (verdict) accepted++;
