@@ -101,3 +101,13 @@ describe('diagnostics', () => {
     expect(json.diagnostics).toEqual([expect.objectContaining({ code: 'unsupported-format', line: 10, column: 37, pointer: '/events/plan.created/payload/properties/id/format' })]);
   });
 });
+
+describe('the README', () => {
+  it('documents every diagnostic code with its severity', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    for (const [code, { severity }] of Object.entries(DIAGNOSTIC_CODES)) {
+      expect(readme, code).toContain(`| \`${code}\` | ${severity} |`);
+    }
+  });
+});

@@ -203,7 +203,7 @@ export function renderFiles(model: CatalogueModel, options: RenderOptions): Rend
   files.set('registry.ts', TEMPLATES.registry({
     header: header(options),
     imports: [
-      `import type { EventRegistry } from '${RUNTIME_MODULE}';`,
+      moduleStatement('import', ['EventRegistry'], RUNTIME_MODULE, true),
       ...importsFromChunks('registry.ts', (event) => event.names.payloadInterface, true),
       ...importsFromChunks('registry.ts', (event) => event.names.payloadSchema, false),
     ],
@@ -213,7 +213,7 @@ export function renderFiles(model: CatalogueModel, options: RenderOptions): Rend
   files.set('emit.ts', TEMPLATES.emit({
     header: header(options),
     imports: [
-      `import type { DomainEvent, EventEmitterLike, EventMeta } from '${RUNTIME_MODULE}';`,
+      moduleStatement('import', ['DomainEvent', 'EventEmitterLike', 'EventMeta'], RUNTIME_MODULE, true),
       'import type { PayloadMap } from "./registry.ts";',
       ...importsFromChunks('emit.ts', (event) => event.names.payloadInterface, true),
     ],
