@@ -113,50 +113,88 @@ import {
 /** The payload type of each event type. */
 export interface PayloadMap {
   // plan
+  /** An agent or user drafted a new plan. */
   "plan.created": PlanCreatedPayload;
+  /** A plan was approved for execution. */
   "plan.approved": PlanApprovedPayload;
+  /** Execution of an approved plan began. */
   "plan.started": PlanStartedPayload;
+  /** A running plan was paused; it can be resumed. */
   "plan.paused": PlanPausedPayload;
+  /** A paused plan continued. */
   "plan.resumed": PlanResumedPayload;
+  /** Every step of a plan finished successfully. */
   "plan.completed": PlanCompletedPayload;
+  /** A plan stopped because a step failed. */
   "plan.failed": PlanFailedPayload;
+  /** A plan was cancelled before it completed. */
   "plan.cancelled": PlanCancelledPayload;
   // decision
+  /** A decision was put to a person or an agent. */
   "decision.requested": DecisionRequestedPayload;
+  /** A choice was made for a requested decision. */
   "decision.recorded": DecisionRecordedPayload;
+  /** A recorded decision was approved. */
   "decision.approved": DecisionApprovedPayload;
+  /** A recorded decision was rejected. */
   "decision.rejected": DecisionRejectedPayload;
+  /** A decision was replaced by a newer one. */
   "decision.superseded": DecisionSupersededPayload;
   // task
+  /** A unit of work was created, usually as a step of a plan. */
   "task.created": TaskCreatedPayload;
+  /** A task was given to an agent or a person. */
   "task.assigned": TaskAssignedPayload;
+  /** Work on a task began. */
   "task.started": TaskStartedPayload;
+  /** A task finished successfully. */
   "task.completed": TaskCompletedPayload;
+  /** A task attempt failed. */
   "task.failed": TaskFailedPayload;
   // agent
+  /** A new agent joined the platform. */
   "agent.registered": AgentRegisteredPayload;
+  /** An agent started taking work. */
   "agent.activated": AgentActivatedPayload;
+  /** An agent stopped taking work. */
   "agent.deactivated": AgentDeactivatedPayload;
+  /** An agent failed to report in on time. */
   "agent.heartbeat_missed": AgentHeartbeatMissedPayload;
+  /** An agent hit an error it could not handle. */
   "agent.errored": AgentErroredPayload;
   // tool
+  /** An agent called a tool. */
   "tool.invoked": ToolInvokedPayload;
+  /** A tool call returned a result. */
   "tool.completed": ToolCompletedPayload;
+  /** A tool call failed. */
   "tool.failed": ToolFailedPayload;
+  /** A tool call needs a person's approval before it runs. */
   "tool.approval_requested": ToolApprovalRequestedPayload;
   // session
+  /** A conversation started. */
   "session.opened": SessionOpenedPayload;
+  /** A message arrived in a conversation. */
   "session.message_received": SessionMessageReceivedPayload;
+  /** An agent replied in a conversation. */
   "session.message_sent": SessionMessageSentPayload;
+  /** A conversation ended. */
   "session.closed": SessionClosedPayload;
   // memory
+  /** An agent stored a memory. */
   "memory.stored": MemoryStoredPayload;
+  /** An agent searched its memory. */
   "memory.recalled": MemoryRecalledPayload;
+  /** A memory was deleted. */
   "memory.forgotten": MemoryForgottenPayload;
   // system
+  /** The platform process started. */
   "system.started": SystemStartedPayload;
+  /** The platform process is shutting down. */
   "system.stopping": SystemStoppingPayload;
+  /** A configuration value changed at run time. */
   "system.config_changed": SystemConfigChangedPayload;
+  /** A component's health status changed. */
   "system.health_changed": SystemHealthChangedPayload;
 }
 

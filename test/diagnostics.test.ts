@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../codegen/diagnostics.ts';
 import { formatDiagnostics } from '../codegen/format-diagnostics.ts';
@@ -89,6 +90,16 @@ describe('diagnostics', () => {
     ]);
   });
 
+  it('reports schema problems next to structural ones', () => {
+    const yaml = lines(HEAD, '  plan.created:', '    payload: { type: object, properties: { id: { type: strng } } }', '  plan.done:', '    description: Done.', '    payload: { type: object, properties: { n: { minimum: 1 } } }');
+    const { diagnostics } = lintCatalogue(yaml, 'catalog.yaml');
+    expect(diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.line])).toEqual([
+      ['invalid-structure', 5],
+      ['invalid-keyword-value', 6],
+      ['missing-type', 9],
+    ]);
+  });
+
   it('formats text, json and GitHub annotations with the location', () => {
     const { diagnostics } = lintCatalogue(withProperties('id: { type: string, format: hostname }'), 'catalog.yaml');
     expect(formatDiagnostics(diagnostics, 'text')).toBe(
@@ -103,8 +114,7 @@ describe('diagnostics', () => {
 });
 
 describe('the README', () => {
-  it('documents every diagnostic code with its severity', async () => {
-    const { readFileSync } = await import('node:fs');
+  it('documents every diagnostic code with its severity', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     for (const [code, { severity }] of Object.entries(DIAGNOSTIC_CODES)) {
       expect(readme, code).toContain(`| \`${code}\` | ${severity} |`);

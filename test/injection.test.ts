@@ -3,7 +3,7 @@
  * out as the same strings, in code that parses, type-checks and runs.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as z from 'zod';
@@ -90,5 +90,20 @@ describe('verify', () => {
   it('treats code that does not parse as a bug in eventspec, naming file, line and column', () => {
     expect(() => verifyFiles(new Map([['emit.ts', 'export const ok = 1;\nexport const = ;\n']]))).toThrow(GeneratedCodeError);
     expect(() => verifyFiles(new Map([['emit.ts', 'export const ok = 1;\nexport const = ;\n']]))).toThrow(/a bug in eventspec[\s\S]*emit\.ts:2:14 Variable declaration expected/);
+  });
+});
+
+describe('a catalogue that uses every keyword, recursive types included', () => {
+  it('generates code that type-checks under strict settings', () => {
+    const dir = mkdtempSync(join(scratch, 'keywords-'));
+    const result = generateFiles(readFileSync(join(ROOT, 'test', 'fixtures', 'keywords.yaml'), 'utf8'), { file: 'keywords.yaml', headerName: 'keywords.yaml' });
+    if (!result.ok) throw new Error(JSON.stringify(result.diagnostics));
+    writeOutput(join(dir, 'generated'), result.files);
+    expect(result.files.get('payloads/shared.ts')).toContain('export const NodeSchema: z.ZodType = z.strictObject({');
+    expect(result.files.get('payloads/shared.ts')).toContain('z.array(z.lazy(() => NodeSchema))');
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../../../tsconfig.json', include: ['generated'] }));
+    const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'tsconfig.json'), '--checkers', '1'], { encoding: 'utf8' });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
   });
 });

@@ -100,7 +100,7 @@ function typeDeclarationOf(type: TypeModel): Declaration {
     schemaDoc: jsDoc([`Validates {@link ${type.names.typeInterface}}.`], ''),
     schemaName: type.names.typeSchema,
     // A recursive schema refers to itself, so TypeScript cannot infer its type.
-    schemaAnnotation: type.recursive ? ': z.core.$ZodType' : '',
+    schemaAnnotation: type.recursive ? ': z.ZodType' : '',
     schema: zodSchema(type.schema, ''),
   };
 }

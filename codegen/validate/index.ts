@@ -97,6 +97,22 @@ function checkRefCycles(types: { readonly [name: string]: JsonSchema }): Finding
   return findings;
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The parts of a structurally broken catalogue that can still be checked: sections and events of the right kind. */
+function wellShapedParts(data: unknown): CatalogueDocument {
+  const root = isRecord(data) ? data : {};
+  const section = (value: unknown): Record<string, unknown> => (isRecord(value) ? value : {});
+  const entries = (value: unknown, keep: (entry: unknown) => boolean): Record<string, never> =>
+    Object.fromEntries(Object.entries(section(value)).filter(([, entry]) => keep(entry))) as Record<string, never>;
+  return {
+    version: 1,
+    domains: section(root['domains']) as Record<string, string>,
+    types: entries(root['types'], isRecord),
+    events: entries(root['events'], (event) => isRecord(event) && isRecord(event['payload'])),
+  };
+}
+
 /** Validates the whole catalogue and returns every finding, errors and warnings alike. */
 export function validateCatalogue(data: unknown): ValidateResult {
   const protoFindings: Finding[] = [];
@@ -104,11 +120,12 @@ export function validateCatalogue(data: unknown): ValidateResult {
   if (protoFindings.length > 0) return { ok: false, findings: protoFindings };
 
   const structural = checkStructure(data);
-  if (structural.length > 0) return { ok: false, findings: structural };
-  const document = data as CatalogueDocument;
+  // With structural errors, the rules below still run on every part that has the right shape,
+  // so one run reports as much as it can.
+  const document = structural.length === 0 ? (data as CatalogueDocument) : wellShapedParts(data);
   const types = document.types ?? {};
 
-  const findings: Finding[] = [...checkNames(document)];
+  const findings: Finding[] = [...structural, ...checkNames(document)];
   const refs: { ref: string; path: DocPath }[] = [];
   const onRef = (ref: string, path: DocPath): void => {
     refs.push({ ref, path });
@@ -135,7 +152,8 @@ export function validateCatalogue(data: unknown): ValidateResult {
   if (!hasErrors(findings)) findings.push(...checkRefCycles(types), ...checkCollisions(document));
 
   const usedDomains = new Set(Object.keys(document.events).map(domainOf));
-  for (const domain of Object.keys(document.domains)) {
+  // Events left out for their shape would make their domains look unused.
+  for (const domain of structural.length === 0 ? Object.keys(document.domains) : []) {
     if (!usedDomains.has(domain)) {
       findings.push({ code: 'unused-domain', path: ['domains', domain], atKey: true, message: `domain \`${domain}\` has no events`, hint: 'add its events, or remove the domain' });
     }
