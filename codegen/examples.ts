@@ -10,7 +10,8 @@ import type { CatalogueModel } from './model.ts';
 import { stringLiteral } from './render/code-text.ts';
 import { zodSchema } from './render/schema-code.ts';
 
-const CHECK_NAMES = ['format', 'minChars', 'maxChars', 'integer', 'multipleOf', 'uniqueItems'] as const;
+// Generated code may call any export of the checks module; all of them are in scope here too.
+const CHECK_NAMES = Object.keys(checks);
 
 /** Evaluates the generated schema expressions; the text is ours, with every catalogue string escaped. */
 export function compileValidators(model: CatalogueModel, eventNames: readonly string[]): Map<string, z.core.$ZodType> {
@@ -22,7 +23,7 @@ export function compileValidators(model: CatalogueModel, eventNames: readonly st
     '};',
   ].join('\n');
   const factory = new Function('z', ...CHECK_NAMES, body) as (...args: unknown[]) => Record<string, z.core.$ZodType>;
-  const schemas = factory(z, ...CHECK_NAMES.map((name) => checks[name]));
+  const schemas = factory(z, ...CHECK_NAMES.map((name) => checks[name as keyof typeof checks]));
   return new Map(Object.entries(schemas));
 }
 

@@ -134,7 +134,7 @@ function payloadImports(path: string, nodes: readonly SchemaNode[], ownTypes: Re
   ];
 }
 
-function renderPayloadFile(path: string, declarations: Declaration[], imports: string[], options: RenderOptions): string {
+function renderPayloadFile(declarations: Declaration[], imports: string[], options: RenderOptions): string {
   return TEMPLATES.payloads({ header: header(options), imports, declarations });
 }
 
@@ -189,12 +189,12 @@ export function renderFiles(model: CatalogueModel, options: RenderOptions): Rend
 
   if (model.types.length > 0) {
     const own = new Set(model.types.map((type) => type.name));
-    files.set(SHARED_FILE, renderPayloadFile(SHARED_FILE, model.types.map(typeDeclarationOf), payloadImports(SHARED_FILE, model.types.map((type) => type.schema), own, model), options));
+    files.set(SHARED_FILE, renderPayloadFile(model.types.map(typeDeclarationOf), payloadImports(SHARED_FILE, model.types.map((type) => type.schema), own, model), options));
   }
   const chunks = payloadFiles(model);
   for (const chunk of chunks) {
     const imports = payloadImports(chunk.path, chunk.events.map((event) => event.payload), new Set(), model);
-    files.set(chunk.path, renderPayloadFile(chunk.path, chunk.events.map(eventDeclarationOf), imports, options));
+    files.set(chunk.path, renderPayloadFile(chunk.events.map(eventDeclarationOf), imports, options));
   }
 
   const importsFromChunks = (from: string, pick: (event: EventModel) => string, typeOnly: boolean): string[] =>

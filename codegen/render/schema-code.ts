@@ -163,57 +163,37 @@ export function zodSchema(node: SchemaNode, indent: string): string {
   }
 }
 
+/** Calls `visit` with a schema and every schema nested in it (references are not followed). */
+function forEachNode(node: SchemaNode, visit: (node: SchemaNode) => void): void {
+  visit(node);
+  const children =
+    node.kind === 'object' ? [...node.properties.map((property) => property.schema), ...(typeof node.additional === 'object' ? [node.additional] : [])]
+    : node.kind === 'array' ? [node.items]
+    : node.kind === 'union' ? node.variants
+    : node.kind === 'intersection' ? node.parts
+    : [];
+  for (const child of children) forEachNode(child, visit);
+}
+
 /** Which runtime checks a piece of generated code calls, so its file imports exactly those. */
 export function runtimeChecksUsed(node: SchemaNode, used: Set<string>): void {
-  switch (node.kind) {
-    case 'object':
-      for (const property of node.properties) runtimeChecksUsed(property.schema, used);
-      if (typeof node.additional === 'object') runtimeChecksUsed(node.additional, used);
-      return;
-    case 'array':
-      if (node.uniqueItems) used.add('uniqueItems');
-      runtimeChecksUsed(node.items, used);
-      return;
-    case 'string':
-      if (node.format !== undefined) used.add('format');
-      if (node.minLength !== undefined) used.add('minChars');
-      if (node.maxLength !== undefined) used.add('maxChars');
-      return;
-    case 'number':
-      if (node.integer) used.add('integer');
-      if (node.multipleOf !== undefined) used.add('multipleOf');
-      return;
-    case 'union':
-      for (const variant of node.variants) runtimeChecksUsed(variant, used);
-      return;
-    case 'intersection':
-      for (const part of node.parts) runtimeChecksUsed(part, used);
-      return;
-    default:
-      return;
-  }
+  forEachNode(node, (each) => {
+    if (each.kind === 'array' && each.uniqueItems) used.add('uniqueItems');
+    if (each.kind === 'string') {
+      if (each.format !== undefined) used.add('format');
+      if (each.minLength !== undefined) used.add('minChars');
+      if (each.maxLength !== undefined) used.add('maxChars');
+    }
+    if (each.kind === 'number') {
+      if (each.integer) used.add('integer');
+      if (each.multipleOf !== undefined) used.add('multipleOf');
+    }
+  });
 }
 
 /** The shared types a piece of generated code refers to. */
 export function typesReferenced(node: SchemaNode, used: Set<string>): void {
-  switch (node.kind) {
-    case 'ref':
-      used.add(node.type);
-      return;
-    case 'object':
-      for (const property of node.properties) typesReferenced(property.schema, used);
-      if (typeof node.additional === 'object') typesReferenced(node.additional, used);
-      return;
-    case 'array':
-      typesReferenced(node.items, used);
-      return;
-    case 'union':
-      for (const variant of node.variants) typesReferenced(variant, used);
-      return;
-    case 'intersection':
-      for (const part of node.parts) typesReferenced(part, used);
-      return;
-    default:
-      return;
-  }
+  forEachNode(node, (each) => {
+    if (each.kind === 'ref') used.add(each.type);
+  });
 }
