@@ -1,3 +1,6 @@
+// The runtime, catalogue-agnostic: typed by the generated `PayloadMap` and `eventRegistry`.
+// This entry point loads neither rxjs nor pino (pino only when a bus needs its default logger);
+// the rxjs bus is `eventspec/reactive`.
 export type {
   DomainEvent,
   EventBus,
@@ -8,6 +11,20 @@ export type {
   EventRegistry,
   Unsubscribe,
 } from './bus.ts';
+export { BaseEventBus } from './bus-core.ts';
+export type { BusOptions, HandlerErrorHook } from './bus-core.ts';
+export { LoggingEventBus } from './logging-bus.ts';
+export type { Logger } from './logger.ts';
+export { AuditError, AuditReadError, EventLoopError, EventValidationError } from './errors.ts';
+export type { PayloadIssue } from './errors.ts';
+export { MemoryAuditSink } from './audit/sink.ts';
+export type { AnyEvent, AuditSink } from './audit/sink.ts';
+export { JsonlAuditSink } from './audit/jsonl-sink.ts';
+export type { AuditRecovery, Durability, JsonlAuditSinkOptions } from './audit/jsonl-sink.ts';
+export { readAudit } from './audit/read.ts';
+export { createIdGenerator } from './ids.ts';
+export type { IdGenerator } from './ids.ts';
+export { REDACTED } from './redact.ts';
 export { FORMAT_CHECKS, isDate, isDateTime, isEmail, isUlid, isUri, isUuid } from './formats.ts';
 export type { FormatName } from './formats.ts';
 export {

@@ -1,0 +1,43 @@
+/**
+ * The application's wiring, in one place: one bus for the whole process, with the audit trail
+ * and the logger, handed to every service that emits. No global: whoever calls this owns the result.
+ */
+import { JsonlAuditSink, LoggingEventBus, type AuditSink, type Durability, type EventBus, type Logger } from 'eventspec';
+import { ReactiveEventBus } from 'eventspec/reactive';
+import { eventRegistry, type PayloadMap } from '../../generated/index.ts';
+import { DecisionService } from './decision-service.ts';
+import { PlanLifecycleService } from './plan-lifecycle.ts';
+
+export interface ApplicationOptions {
+  /** The JSON-lines audit file (the embedded default trail). */
+  readonly auditPath: string;
+  readonly durability?: Durability;
+  readonly logger?: Logger;
+  /** `reactive` (rxjs, the default) or `logging` (a log line per event, no rxjs). */
+  readonly bus?: 'reactive' | 'logging';
+}
+
+export interface Application {
+  readonly bus: EventBus<PayloadMap>;
+  readonly audit: AuditSink;
+  readonly plans: PlanLifecycleService;
+  readonly decisions: DecisionService;
+  /** Flushes and closes the audit trail. */
+  close(): Promise<void>;
+}
+
+export function createApplication(options: ApplicationOptions): Application {
+  const audit = new JsonlAuditSink(options.auditPath, { durability: options.durability ?? 'sync' });
+  const busOptions = { registry: eventRegistry, audit, ...(options.logger === undefined ? {} : { logger: options.logger }) };
+  const bus = options.bus === 'logging' ? new LoggingEventBus(busOptions) : new ReactiveEventBus(busOptions);
+  return {
+    bus,
+    audit,
+    plans: new PlanLifecycleService({ bus }),
+    decisions: new DecisionService({ bus }),
+    close: async () => {
+      if (bus instanceof ReactiveEventBus) bus.close();
+      await audit.close();
+    },
+  };
+}

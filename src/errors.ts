@@ -1,0 +1,48 @@
+/** The runtime's errors: each says what went wrong with which event, as data and as a message. */
+
+/** One invalid field of a payload. */
+export interface PayloadIssue {
+  /** Path of the bad field inside the payload, e.g. `['steps', 0, 'title']`; empty for the payload itself. */
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+function describe(issue: PayloadIssue): string {
+  return `${issue.path.length === 0 ? '(payload)' : issue.path.join('.')}: ${issue.message}`;
+}
+
+/** A payload that breaks its event's schema, or an event type the catalogue does not have. Nothing was audited or dispatched. */
+export class EventValidationError extends Error {
+  override readonly name = 'EventValidationError';
+  readonly eventType: string;
+  readonly issues: readonly PayloadIssue[];
+
+  constructor(eventType: string, issues: readonly PayloadIssue[]) {
+    super(`invalid ${eventType} event: ${issues.map(describe).join('; ')}`);
+    this.eventType = eventType;
+    this.issues = issues;
+  }
+}
+
+/** The audit trail could not record an event; the event was not dispatched. */
+export class AuditError extends Error {
+  override readonly name = 'AuditError';
+}
+
+/** A line of an audit file that is not a valid record of a valid event. */
+export class AuditReadError extends Error {
+  override readonly name = 'AuditReadError';
+  readonly file: string;
+  readonly line: number;
+
+  constructor(file: string, line: number, reason: string) {
+    super(`${file}:${line}: ${reason}`);
+    this.file = file;
+    this.line = line;
+  }
+}
+
+/** Handlers emitting from handlers went deeper than the bus allows: a runaway event loop. */
+export class EventLoopError extends Error {
+  override readonly name = 'EventLoopError';
+}
