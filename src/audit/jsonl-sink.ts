@@ -12,7 +12,7 @@
  * cut off; damage anywhere before the last record is refused, since no crash causes it. A failed
  * write or fsync is fatal: the sink stops taking events, and `emit` throws `AuditError`.
  */
-import { closeSync, existsSync, fdatasync, fdatasyncSync, fsyncSync, ftruncateSync, openSync, readFileSync, write, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fdatasyncSync, fsyncSync, ftruncateSync, openSync, readFileSync, statSync, write, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { AuditError } from '../errors.ts';
@@ -99,7 +99,8 @@ export class JsonlAuditSink implements AuditSink {
     this.#batchSize = options.batchSize ?? 256;
     const existed = existsSync(path);
     let recovery: AuditRecovery = { records: 0, truncatedBytes: 0 };
-    if (existed) {
+    // Only a regular file holds records; a device such as /dev/full is written, never scanned.
+    if (existed && statSync(path).isFile()) {
       const scanned = scan(path);
       recovery = scanned.recovery;
       if (recovery.truncatedBytes > 0) {
