@@ -67,7 +67,9 @@ export class ReactiveEventBus<M> extends BaseEventBus<M> {
   }
 
   protected publish(event: DomainEvent<M>): void {
-    this.#all.next(event);
-    this.#byType.get(event.type)?.next(event);
+    // `observed` first: an rxjs next() costs a closure even when nobody listens.
+    if (this.#all.observed) this.#all.next(event);
+    const subject = this.#byType.get(event.type);
+    if (subject?.observed === true) subject.next(event);
   }
 }

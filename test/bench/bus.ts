@@ -1,0 +1,40 @@
+/**
+ * `npm run bench:bus`: the cost of one emit on our bus against plain alternatives, in one run,
+ * each case in a fresh process (see bus-cases.ts), and the goals as ratios. A benchmark, not a
+ * test: it prints figures only.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { CASES, RATE_CASES } from './bus-cases.ts';
+
+const script = fileURLToPath(new URL('./bus-cases.ts', import.meta.url));
+function run(name: string): Record<string, number> {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', script, name], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`${name}: ${result.stderr}`);
+  return JSON.parse(result.stdout.split('\n')[0] ?? '{}') as Record<string, number>;
+}
+
+const mean = new Map<string, number>();
+for (const name of Object.keys(CASES)) mean.set(name, run(name)['meanUs'] ?? Number.NaN);
+const rates = new Map(Object.keys(RATE_CASES).map((name) => [name, run(name)]));
+const us = (name: string): number => mean.get(name) ?? Number.NaN;
+const fmt = (value: number | undefined): string => (value ?? Number.NaN).toFixed(2);
+
+console.log(`# eventspec bus benchmark (${new Date().toISOString().slice(0, 10)}, ${process.version}), µs per emit, each case in its own process\n`);
+console.log('| case | µs |\n| --- | --- |');
+for (const [name, value] of mean) console.log(`| ${name} | ${fmt(value)} |`);
+for (const [name, value] of rates) console.log(`| ${name}: dense / sparse (≤ 1 per ms), median of single calls | ${fmt(value['denseUs'])} / ${fmt(value['sparseUs'])} |`);
+
+const ours = rates.get('eventspec emit') ?? {};
+const goals: [string, number, number][] = [
+  ['full validated emit / (eventemitter3 + zod safeParse), 1 sub', us('eventspec emit, 1 sub') / us('eventemitter3 + zod safeParse, 1 sub'), 2],
+  ['full validated emit / (eventemitter3 + zod safeParse), 10 sub', us('eventspec emit, 10 sub') / us('eventemitter3 + zod safeParse, 10 sub'), 2],
+  ['full validated emit / (eventemitter3 + zod safeParse), 38 types mixed', us('eventspec emit, 38 types mixed') / us('eventemitter3 + zod safeParse, 38 types mixed'), 2],
+  ['callback path: (emit 10 sub − emit 0 sub) / Map loop 10 sub', Math.max(0, us('eventspec emit, 10 sub') - us('eventspec emit, 0 sub')) / us('Map<type, handler[]> loop, 10 sub'), 2],
+  ['emit with 100 registered types / with 1', us('eventspec emit, 100 registered types') / us('eventspec emit, 1 registered type'), 1.2],
+  ['sparse emit / dense emit', (ours['sparseUs'] ?? Number.NaN) / (ours['denseUs'] ?? Number.NaN), 1.3],
+  ['rejected payload (1 bad field) / valid payload', us('eventspec emit, rejected payload (1 bad field)') / us('eventspec emit, 0 sub'), 5],
+  ['rejected payload (3 bad fields) / valid payload', us('eventspec emit, rejected payload (3 bad fields)') / us('eventspec emit, 0 sub'), 5],
+];
+console.log('\n| goal | ratio | limit | met |\n| --- | --- | --- | --- |');
+for (const [name, ratio, limit] of goals) console.log(`| ${name} | ${fmt(ratio)} | ${limit} | ${ratio <= limit ? 'yes' : 'no'} |`);
