@@ -59,7 +59,16 @@ function subject(path: URL, ours?: (event: string) => z.core.$ZodType): Subject 
     ours: ours ?? ((event) => compiled.get(event) ?? z.never()),
     reference: (event) => {
       const validate = ajv.compile({ ...(closeObjects(raw.events[event]?.payload) as object), types });
-      return (value) => validate(value) === true;
+      return (value) => {
+        try {
+          return validate(value) === true;
+        } catch (error) {
+          // ajv's uniqueItems compares objects with fast-deep-equal, which calls an own `toString`
+          // or `valueOf` key as a method and throws. Such values have no oracle verdict.
+          fc.pre(false);
+          throw error;
+        }
+      };
     },
   };
 }
@@ -201,13 +210,18 @@ function reorder(value: unknown): unknown {
 /**
  * ajv's uniqueItems keeps seen strings as keys of a plain object, so it takes two `"__proto__"`
  * items for distinct (ajv 8.20). Our check is right there; such values are left out of the oracle.
+ * (Values on which ajv throws are left out in `reference` above.)
  */
 function tripsAjvUniqueProto(value: unknown): boolean {
   if (Array.isArray(value)) return value.filter((item) => item === '__proto__').length > 1 || value.some(tripsAjvUniqueProto);
   return typeof value === 'object' && value !== null && Object.values(value).some(tripsAjvUniqueProto);
 }
 
-function agree(subjectUnderTest: Subject, runs: number): void {
+/** FC_RUNS_SCALE=<n> multiplies every property's runs, to search harder than CI does. */
+const RUNS_SCALE = Number(process.env['FC_RUNS_SCALE'] ?? 1);
+
+function agree(subjectUnderTest: Subject, baseRuns: number): void {
+  const runs = baseRuns * RUNS_SCALE;
   for (const event of subjectUnderTest.model.events) {
     const ours = subjectUnderTest.ours(event.name);
     const reference = subjectUnderTest.reference(event.name);
@@ -256,7 +270,7 @@ describe('generated validators agree with ajv', () => {
       fc.property(values, (value) => {
         expect(z.safeParse(ours, { v: value }).success, JSON.stringify(value)).toBe(reference({ v: value }));
       }),
-      { numRuns: 2000 },
+      { numRuns: 2000 * RUNS_SCALE },
     );
   });
 
@@ -267,7 +281,7 @@ describe('generated validators agree with ajv', () => {
       fc.property(fc.oneof(FORMAT_VALUES[format], nearMiss(FORMAT_VALUES[format]), nearMiss(nearMiss(FORMAT_VALUES[format])), fc.string()), (value) => {
         expect(FORMAT_CHECKS[format](value), JSON.stringify(value)).toBe(reference(value));
       }),
-      { numRuns: 3000 },
+      { numRuns: 3000 * RUNS_SCALE },
     );
   });
 });

@@ -26,6 +26,9 @@ describe('schema checks', () => {
     expect(passes(unique, [1, '1', true, null])).toBe(true);
     // ajv 8.20 accepts this one (it keys seen strings on a plain object); we do not.
     expect(passes(unique, ['__proto__', '__proto__'])).toBe(false);
+    // ajv 8.20 throws on these (its deep-equal calls an own toString or valueOf key); we do not.
+    expect(passes(unique, [{ toString: 'x' }, { toString: 'x' }])).toBe(false);
+    expect(passes(unique, [{ valueOf: 1 }, { valueOf: 2 }])).toBe(true);
     expect(jsonEqual([1, { a: [2] }], [1, { a: [2] }])).toBe(true);
     expect(jsonEqual({ a: 1 }, { a: 1, b: undefined })).toBe(false);
   });
