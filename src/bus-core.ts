@@ -12,7 +12,7 @@
  */
 import * as z from 'zod';
 import type { AuditSink, AnyEvent } from './audit/sink.ts';
-import type { DomainEvent, EventBus, EventDefinition, EventHandler, EventMeta, EventRegistry, Unsubscribe } from './bus.ts';
+import type { AnyEventHandler, DomainEvent, EventBus, EventDefinition, EventHandler, EventMeta, EventRegistry, Unsubscribe } from './bus.ts';
 import { AuditError, EventLoopError, EventValidationError, type PayloadIssue } from './errors.ts';
 import { isUlid } from './formats.ts';
 import { createTimestampFormatter } from './clock.ts';
@@ -42,7 +42,8 @@ export interface BusOptions<M> {
   readonly validationStackFrames?: number;
 }
 
-type AnyHandler<M> = EventHandler<M, keyof M & string>;
+// Stored untyped: the overloads of `subscribe` are what tie each handler to its type.
+type AnyHandler<M> = (event: DomainEvent<M>) => unknown;
 
 /**
  * zod's safeParse with a plain result class for failures: the default ZodError is an Error, and
@@ -154,7 +155,7 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
   }
 
   subscribe<T extends keyof M & string>(type: T, handler: EventHandler<M, T>): Unsubscribe;
-  subscribe(type: '*', handler: EventHandler<M, keyof M & string>): Unsubscribe;
+  subscribe(type: '*', handler: AnyEventHandler<M>): Unsubscribe;
   subscribe(type: string, handler: AnyHandler<M>): Unsubscribe {
     if (type === '*') {
       this.#everyType = [...this.#everyType, handler];

@@ -29,10 +29,17 @@ export interface DomainEvent<M, T extends keyof M & string = keyof M & string> {
 /** Stops a subscription. */
 export type Unsubscribe = () => void;
 
-/** A handler of one event type, or of every type (`'*'`). */
-export type EventHandler<M, T extends keyof M & string> = (
-  event: DomainEvent<M, T>,
-) => void | Promise<void>;
+/** Any event of catalogue `M`, as a union that narrows on `type`: `if (event.type === 'plan.created')` types the payload. */
+export type EventOf<M> = { [T in keyof M & string]: DomainEvent<M, T> }[keyof M & string];
+
+/**
+ * A handler of one event type. What it returns is ignored, except that a promise's rejection is
+ * reported like a throw.
+ */
+export type EventHandler<M, T extends keyof M & string> = (event: DomainEvent<M, T>) => unknown;
+
+/** A handler of every event type (`subscribe('*', …)`). */
+export type AnyEventHandler<M> = (event: EventOf<M>) => unknown;
 
 /** Anything that can take an event of catalogue `M` (the generated emit helpers target this). */
 export interface EventEmitterLike<M> {
@@ -42,7 +49,7 @@ export interface EventEmitterLike<M> {
 /** The bus: emit typed events, subscribe to one type or to all of them. */
 export interface EventBus<M> extends EventEmitterLike<M> {
   subscribe<T extends keyof M & string>(type: T, handler: EventHandler<M, T>): Unsubscribe;
-  subscribe(type: '*', handler: EventHandler<M, keyof M & string>): Unsubscribe;
+  subscribe(type: '*', handler: AnyEventHandler<M>): Unsubscribe;
 }
 
 /** What the catalogue says about one event type, as the generated registry records it. */

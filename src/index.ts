@@ -2,12 +2,14 @@
 // This entry point loads neither rxjs nor pino (pino only when a bus needs its default logger);
 // the rxjs bus is `eventspec/reactive`.
 export type {
+  AnyEventHandler,
   DomainEvent,
   EventBus,
   EventDefinition,
   EventEmitterLike,
   EventHandler,
   EventMeta,
+  EventOf,
   EventRegistry,
   Unsubscribe,
 } from './bus.ts';

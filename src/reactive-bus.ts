@@ -4,7 +4,7 @@
  */
 import { config, Subject, type Observable } from 'rxjs';
 import { BaseEventBus, type BusOptions } from './bus-core.ts';
-import type { DomainEvent } from './bus.ts';
+import type { DomainEvent, EventOf } from './bus.ts';
 
 /**
  * rxjs 7 reports an error thrown in a subscriber (or in an operator with no error callback) on a
@@ -35,8 +35,8 @@ export class ReactiveEventBus<M> extends BaseEventBus<M> {
   readonly #byType = new Map<string, Subject<DomainEvent<M>>>();
   readonly #stopRouting: () => void;
 
-  /** Every event, in emit order, after it is audited. */
-  readonly stream: Observable<DomainEvent<M>> = this.#all.asObservable();
+  /** Every event, in emit order, after it is audited; narrows on `type`. */
+  readonly stream: Observable<EventOf<M>> = this.#all.asObservable() as Observable<EventOf<M>>;
 
   constructor(options: BusOptions<M>) {
     super(options);

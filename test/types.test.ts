@@ -69,7 +69,10 @@ describe('types', () => {
       });
       bus.subscribe('*', (event) => {
         expectTypeOf(event.type).toEqualTypeOf<EventType>();
+        if (event.type === 'plan.created') expectTypeOf(event.payload).toEqualTypeOf<PlanCreatedPayload>();
       });
+      // A handler may return anything; only a rejected promise is looked at.
+      bus.subscribe('plan.created', (event) => event.payload.title);
       // @ts-expect-error a handler for the wrong type
       bus.subscribe('plan.approved', (event: DomainEvent<PayloadMap, 'plan.created'>) => event);
     }
