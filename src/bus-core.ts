@@ -144,7 +144,12 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
     }
     this.#depth++;
     try {
-      this.publish(event);
+      try {
+        this.publish(event);
+      } catch (error) {
+        // A failing logger must not keep the event from its subscribers: it is recorded already.
+        this.reportHandlerError(error, event);
+      }
       const handlers = this.#handlers.get(type);
       if (handlers !== undefined) for (const handler of handlers) this.#invoke(handler, event);
       for (const handler of this.#everyType) this.#invoke(handler, event);
@@ -157,19 +162,27 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
   subscribe<T extends keyof M & string>(type: T, handler: EventHandler<M, T>): Unsubscribe;
   subscribe(type: '*', handler: AnyEventHandler<M>): Unsubscribe;
   subscribe(type: string, handler: AnyHandler<M>): Unsubscribe {
-    if (type === '*') {
-      this.#everyType = [...this.#everyType, handler];
-      return () => {
-        this.#everyType = this.#everyType.filter((each) => each !== handler);
-      };
-    }
-    if (this.definitionOf(type) === undefined) throw new EventValidationError(type, [{ path: [], message: 'unknown event type' }]);
-    this.#handlers.set(type, [...(this.#handlers.get(type) ?? []), handler]);
+    if (type !== '*' && this.definitionOf(type) === undefined) throw new EventValidationError(type, [{ path: [], message: 'unknown event type' }]);
+    this.#setHandlers(type, [...this.#handlersOf(type), handler]);
+    let subscribed = true;
+    // Removes this subscription once, even if the same function was subscribed twice.
     return () => {
-      const remaining = (this.#handlers.get(type) ?? []).filter((each) => each !== handler);
-      if (remaining.length === 0) this.#handlers.delete(type);
-      else this.#handlers.set(type, remaining);
+      if (!subscribed) return;
+      subscribed = false;
+      const handlers = this.#handlersOf(type);
+      const index = handlers.indexOf(handler);
+      this.#setHandlers(type, [...handlers.slice(0, index), ...handlers.slice(index + 1)]);
     };
+  }
+
+  #handlersOf(type: string): readonly AnyHandler<M>[] {
+    return type === '*' ? this.#everyType : (this.#handlers.get(type) ?? []);
+  }
+
+  #setHandlers(type: string, handlers: readonly AnyHandler<M>[]): void {
+    if (type === '*') this.#everyType = handlers;
+    else if (handlers.length === 0) this.#handlers.delete(type);
+    else this.#handlers.set(type, handlers);
   }
 
   /** The catalogue's definition of a type; own keys only, so `toString` is no event type. */
@@ -186,7 +199,11 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
     try {
       this.#onHandlerError(error, event);
     } catch (hookError) {
-      this.logger.error({ err: hookError, cause: error }, 'onHandlerError failed');
+      try {
+        this.logger.error({ err: hookError, cause: error }, 'onHandlerError failed');
+      } catch {
+        // The hook and the logger both failed: there is nowhere left to report to.
+      }
     }
   }
 

@@ -227,6 +227,30 @@ describe.each(BUSES)('%s', (_name, create) => {
     expect(bus.emit('plan.created', newPlan()).type).toBe('plan.created');
   });
 
+  it('removes one subscription per unsubscribe, once, even for a function subscribed twice', () => {
+    const { bus } = setup();
+    let calls = 0;
+    const count = (): void => {
+      calls++;
+    };
+    const first = bus.subscribe('plan.created', count);
+    bus.subscribe('plan.created', count);
+    first();
+    first();
+    bus.emit('plan.created', newPlan());
+    expect(calls).toBe(1);
+  });
+
+  it('still calls the callbacks when the publish step fails (a broken logger, say)', () => {
+    const broken = { info: () => { throw new Error('disk full'); }, warn: () => undefined, error: () => undefined };
+    const { bus, failures } = setup({ logger: broken });
+    const seen: string[] = [];
+    bus.subscribe('plan.created', (event) => seen.push(event.type));
+    bus.emit('plan.created', newPlan());
+    expect(seen).toEqual(['plan.created']);
+    expect(failures.map(({ error }) => (error as Error).message)).toEqual(_name === 'LoggingEventBus' ? ['disk full'] : []);
+  });
+
   it('unsubscribes, and sends every type to "*" subscribers', () => {
     const { bus } = setup();
     const types: string[] = [];
