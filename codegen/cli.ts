@@ -4,12 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { resolveConfig, DEFAULT_CATALOGUE, DEFAULT_OUT, type Config } from './config.ts';
+import { resolveConfig, DEFAULT_CATALOGUE, DEFAULT_OUT, EXPORT_FORMATS, type Config, type ExportFormat } from './config.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { DIAGNOSTIC_FORMATS, formatDiagnostics, type DiagnosticFormat } from './format-diagnostics.ts';
 import { compareOutput, isFresh, OutputError, readOutput, writeOutput } from './output.ts';
 import { GeneratedCodeError } from './generated-code-error.ts';
 import { lintCatalogue, renderCatalogue } from './pipeline.ts';
+import { renderJsonSchemas } from './render/json-schema.ts';
 import { startVerifier, type Verifier } from './verifier.ts';
 
 export const USAGE = `Usage: eventspec <command> [options]
@@ -18,11 +19,14 @@ Commands:
   generate   lint the catalogue and write the generated TypeScript
   check      lint, generate in memory and compare with the output directory (for CI)
   lint       report the catalogue's problems only
+  export     write the catalogue for other tools: --format jsonschema (one schema per event and a bundle)
 
 Options:
   --catalog <file>   the catalogue (default: ${DEFAULT_CATALOGUE})
   --out <dir>        the output directory (default: ${DEFAULT_OUT})
-  --format <f>       diagnostics as text (default), json or github (Actions annotations)
+  --format <f>       diagnostics as text (default), json or github (Actions annotations);
+                     for export, what to write: jsonschema
+  --base-uri <uri>   export: the base of every schema's $id (default: urn:eventspec:)
   -h, --help         show this help
 
 Exit codes: 0 ok, 1 problems in the catalogue or stale output, 2 usage, 3 internal error.`;
@@ -52,6 +56,7 @@ function parse(argv: readonly string[]): { command: string; config: Config } | '
         catalog: { type: 'string' },
         out: { type: 'string' },
         format: { type: 'string' },
+        'base-uri': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -62,15 +67,19 @@ function parse(argv: readonly string[]): { command: string; config: Config } | '
   if (values.help === true) return 'help';
   const [command, ...rest] = positionals;
   if (command === undefined) throw new UsageError('missing command');
-  if (!['generate', 'check', 'lint'].includes(command)) throw new UsageError(`unknown command '${command}'`);
+  if (!['generate', 'check', 'lint', 'export'].includes(command)) throw new UsageError(`unknown command '${command}'`);
   if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
-  if (values.format !== undefined && !(DIAGNOSTIC_FORMATS as readonly string[]).includes(values.format)) {
-    throw new UsageError(`--format must be one of ${DIAGNOSTIC_FORMATS.join(', ')}`);
+  const formats: readonly string[] = command === 'export' ? EXPORT_FORMATS : DIAGNOSTIC_FORMATS;
+  if (values.format !== undefined && !formats.includes(values.format)) {
+    throw new UsageError(`--format must be one of ${formats.join(', ')}`);
   }
+  if (command === 'export' && values.format === undefined) throw new UsageError(`export needs --format (${EXPORT_FORMATS.join(', ')})`);
   const config = resolveConfig({
     ...(values.catalog === undefined ? {} : { catalog: values.catalog }),
     ...(values.out === undefined ? {} : { out: values.out }),
-    ...(values.format === undefined ? {} : { format: values.format as DiagnosticFormat }),
+    ...(values.format === undefined || command === 'export' ? {} : { format: values.format as DiagnosticFormat }),
+    ...(command === 'export' ? { exportFormat: values.format as ExportFormat } : {}),
+    ...(values['base-uri'] === undefined ? {} : { baseUri: values['base-uri'] }),
   });
   return { command, config };
 }
@@ -106,6 +115,16 @@ async function run(command: string, config: Config, io: Console, verifier: () =>
     report(linted.diagnostics, config, io);
     if (!linted.ok) return EXIT.problems;
     if (config.format !== 'json') io.out(`${config.catalogueName}: ${plural(linted.model.events.length, 'event')} in ${plural(linted.model.domains.length, 'domain')}, no errors (${elapsed()})`);
+    return EXIT.ok;
+  }
+
+  if (command === 'export') {
+    const linted = lintCatalogue(text, config.catalogueName);
+    report(linted.diagnostics, config, io);
+    if (!linted.ok) return EXIT.problems;
+    const files = renderJsonSchemas(linted.model, { catalogueName: config.headerName, baseUri: config.baseUri });
+    const outcome = writeOutput(config.outDir, files);
+    io.out(`${outcome === 'written' ? 'exported' : 'unchanged:'} ${plural(files.size, 'JSON Schema')} (${plural(linted.model.events.length, 'event')} and a bundle) in ${config.outName}/ (${elapsed()})`);
     return EXIT.ok;
   }
 

@@ -2,10 +2,15 @@
 import { basename, resolve } from 'node:path';
 import type { DiagnosticFormat } from './format-diagnostics.ts';
 
+export type ExportFormat = 'jsonschema';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['jsonschema'];
+
 export interface UserOptions {
   readonly catalog?: string;
   readonly out?: string;
   readonly format?: DiagnosticFormat;
+  readonly exportFormat?: ExportFormat;
+  readonly baseUri?: string;
   readonly cwd?: string;
 }
 
@@ -21,15 +26,23 @@ export interface Config {
   /** How diagnostics and diffs name the output directory. */
   readonly outName: string;
   readonly format: DiagnosticFormat;
+  /** `export`: what to write. */
+  readonly exportFormat: ExportFormat;
+  /** The base of exported schemas' `$id`s. */
+  readonly baseUri: string;
 }
 
 export const DEFAULT_CATALOGUE = 'catalog.yaml';
 export const DEFAULT_OUT = 'generated';
+/** Where `export` writes when no --out is given. */
+export const DEFAULT_EXPORT_OUT: { readonly [F in ExportFormat]: string } = { jsonschema: 'jsonschema' };
+export const DEFAULT_BASE_URI = 'urn:eventspec:';
 
 export function resolveConfig(options: UserOptions): Config {
   const cwd = options.cwd ?? process.cwd();
   const catalog = options.catalog ?? DEFAULT_CATALOGUE;
-  const out = options.out ?? DEFAULT_OUT;
+  const exportFormat = options.exportFormat ?? 'jsonschema';
+  const out = options.out ?? (options.exportFormat === undefined ? DEFAULT_OUT : DEFAULT_EXPORT_OUT[exportFormat]);
   return {
     cataloguePath: resolve(cwd, catalog),
     catalogueName: catalog,
@@ -37,5 +50,7 @@ export function resolveConfig(options: UserOptions): Config {
     outDir: resolve(cwd, out),
     outName: out.replace(/\/+$/, '') || basename(resolve(cwd, out)),
     format: options.format ?? 'text',
+    exportFormat,
+    baseUri: options.baseUri ?? DEFAULT_BASE_URI,
   };
 }

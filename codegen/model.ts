@@ -41,11 +41,16 @@ export type SchemaNode =
   | { readonly kind: 'intersection'; readonly parts: readonly SchemaNode[] }
   | { readonly kind: 'unknown' };
 
+/** A JSON Schema as exported: the catalogue's own, with its defaults made explicit. */
+export type ExportedSchema = { readonly [keyword: string]: JsonValue };
+
 export interface TypeModel {
   readonly name: string;
   readonly names: TypeNames;
   readonly description?: string;
   readonly schema: SchemaNode;
+  /** For export: closed objects say so, and `$ref`s point into `#/$defs/`. */
+  readonly jsonSchema: ExportedSchema;
   /** Part of a reference cycle: its schema is reached lazily and has no inferred type. */
   readonly recursive: boolean;
 }
@@ -61,6 +66,10 @@ export interface EventModel {
   readonly examples: readonly JsonValue[];
   /** Payload paths marked `x-sensitive`, in pino redact syntax. */
   readonly sensitivePaths: readonly string[];
+  /** For export: the payload schema with its defaults made explicit. */
+  readonly jsonSchema: ExportedSchema;
+  /** Shared types the payload uses, directly or through other types, in model order. */
+  readonly typesUsed: readonly string[];
 }
 
 export interface DomainModel {
@@ -222,6 +231,28 @@ function sensitivePaths(node: SchemaNode, prefix: string, types: ReadonlyMap<str
   }
 }
 
+/**
+ * The schema as other tools should read it: objects that the catalogue closes by default say
+ * `additionalProperties: false`, and `#/types/Name` becomes `#/$defs/Name`.
+ */
+function explicitSchema(schema: JsonSchema, closedByDefault: boolean): ExportedSchema {
+  const convert = (value: unknown, key: string | undefined): JsonValue => {
+    if (Array.isArray(value)) return value.map((item) => convert(item, undefined));
+    if (typeof value !== 'object' || value === null) return value as JsonValue;
+    const node = value as Record<string, unknown>;
+    // Values of these keywords are data (or names), not schemas.
+    if (key === 'enum' || key === 'const' || key === 'default' || key === 'examples' || key?.startsWith('x-') === true) return node as JsonValue;
+    const result: Record<string, JsonValue> = {};
+    for (const [name, child] of Object.entries(node)) {
+      result[name] = name === '$ref' && typeof child === 'string' ? child.replace('#/types/', '#/$defs/') : convert(child, key === 'properties' ? undefined : name);
+    }
+    const types = [node['type'] ?? []].flat();
+    if (key !== 'properties' && types.includes('object') && !('additionalProperties' in node) && closedByDefault) result['additionalProperties'] = false;
+    return result;
+  };
+  return convert(schema, undefined) as ExportedSchema;
+}
+
 /** Builds the model of a catalogue that validate accepted. */
 export function buildModel(document: CatalogueDocument): CatalogueModel {
   const typeSchemas = document.types ?? {};
@@ -234,9 +265,20 @@ export function buildModel(document: CatalogueDocument): CatalogueModel {
       names: typeNames(name),
       ...(schema.description === undefined ? {} : { description: schema.description }),
       schema: buildNode(schema, { closedByDefault, recursive, inType: true }),
+      jsonSchema: explicitSchema(schema, closedByDefault),
       recursive: recursive.has(name),
     };
   });
+  const typesUsedBy = (schema: JsonSchema): string[] => {
+    const used = new Set<string>();
+    const visit = (name: string): void => {
+      if (used.has(name)) return;
+      used.add(name);
+      for (const next of allRefs(typeSchemas[name] ?? {})) visit(next);
+    };
+    for (const name of allRefs(schema)) visit(name);
+    return order.filter((name) => used.has(name));
+  };
   const typesByName = new Map(types.map((type) => [type.name, type]));
 
   const domains = Object.entries(document.domains).map(([domain, description]): DomainModel => {
@@ -254,6 +296,8 @@ export function buildModel(document: CatalogueDocument): CatalogueModel {
           payload,
           examples: event.examples ?? [],
           sensitivePaths: [...new Set(sensitivePaths(payload, '', typesByName, new Set()))],
+          jsonSchema: explicitSchema(event.payload, closedByDefault),
+          typesUsed: typesUsedBy(event.payload),
         };
       });
     return { name: domain, description, events };

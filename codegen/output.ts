@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { HEADER_MARK, type RenderedFiles } from './render/files.ts';
+import { isGeneratedText, type RenderedFiles } from './render/files.ts';
 
 /** The output directory cannot be used as asked; nothing was written. */
 export class OutputError extends Error {
@@ -57,7 +57,7 @@ export function compareOutput(expected: RenderedFiles, actual: ReadonlyMap<strin
  */
 export function writeOutput(dir: string, files: RenderedFiles): 'written' | 'unchanged' {
   const current = readOutput(dir);
-  const foreign = [...current].filter(([, text]) => !text.startsWith(HEADER_MARK)).map(([path]) => path);
+  const foreign = [...current].filter(([path, text]) => !isGeneratedText(path, text)).map(([path]) => path);
   if (foreign.length > 0) {
     throw new OutputError(
       `${dir} holds files that eventspec did not generate (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}); nothing was written. Choose an empty or generated-only --out directory.`,

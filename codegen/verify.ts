@@ -18,7 +18,7 @@ export function syntaxErrors(files: RenderedFiles): string[] {
     skipFileDependencyResolution: true,
     compilerOptions: { noLib: true, noResolve: true, target: ts.ScriptTarget.ES2022 },
   });
-  const sources = [...files].map(([path, text]) => project.createSourceFile(`/generated/${path}`, text));
+  const sources = [...files].filter(([path]) => path.endsWith('.ts')).map(([path, text]) => project.createSourceFile(`/generated/${path}`, text));
   const program = project.getProgram().compilerObject;
   return sources.flatMap((source) =>
     program.getSyntacticDiagnostics(source.compilerNode).map((diagnostic) => {

@@ -9,13 +9,12 @@ import { pathToFileURL } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import fc from 'fast-check';
-import { parse } from 'yaml';
 import * as z from 'zod';
 import { describe, expect, it } from 'vitest';
-import type { JsonSchema } from '../codegen/catalogue-types.ts';
 import { compileValidators } from '../codegen/examples.ts';
 import type { CatalogueModel, SchemaNode } from '../codegen/model.ts';
 import { lintCatalogue } from '../codegen/pipeline.ts';
+import { DEFAULT_BASE_URI, eventSchemaPath, renderJsonSchemas } from '../codegen/render/json-schema.ts';
 import { eventRegistry, type EventType } from '../generated/index.ts';
 import { FORMAT_CHECKS, type FormatName } from '../src/formats.ts';
 import { CATALOGUE_PATH } from './support/catalogue.ts';
@@ -30,35 +29,26 @@ function oracle(): Ajv2020 {
   return ajv;
 }
 
-/** The catalogue's documented default made explicit: objects without `additionalProperties` are closed. */
-function closeObjects(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(closeObjects);
-  if (typeof schema !== 'object' || schema === null) return schema;
-  const node = Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, key === 'enum' || key === 'const' ? value : closeObjects(value)]));
-  const types = [(schema as JsonSchema).type ?? []].flat();
-  if (types.includes('object') && !('additionalProperties' in node)) node['additionalProperties'] = false;
-  return node;
-}
-
 interface Subject {
   readonly model: CatalogueModel;
   readonly ours: (event: string) => z.core.$ZodType;
   readonly reference: (event: string) => (value: unknown) => boolean;
 }
 
+/** Our validators, and ajv running the JSON Schemas that `eventspec export` writes for the same catalogue. */
 function subject(path: URL, ours?: (event: string) => z.core.$ZodType): Subject {
   const text = readFileSync(path, 'utf8');
   const linted = lintCatalogue(text, path.pathname);
   if (!linted.ok) throw new Error(JSON.stringify(linted.diagnostics));
-  const raw = parse(text) as { types?: Record<string, unknown>; events: Record<string, { payload: unknown }> };
+  const exported = renderJsonSchemas(linted.model, { catalogueName: 'catalog.yaml', baseUri: DEFAULT_BASE_URI });
   const ajv = oracle();
-  const types = closeObjects(raw.types ?? {});
   const compiled = compileValidators(linted.model, linted.model.events.map((event) => event.name));
   return {
     model: linted.model,
     ours: ours ?? ((event) => compiled.get(event) ?? z.never()),
     reference: (event) => {
-      const validate = ajv.compile({ ...(closeObjects(raw.events[event]?.payload) as object), types });
+      const model = linted.model.events.find((each) => each.name === event);
+      const validate = ajv.compile(JSON.parse(exported.get(model === undefined ? '' : eventSchemaPath(model)) ?? '{}') as object);
       return (value) => {
         try {
           return validate(value) === true;

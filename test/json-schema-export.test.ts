@@ -1,0 +1,54 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { BUNDLE_PATH, DEFAULT_BASE_URI, eventSchemaId, eventSchemaPath, renderJsonSchemas } from '../codegen/render/json-schema.ts';
+import { projectModel } from './support/catalogue.ts';
+
+const model = projectModel();
+const files = renderJsonSchemas(model, { catalogueName: 'catalog.yaml', baseUri: DEFAULT_BASE_URI });
+
+function ajv(): Ajv2020 {
+  const instance = new Ajv2020({ strict: true, strictTypes: false, multipleOfPrecision: 9 });
+  addFormats.default(instance, { mode: 'full' });
+  instance.addFormat('ulid', /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/);
+  instance.addKeyword('x-eventspec').addKeyword('x-sensitive');
+  return instance;
+}
+
+describe('JSON Schema export', () => {
+  it('writes one self-contained 2020-12 schema per event, plus a bundle, with stable $ids', () => {
+    expect([...files.keys()].sort()).toEqual([...model.events.map(eventSchemaPath), BUNDLE_PATH].sort());
+    const schema = JSON.parse(files.get('plan.created.v1.json') ?? '') as Record<string, unknown>;
+    expect(schema).toMatchObject({
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      $id: 'urn:eventspec:events:plan.created:v1',
+      title: 'plan.created',
+      additionalProperties: false,
+      'x-eventspec': { domain: 'plan', version: 1 },
+    });
+    expect(Object.keys(schema['$defs'] as object)).toEqual(['Ulid', 'Actor', 'Priority', 'DurationMs']);
+    expect(eventSchemaId('https://schemas.example.com/agents/', { name: 'plan.created', version: 2 })).toBe('https://schemas.example.com/agents/plan.created.v2.json');
+  });
+
+  it('compiles in strict ajv, and every example validates, per event and through the bundle', () => {
+    const validator = ajv();
+    validator.addSchema(JSON.parse(files.get(BUNDLE_PATH) ?? '') as object);
+    for (const event of model.events) {
+      const own = validator.compile(JSON.parse(files.get(eventSchemaPath(event)) ?? '') as object);
+      const viaBundle = validator.getSchema(`urn:eventspec:catalogue#/$defs/${event.name}`);
+      for (const example of event.examples) {
+        expect(own(example), event.name).toBe(true);
+        expect(viaBundle?.(example), event.name).toBe(true);
+        expect(own({ ...(example as object), unexpected: 1 }), event.name).toBe(false);
+      }
+    }
+  });
+
+  it('keeps deprecation, sensitivity and open objects as the catalogue says', () => {
+    const config = JSON.parse(files.get('system.config_changed.v1.json') ?? '') as { properties: Record<string, Record<string, unknown>>; 'x-eventspec': object };
+    expect(config.properties['previous']).toMatchObject({ 'x-sensitive': true });
+    expect(config['x-eventspec']).toEqual({ domain: 'system', version: 1, sensitivePaths: ['previous', 'current'] });
+    const health = JSON.parse(files.get('system.health_changed.v1.json') ?? '') as { properties: Record<string, Record<string, unknown>> };
+    expect(health.properties['details']).toMatchObject({ type: 'object', additionalProperties: true });
+  });
+});
