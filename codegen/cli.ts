@@ -2,6 +2,7 @@
  * `eventspec generate | check | lint`: the command line over the pipeline.
  * Exit codes: 0 ok, 1 diagnostics or stale output, 2 usage, 3 internal error (a bug in eventspec).
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolveConfig, DEFAULT_CATALOGUE, DEFAULT_OUT, EXPORT_FORMATS, type Config, type ExportFormat } from './config.ts';
@@ -9,7 +10,9 @@ import type { Diagnostic } from './diagnostics.ts';
 import { DIAGNOSTIC_FORMATS, formatDiagnostics, type DiagnosticFormat } from './format-diagnostics.ts';
 import { compareOutput, isFresh, OutputError, readOutput, writeOutput } from './output.ts';
 import { GeneratedCodeError } from './generated-code-error.ts';
-import { lintCatalogue, renderCatalogue } from './pipeline.ts';
+import { COMPATIBILITY_MODES, diffCatalogues, type CompatibilityMode } from './diff.ts';
+import { formatDiffJson, formatDiffText, locateChanges } from './format-diff.ts';
+import { lintCatalogue, renderCatalogue, type LintResult } from './pipeline.ts';
 import { renderJsonSchemas } from './render/json-schema.ts';
 import { startVerifier, type Verifier } from './verifier.ts';
 
@@ -20,6 +23,8 @@ Commands:
   check      lint, generate in memory and compare with the output directory (for CI)
   lint       report the catalogue's problems only
   export     write the catalogue for other tools: --format jsonschema (one schema per event and a bundle)
+  diff       compare two catalogues and report breaking changes: diff <old.yaml> <new.yaml>,
+             or diff --against <git-ref> (the catalogue at that commit against --catalog)
 
 Options:
   --catalog <file>   the catalogue (default: ${DEFAULT_CATALOGUE})
@@ -27,6 +32,8 @@ Options:
   --format <f>       diagnostics as text (default), json or github (Actions annotations);
                      for export, what to write: jsonschema
   --base-uri <uri>   export: the base of every schema's $id (default: urn:eventspec:)
+  --against <ref>    diff: the git commit, branch or tag to compare with
+  --mode <m>         diff: backward (default), forward or full compatibility
   -h, --help         show this help
 
 Exit codes: 0 ok, 1 problems in the catalogue or stale output, 2 usage, 3 internal error.`;
@@ -46,7 +53,19 @@ const processConsole: Console = {
 
 class UsageError extends Error {}
 
-function parse(argv: readonly string[]): { command: string; config: Config } | 'help' {
+interface Parsed {
+  readonly command: string;
+  readonly config: Config;
+  /** diff: the two catalogues, as [name, reader] pairs. */
+  readonly diff?: { readonly old: DiffSide; readonly new: DiffSide; readonly mode: CompatibilityMode };
+}
+
+interface DiffSide {
+  readonly name: string;
+  readonly read: () => string;
+}
+
+function parse(argv: readonly string[]): Parsed | 'help' {
   let parsed;
   try {
     parsed = parseArgs({
@@ -57,6 +76,8 @@ function parse(argv: readonly string[]): { command: string; config: Config } | '
         out: { type: 'string' },
         format: { type: 'string' },
         'base-uri': { type: 'string' },
+        against: { type: 'string' },
+        mode: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -67,7 +88,8 @@ function parse(argv: readonly string[]): { command: string; config: Config } | '
   if (values.help === true) return 'help';
   const [command, ...rest] = positionals;
   if (command === undefined) throw new UsageError('missing command');
-  if (!['generate', 'check', 'lint', 'export'].includes(command)) throw new UsageError(`unknown command '${command}'`);
+  if (!['generate', 'check', 'lint', 'export', 'diff'].includes(command)) throw new UsageError(`unknown command '${command}'`);
+  if (command === 'diff') return parseDiff(values, rest);
   if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
   const formats: readonly string[] = command === 'export' ? EXPORT_FORMATS : DIAGNOSTIC_FORMATS;
   if (values.format !== undefined && !formats.includes(values.format)) {
@@ -82,6 +104,60 @@ function parse(argv: readonly string[]): { command: string; config: Config } | '
     ...(values['base-uri'] === undefined ? {} : { baseUri: values['base-uri'] }),
   });
   return { command, config };
+}
+
+function parseDiff(values: { catalog?: string; against?: string; mode?: string; format?: string }, files: readonly string[]): Parsed {
+  if (values.mode !== undefined && !(COMPATIBILITY_MODES as readonly string[]).includes(values.mode)) throw new UsageError(`--mode must be one of ${COMPATIBILITY_MODES.join(', ')}`);
+  if (values.format !== undefined && values.format !== 'text' && values.format !== 'json') throw new UsageError('--format must be one of text, json');
+  const mode = (values.mode ?? 'backward') as CompatibilityMode;
+  const config = resolveConfig({ ...(values.catalog === undefined ? {} : { catalog: values.catalog }), ...(values.format === undefined ? {} : { format: values.format as DiagnosticFormat }) });
+  const fromFile = (name: string): DiffSide => ({ name, read: () => readFileSync(name, 'utf8') });
+  if (values.against !== undefined) {
+    if (files.length > 0) throw new UsageError('give either --against <ref> or two catalogue files, not both');
+    const ref = values.against;
+    const old: DiffSide = { name: `${ref}:${config.catalogueName}`, read: () => readAtRef(ref, config.catalogueName) };
+    return { command: 'diff', config, diff: { old, new: fromFile(config.catalogueName), mode } };
+  }
+  const [before, after, extra] = files;
+  if (before === undefined || after === undefined) throw new UsageError('diff needs <old.yaml> <new.yaml>, or --against <git-ref>');
+  if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
+  return { command: 'diff', config, diff: { old: fromFile(before), new: fromFile(after), mode } };
+}
+
+/** The catalogue as it was at a git commit; `./` makes git read the path relative to this directory. */
+function readAtRef(ref: string, path: string): string {
+  try {
+    return execFileSync('git', ['show', `${ref}:./${path}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
+    throw new UsageError(`cannot read ${path} at ${ref} through git: ${stderr === '' ? (error as Error).message : stderr}`);
+  }
+}
+
+function runDiff(parsed: Parsed, io: Console): number {
+  const { diff, config } = parsed;
+  if (diff === undefined) return EXIT.usage;
+  const lint = (side: DiffSide): LintResult | undefined => {
+    let text: string;
+    try {
+      text = side.read();
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      io.err(`eventspec: cannot read the catalogue ${side.name}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      return undefined;
+    }
+    const linted = lintCatalogue(text, side.name);
+    if (!linted.ok) io.err(formatDiagnostics(linted.diagnostics, 'text'));
+    return linted;
+  };
+  const before = lint(diff.old);
+  const after = lint(diff.new);
+  if (before === undefined || after === undefined) return EXIT.usage;
+  if (!before.ok || !after.ok) return EXIT.problems;
+  const result = diffCatalogues(before.model, after.model, diff.mode);
+  const changes = locateChanges(result, diff.new.name, (change) => after.locate(change.path));
+  io.out(config.format === 'json' ? formatDiffJson(result, changes) : formatDiffText(result, changes));
+  return result.failed ? EXIT.problems : EXIT.ok;
 }
 
 function report(diagnostics: readonly Diagnostic[], config: Config, io: Console): void {
@@ -181,8 +257,13 @@ export async function main(argv: readonly string[], io: Console = processConsole
   let started = verifier;
   const getVerifier = (): Verifier => (started ??= startVerifier());
   try {
+    if (parsed.command === 'diff') return runDiff(parsed, io);
     return await run(parsed.command, parsed.config, io, getVerifier);
   } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`eventspec: ${error.message}`);
+      return EXIT.usage;
+    }
     if (error instanceof OutputError) {
       io.err(`eventspec: ${error.message}`);
       return EXIT.problems;

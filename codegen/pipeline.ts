@@ -3,7 +3,7 @@
  * render (lint → render). Pure: text in, diagnostics and file texts out. Verification is
  * separate (`verify.ts`, or `verifier.ts` on a worker thread), so that only its callers load ts-morph.
  */
-import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
+import { hasErrors, sortDiagnostics, type Diagnostic, type DocPath, type SourcePosition } from './diagnostics.ts';
 import { checkExamples } from './examples.ts';
 import { loadCatalogue } from './load.ts';
 import { buildModel, type CatalogueModel } from './model.ts';
@@ -11,7 +11,13 @@ import { renderFiles, type RenderedFiles } from './render/files.ts';
 import { validateCatalogue } from './validate/index.ts';
 
 export type LintResult =
-  | { readonly ok: true; readonly diagnostics: readonly Diagnostic[]; readonly model: CatalogueModel }
+  | {
+      readonly ok: true;
+      readonly diagnostics: readonly Diagnostic[];
+      readonly model: CatalogueModel;
+      /** Line and column of any path in the catalogue (for reports of later tools, such as diff). */
+      readonly locate: (path: DocPath) => SourcePosition;
+    }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
 /** Every problem in the catalogue at once, and its model when it has no errors. */
@@ -23,12 +29,17 @@ export function lintCatalogue(text: string, file: string): LintResult {
   if (!validated.ok) return { ok: false, diagnostics: sortDiagnostics(validated.findings.map(place)) };
   const model = buildModel(validated.document);
   const diagnostics = sortDiagnostics([...validated.findings, ...checkExamples(model)].map(place));
-  return hasErrors(diagnostics) ? { ok: false, diagnostics } : { ok: true, diagnostics, model };
+  const locate = (path: DocPath): SourcePosition => {
+    const { line, column } = place({ code: 'invalid-structure', path, message: '' });
+    return { line, column };
+  };
+  return hasErrors(diagnostics) ? { ok: false, diagnostics } : { ok: true, diagnostics, model, locate };
 }
 
 export type GenerateResult =
   | { readonly ok: true; readonly diagnostics: readonly Diagnostic[]; readonly model: CatalogueModel; readonly files: RenderedFiles }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+
 
 export interface GenerateOptions {
   /** The catalogue as diagnostics should name it. */
@@ -41,5 +52,5 @@ export interface GenerateOptions {
 export function renderCatalogue(text: string, options: GenerateOptions): GenerateResult {
   const linted = lintCatalogue(text, options.file);
   if (!linted.ok) return linted;
-  return { ...linted, files: renderFiles(linted.model, { catalogueName: options.headerName }) };
+  return { ok: true, diagnostics: linted.diagnostics, model: linted.model, files: renderFiles(linted.model, { catalogueName: options.headerName }) };
 }

@@ -98,6 +98,45 @@ describe('eventspec export', () => {
   });
 });
 
+describe('eventspec diff', () => {
+  const narrow = (text: string): string => text.replace('title: { type: string, minLength: 1, maxLength: 200 }', 'title: { type: string, minLength: 1, maxLength: 100 }');
+
+  it('compares two files: a table, and exit 1 for a breaking change without a version bump', async () => {
+    const text = readFileSync(join(project, 'catalog.yaml'), 'utf8');
+    writeFileSync(join(project, 'new.yaml'), narrow(text));
+    const run = await cli(project, 'diff', 'catalog.yaml', 'new.yaml');
+    expect(run.code).toBe(1);
+    expect(run.out.split('\n')[0]).toMatch(/^event +change +where +effect +verdict$/);
+    expect(run.out).toMatch(/plan\.created +`title`: `maxLength` 200 → 100 +new\.yaml:77:57 +narrows +BREAKING \(backward\)/);
+    expect(run.out).toContain('1 breaking change(s) in backward mode; without a version bump: plan.created.');
+    const json = JSON.parse((await cli(project, 'diff', 'catalog.yaml', 'new.yaml', '--format', 'json', '--mode', 'forward')).out) as { failed: boolean; changes: { rule: string; line: number }[] };
+    expect(json.failed).toBe(false);
+    expect(json.changes[0]).toMatchObject({ rule: 'maxLength-tightened', line: 77, column: 57, breaking: false });
+  });
+
+  it('compares with the catalogue at a git ref', async () => {
+    const git = (...args: string[]): void => {
+      const result = spawnSync('git', args, { cwd: project, encoding: 'utf8' });
+      expect(result.status, result.stderr).toBe(0);
+    };
+    git('init', '-q');
+    git('-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '--allow-empty', '-m', 'empty');
+    git('add', 'catalog.yaml');
+    git('-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '-m', 'catalogue');
+    expect(await cli(project, 'diff', '--against', 'HEAD')).toMatchObject({ code: 0, out: 'no changes (backward compatibility)' });
+    writeFileSync(join(project, 'catalog.yaml'), narrow(readFileSync(join(project, 'catalog.yaml'), 'utf8')));
+    expect((await cli(project, 'diff', '--against', 'HEAD')).code).toBe(1);
+    const missing = await cli(project, 'diff', '--against', 'HEAD~1');
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/cannot read catalog\.yaml at HEAD~1 through git: fatal: path 'catalog\.yaml' exists on disk, but not in 'HEAD~1'/);
+  });
+
+  it('says how to call it', async () => {
+    expect((await cli(project, 'diff', 'catalog.yaml')).err).toMatch(/diff needs <old\.yaml> <new\.yaml>, or --against <git-ref>/);
+    expect((await cli(project, 'diff', 'a.yaml', 'b.yaml', '--mode', 'sideways')).err).toMatch(/--mode must be one of backward, forward, full/);
+  });
+});
+
 describe('eventspec check', () => {
   beforeEach(async () => {
     expect((await cli(project, 'generate')).code).toBe(0);
