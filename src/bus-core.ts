@@ -10,10 +10,10 @@
  * delivered depth-first, before the outer dispatch goes on; past `maxDepth` nested emits, the
  * emit throws `EventLoopError`, which reaches `onHandlerError` like any handler failure.
  */
-import * as z from 'zod';
 import type { AuditSink, AnyEvent } from './audit/sink.ts';
 import type { AnyEventHandler, DomainEvent, EventBus, EventDefinition, EventHandler, EventMeta, EventRegistry, Unsubscribe } from './bus.ts';
 import { AuditError, EventLoopError, EventValidationError, type PayloadIssue } from './errors.ts';
+import { definitionOf, unknownType, validatePayload, validationError } from './validate-payload.ts';
 import { isUlid } from './formats.ts';
 import { createTimestampFormatter } from './clock.ts';
 import { freezeOwnedOutput } from './freeze.ts';
@@ -44,41 +44,6 @@ export interface BusOptions<M> {
 
 // Stored untyped: the overloads of `subscribe` are what tie each handler to its type.
 type AnyHandler<M> = (event: DomainEvent<M>) => unknown;
-
-/**
- * zod's safeParse with a plain result class for failures: the default ZodError is an Error, and
- * capturing its stack trace was most of the cost of a rejected payload (zod's `_safeParse` takes
- * the error class for exactly this).
- */
-class ZodIssues {
-  readonly issues: readonly z.core.$ZodIssue[];
-  constructor(issues: readonly z.core.$ZodIssue[]) {
-    this.issues = issues;
-  }
-}
-const safeParse = z.core._safeParse(ZodIssues as unknown as z.core.$ZodErrorClass);
-
-function issuesOf(error: { readonly issues: readonly z.core.$ZodIssue[] }): PayloadIssue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.filter((part): part is string | number => typeof part !== 'symbol'),
-    message: issue.message,
-  }));
-}
-
-/**
- * A validation error describes data, and its message names the event type and every bad field;
- * capturing a stack trace would cost more than the rest of the rejection. `stackFrames` > 0
- * (the bus option `validationStackFrames`) keeps that many frames, for debugging.
- */
-function validationError(type: string, issues: readonly PayloadIssue[], stackFrames: number): EventValidationError {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = stackFrames;
-  try {
-    return new EventValidationError(type, issues);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
@@ -113,9 +78,8 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
 
   emit<T extends keyof M & string>(type: T, payload: M[T], meta?: EventMeta): DomainEvent<M, T> {
     const definition = this.definitionOf(type);
-    if (definition === undefined) throw validationError(String(type), [{ path: [], message: 'unknown event type' }], this.#stackFrames);
-    const result = safeParse(definition.schema, payload);
-    if (!result.success) throw validationError(type, issuesOf(result.error), this.#stackFrames);
+    if (definition === undefined) throw unknownType(type, this.#stackFrames);
+    const data = validatePayload(definition, type, payload, this.#stackFrames);
     if (meta !== undefined) this.#checkMeta(type, meta);
     if (this.#depth >= this.#maxDepth) {
       throw new EventLoopError(`${type} emitted ${this.#depth} levels deep in handlers: a runaway event loop? (maxDepth ${this.#maxDepth})`);
@@ -126,7 +90,7 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
     const timestamp = this.#timestamp(time);
     // A new chain is named after its first event.
     const correlationId = meta?.correlationId ?? id;
-    const frozenPayload = freezeOwnedOutput(result.data as M[T], payload);
+    const frozenPayload = freezeOwnedOutput(data as M[T], payload);
     const causationId = meta?.causationId;
     // Two literal shapes rather than a spread: this is the hot path of every emit.
     const event: DomainEvent<M, T> = Object.freeze(
@@ -187,8 +151,7 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
 
   /** The catalogue's definition of a type; own keys only, so `toString` is no event type. */
   protected definitionOf(type: string): EventDefinition | undefined {
-    const definitions = this.registry as unknown as Readonly<Record<string, EventDefinition>>;
-    return Object.hasOwn(definitions, type) ? definitions[type] : undefined;
+    return definitionOf(this.registry, type);
   }
 
   /** The step between audit and callbacks: push to a stream, write a log line. */

@@ -39,3 +39,5 @@ export {
   multipleOf,
   uniqueItems,
 } from './schema-checks.ts';
+export { dataschemaFor, fromCloudEvent, toCloudEvent } from './cloudevents.ts';
+export type { CloudEventJson, CloudEventOptions, FromCloudEventOptions } from './cloudevents.ts';

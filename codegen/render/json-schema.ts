@@ -3,6 +3,7 @@
  * payload, self-contained, and a bundle of every event and shared type. Deterministic: keys in
  * catalogue order, two-space indentation, stable `$id`s built from the event name and version.
  */
+import { dataschemaFor } from '../../src/cloudevents.ts';
 import type { CatalogueModel, EventModel, ExportedSchema } from '../model.ts';
 
 export const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
@@ -18,9 +19,12 @@ function idOf(baseUri: string, urnPart: string, filePart: string): string {
   return baseUri.endsWith(':') ? `${baseUri}${urnPart}` : `${baseUri}${filePart}`;
 }
 
-/** The `$id` of an event's payload schema: `urn:eventspec:events:plan.created:v1`, or `<url>/plan.created.v1.json`. */
+/**
+ * The `$id` of an event's payload schema: `urn:eventspec:events:plan.created:v1`, or
+ * `<url>/plan.created.v1.json`; the runtime's CloudEvents `dataschema` is the same id.
+ */
 export function eventSchemaId(baseUri: string, event: Pick<EventModel, 'name' | 'version'>): string {
-  return idOf(baseUri, `events:${event.name}:v${event.version}`, eventSchemaPath(event));
+  return dataschemaFor(baseUri, event.name, event.version);
 }
 
 /** Where an event's schema file goes, relative to the export directory. */

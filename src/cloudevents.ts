@@ -1,0 +1,113 @@
+/**
+ * CloudEvents 1.0 for the catalogue's events, so they can cross HTTP, Kafka or any broker that
+ * speaks CloudEvents. `toCloudEvent` gives the structured form (a plain object: serialise it
+ * for structured mode, or hand it to the CloudEvents SDK for binary mode); `fromCloudEvent`
+ * reads one back, validating it exactly as `emit` validates a payload.
+ */
+import * as z from 'zod';
+import type { DomainEvent, EventRegistry } from './bus.ts';
+import { EventValidationError, type PayloadIssue } from './errors.ts';
+import { freezeOwnedOutput } from './freeze.ts';
+import { format } from './schema-checks.ts';
+import { definitionOf, unknownType, validatePayload, validationError } from './validate-payload.ts';
+
+/** A CloudEvent 1.0 in structured form, with our chain as extension attributes. */
+export interface CloudEventJson<D = unknown> {
+  readonly specversion: '1.0';
+  readonly id: string;
+  readonly source: string;
+  readonly type: string;
+  readonly time: string;
+  readonly datacontenttype: 'application/json';
+  readonly dataschema: string;
+  readonly data: D;
+  readonly correlationid: string;
+  readonly causationid?: string;
+  /** CloudEvents allows further extension attributes. */
+  readonly [extension: string]: unknown;
+}
+
+export interface CloudEventOptions {
+  /** The CloudEvents `source`: who emitted it, e.g. `/agent-platform/planner`. */
+  readonly source: string;
+  /** Prepended to the event type, e.g. `com.example.` gives `com.example.plan.created`. */
+  readonly typePrefix?: string;
+  /** The base of `dataschema`, as `eventspec export --base-uri` (default `urn:eventspec:`). */
+  readonly schemaBaseUri?: string;
+}
+
+export interface FromCloudEventOptions {
+  /** Stripped from the type before it is looked up in the registry. */
+  readonly typePrefix?: string;
+}
+
+/** The `$id` that `eventspec export` gives an event's payload schema (see codegen/render/json-schema.ts). */
+export function dataschemaFor(baseUri: string, type: string, version: number): string {
+  return baseUri.endsWith(':') ? `${baseUri}events:${type}:v${version}` : `${baseUri}${type}.v${version}.json`;
+}
+
+export function toCloudEvent<M, T extends keyof M & string>(event: DomainEvent<M, T>, options: CloudEventOptions): CloudEventJson<M[T]> {
+  return {
+    specversion: '1.0',
+    id: event.id,
+    source: options.source,
+    type: `${options.typePrefix ?? ''}${event.type}`,
+    time: event.timestamp,
+    datacontenttype: 'application/json',
+    dataschema: dataschemaFor(options.schemaBaseUri ?? 'urn:eventspec:', event.type, event.version),
+    data: event.payload,
+    correlationid: event.correlationId,
+    ...(event.causationId === undefined ? {} : { causationid: event.causationId }),
+  };
+}
+
+const ulid = z.string().check(format('ulid'));
+const Envelope = z.looseObject({
+  specversion: z.literal('1.0'),
+  id: ulid,
+  source: z.string().min(1),
+  type: z.string().min(1),
+  time: z.iso.datetime({ offset: true }),
+  datacontenttype: z.string().optional(),
+  dataschema: z.string().optional(),
+  data: z.unknown(),
+  correlationid: ulid.optional(),
+  causationid: ulid.optional(),
+});
+
+const VERSION_IN_SCHEMA = /(?::v|\.v)(\d+)(?:\.json)?$/;
+
+/**
+ * A DomainEvent from a CloudEvent (structured form, or the SDK's `CloudEvent`), keeping its id,
+ * time and chain. An unknown type, a bad envelope or data that breaks the schema throws
+ * `EventValidationError`, as `emit` does.
+ */
+export function fromCloudEvent<M>(cloudEvent: unknown, registry: EventRegistry<M>, options: FromCloudEventOptions = {}): DomainEvent<M> {
+  const envelope = Envelope.safeParse(typeof cloudEvent === 'object' && cloudEvent !== null ? { ...cloudEvent } : cloudEvent);
+  const claimedType = typeof (cloudEvent as { type?: unknown } | null)?.type === 'string' ? (cloudEvent as { type: string }).type : '(no type)';
+  if (!envelope.success) {
+    const issues: PayloadIssue[] = envelope.error.issues.map((issue) => ({ path: ['cloudevent', ...issue.path.filter((part): part is string | number => typeof part !== 'symbol')], message: issue.message }));
+    throw validationError(claimedType, issues);
+  }
+  const ce = envelope.data;
+  if (ce.datacontenttype !== undefined && !/^application\/(?:[\w.+-]+\+)?json\b/.test(ce.datacontenttype)) {
+    throw new EventValidationError(claimedType, [{ path: ['cloudevent', 'datacontenttype'], message: `expected JSON data, got ${ce.datacontenttype}` }]);
+  }
+  const prefix = options.typePrefix ?? '';
+  const type = ce.type.startsWith(prefix) ? ce.type.slice(prefix.length) : ce.type;
+  const definition = definitionOf(registry, type);
+  if (definition === undefined) throw unknownType(ce.type);
+  const data = validatePayload(definition, type, ce.data);
+  const schemaVersion = ce.dataschema === undefined ? undefined : VERSION_IN_SCHEMA.exec(ce.dataschema)?.[1];
+  return Object.freeze({
+    id: ce.id,
+    type,
+    domain: definition.domain,
+    // Normalised to UTC with milliseconds, as every DomainEvent's timestamp is.
+    timestamp: new Date(ce.time).toISOString(),
+    correlationId: ce.correlationid ?? ce.id,
+    ...(ce.causationid === undefined ? {} : { causationId: ce.causationid }),
+    version: schemaVersion === undefined ? definition.version : Number(schemaVersion),
+    payload: freezeOwnedOutput(data, ce.data),
+  }) as DomainEvent<M>;
+}

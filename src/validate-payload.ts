@@ -1,0 +1,56 @@
+/** Checking a payload against its event's schema: shared by `emit` and by `fromCloudEvent`. */
+import * as z from 'zod';
+import type { EventDefinition, EventRegistry } from './bus.ts';
+import { EventValidationError, type PayloadIssue } from './errors.ts';
+
+/**
+ * zod's safeParse with a plain result class for failures: the default ZodError is an Error, and
+ * capturing its stack trace was most of the cost of a rejected payload (zod's `_safeParse` takes
+ * the error class for exactly this).
+ */
+class ZodIssues {
+  readonly issues: readonly z.core.$ZodIssue[];
+  constructor(issues: readonly z.core.$ZodIssue[]) {
+    this.issues = issues;
+  }
+}
+const safeParse = z.core._safeParse(ZodIssues as unknown as z.core.$ZodErrorClass);
+
+function issuesOf(error: { readonly issues: readonly z.core.$ZodIssue[] }): PayloadIssue[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.filter((part): part is string | number => typeof part !== 'symbol'),
+    message: issue.message,
+  }));
+}
+
+/**
+ * A validation error describes data, and its message names the event type and every bad field;
+ * capturing a stack trace would cost more than the rest of the rejection. `stackFrames` > 0
+ * (the bus option `validationStackFrames`) keeps that many frames, for debugging.
+ */
+export function validationError(type: string, issues: readonly PayloadIssue[], stackFrames = 0): EventValidationError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = stackFrames;
+  try {
+    return new EventValidationError(type, issues);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/** The catalogue's definition of a type; own keys only, so `toString` is no event type. */
+export function definitionOf<M>(registry: EventRegistry<M>, type: string): EventDefinition | undefined {
+  const definitions = registry as unknown as Readonly<Record<string, EventDefinition>>;
+  return Object.hasOwn(definitions, type) ? definitions[type] : undefined;
+}
+
+export function unknownType(type: string, stackFrames = 0): EventValidationError {
+  return validationError(type, [{ path: [], message: 'unknown event type' }], stackFrames);
+}
+
+/** The validated payload (zod's output), or an `EventValidationError` naming each bad field. */
+export function validatePayload(definition: EventDefinition, type: string, payload: unknown, stackFrames = 0): unknown {
+  const result = safeParse(definition.schema, payload);
+  if (!result.success) throw validationError(type, issuesOf(result.error), stackFrames);
+  return result.data;
+}

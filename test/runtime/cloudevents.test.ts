@@ -1,0 +1,83 @@
+/** CloudEvents 1.0 against the official SDK: structured and binary HTTP modes, both ways, lossless. */
+import { CloudEvent, HTTP } from 'cloudevents';
+import { describe, expect, it } from 'vitest';
+import { EventValidationError, fromCloudEvent, LoggingEventBus, toCloudEvent, type DomainEvent } from '../../src/index.ts';
+import { eventRegistry, type PayloadMap } from '../../generated/index.ts';
+import { projectModel } from '../support/catalogue.ts';
+import { CapturingLogger } from '../support/capturing-logger.ts';
+
+const source = '/agent-platform/planner';
+const bus = new LoggingEventBus<PayloadMap>({ registry: eventRegistry, logger: new CapturingLogger() });
+const model = projectModel();
+/** One real event per catalogue type, the later ones chained to the first. */
+const events: DomainEvent<PayloadMap>[] = [];
+for (const definition of model.events) {
+  const first = events[0];
+  events.push(bus.emit(definition.name as never, definition.examples[0] as never, first === undefined ? undefined : { correlationId: first.id, causationId: first.id }));
+}
+
+describe('CloudEvents', () => {
+  it('maps every field: id, source, type, time, content type, dataschema, data, chain extensions', () => {
+    const event = events[1] ?? events[0]!;
+    expect(toCloudEvent(event, { source, typePrefix: 'com.example.' })).toEqual({
+      specversion: '1.0',
+      id: event.id,
+      source,
+      type: `com.example.${event.type}`,
+      time: event.timestamp,
+      datacontenttype: 'application/json',
+      dataschema: `urn:eventspec:events:${event.type}:v1`,
+      data: event.payload,
+      correlationid: event.correlationId,
+      causationid: event.causationId,
+    });
+  });
+
+  it.each(events.map((event) => [event.type, event] as const))('%s: accepted by the SDK in structured and binary HTTP mode, and read back losslessly', (_type, event) => {
+    const ours = toCloudEvent(event, { source, typePrefix: 'com.example.' });
+    const sdkEvent = new CloudEvent(ours); // validates on construction
+    for (const message of [HTTP.structured(sdkEvent), HTTP.binary(sdkEvent)]) {
+      const received = HTTP.toEvent({ headers: message.headers, body: message.body }) as CloudEvent<unknown>;
+      expect(received.validate()).toBe(true);
+      expect(fromCloudEvent(received, eventRegistry, { typePrefix: 'com.example.' })).toEqual(event);
+    }
+    expect(HTTP.binary(sdkEvent).headers).toMatchObject({ 'ce-id': event.id, 'ce-correlationid': event.correlationId, 'content-type': 'application/json' });
+  });
+
+  it('reads events the SDK made', () => {
+    const sdkEvent = new CloudEvent({
+      id: '01JDQ8Z1X4N6V7W8Y9ZAB2C3DE',
+      source: '/elsewhere',
+      type: 'plan.approved',
+      time: '2026-11-26T08:30:00+01:00',
+      datacontenttype: 'application/json',
+      data: { planId: '01JDQ8Z1X4N6V7W8Y9ZAB2C3DE', approvedBy: { kind: 'user', id: 'alice' } },
+    });
+    expect(fromCloudEvent(sdkEvent, eventRegistry)).toEqual({
+      id: '01JDQ8Z1X4N6V7W8Y9ZAB2C3DE',
+      type: 'plan.approved',
+      domain: 'plan',
+      timestamp: '2026-11-26T07:30:00.000Z',
+      correlationId: '01JDQ8Z1X4N6V7W8Y9ZAB2C3DE',
+      version: 1,
+      payload: { planId: '01JDQ8Z1X4N6V7W8Y9ZAB2C3DE', approvedBy: { kind: 'user', id: 'alice' } },
+    });
+  });
+
+  it('rejects unknown types and bad data with the same error as emit', () => {
+    const good = toCloudEvent(events[1]!, { source });
+    expect(() => fromCloudEvent({ ...good, type: 'plan.exploded' }, eventRegistry)).toThrow(EventValidationError);
+    expect(() => fromCloudEvent({ ...good, type: 'plan.exploded' }, eventRegistry)).toThrow(/invalid plan\.exploded event: \(payload\): unknown event type/);
+    let error: unknown;
+    try {
+      fromCloudEvent({ ...good, type: 'plan.approved', data: { planId: 'x' } }, eventRegistry);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(EventValidationError);
+    expect((error as EventValidationError).issues.map((issue) => issue.path)).toEqual([['planId'], ['approvedBy']]);
+    expect(() => fromCloudEvent({ ...good, id: 'not-a-ulid' }, eventRegistry)).toThrow(/cloudevent\.id/);
+    expect(() => fromCloudEvent({ ...good, datacontenttype: 'text/plain' }, eventRegistry)).toThrow(/expected JSON data/);
+    expect(() => fromCloudEvent('{}', eventRegistry)).toThrow(EventValidationError);
+  });
+});
