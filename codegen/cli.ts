@@ -13,6 +13,7 @@ import { GeneratedCodeError } from './generated-code-error.ts';
 import { COMPATIBILITY_MODES, diffCatalogues, type CompatibilityMode } from './diff.ts';
 import { formatDiffJson, formatDiffText, locateChanges } from './format-diff.ts';
 import { lintCatalogue, renderCatalogue, type LintResult } from './pipeline.ts';
+import { ASYNCAPI_PATH, renderAsyncApi } from './render/asyncapi.ts';
 import { renderJsonSchemas } from './render/json-schema.ts';
 import { startVerifier, type Verifier } from './verifier.ts';
 
@@ -22,7 +23,8 @@ Commands:
   generate   lint the catalogue and write the generated TypeScript
   check      lint, generate in memory and compare with the output directory (for CI)
   lint       report the catalogue's problems only
-  export     write the catalogue for other tools: --format jsonschema (one schema per event and a bundle)
+  export     write the catalogue for other tools: --format jsonschema (one schema per event and a
+             bundle) or --format asyncapi (an AsyncAPI 3.0 document)
   diff       compare two catalogues and report breaking changes: diff <old.yaml> <new.yaml>,
              or diff --against <git-ref> (the catalogue at that commit against --catalog)
 
@@ -30,7 +32,7 @@ Options:
   --catalog <file>   the catalogue (default: ${DEFAULT_CATALOGUE})
   --out <dir>        the output directory (default: ${DEFAULT_OUT})
   --format <f>       diagnostics as text (default), json or github (Actions annotations);
-                     for export, what to write: jsonschema
+                     for export, what to write: jsonschema or asyncapi
   --base-uri <uri>   export: the base of every schema's $id (default: urn:eventspec:)
   --against <ref>    diff: the git commit, branch or tag to compare with
   --mode <m>         diff: backward (default), forward or full compatibility
@@ -198,9 +200,13 @@ async function run(command: string, config: Config, io: Console, verifier: () =>
     const linted = lintCatalogue(text, config.catalogueName);
     report(linted.diagnostics, config, io);
     if (!linted.ok) return EXIT.problems;
-    const files = renderJsonSchemas(linted.model, { catalogueName: config.headerName, baseUri: config.baseUri });
+    const asyncApi = config.exportFormat === 'asyncapi';
+    const files = asyncApi
+      ? new Map([[ASYNCAPI_PATH, renderAsyncApi(linted.model, config.headerName)]])
+      : renderJsonSchemas(linted.model, { catalogueName: config.headerName, baseUri: config.baseUri });
     const outcome = writeOutput(config.outDir, files);
-    io.out(`${outcome === 'written' ? 'exported' : 'unchanged:'} ${plural(files.size, 'JSON Schema')} (${plural(linted.model.events.length, 'event')} and a bundle) in ${config.outName}/ (${elapsed()})`);
+    const what = asyncApi ? `an AsyncAPI 3.0 document (${plural(linted.model.events.length, 'channel')})` : `${plural(files.size, 'JSON Schema')} (${plural(linted.model.events.length, 'event')} and a bundle)`;
+    io.out(`${outcome === 'written' ? 'exported' : 'unchanged:'} ${what} in ${config.outName}/ (${elapsed()})`);
     return EXIT.ok;
   }
 

@@ -2,8 +2,8 @@
 import { basename, resolve } from 'node:path';
 import type { DiagnosticFormat } from './format-diagnostics.ts';
 
-export type ExportFormat = 'jsonschema';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['jsonschema'];
+export type ExportFormat = 'jsonschema' | 'asyncapi';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['jsonschema', 'asyncapi'];
 
 export interface UserOptions {
   readonly catalog?: string;
@@ -35,7 +35,7 @@ export interface Config {
 export const DEFAULT_CATALOGUE = 'catalog.yaml';
 export const DEFAULT_OUT = 'generated';
 /** Where `export` writes when no --out is given. */
-export const DEFAULT_EXPORT_OUT: { readonly [F in ExportFormat]: string } = { jsonschema: 'jsonschema' };
+export const DEFAULT_EXPORT_OUT: { readonly [F in ExportFormat]: string } = { jsonschema: 'jsonschema', asyncapi: 'asyncapi' };
 export const DEFAULT_BASE_URI = 'urn:eventspec:';
 
 export function resolveConfig(options: UserOptions): Config {

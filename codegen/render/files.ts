@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { CatalogueModel, DomainModel, EventModel, SchemaNode, TypeModel } from '../model.ts';
 import { jsDoc, lineComment, moduleStatement, stringLiteral } from './code-text.ts';
+import { ASYNCAPI_PATH, renderAsyncApi } from './asyncapi.ts';
 import { renderDocs } from './docs.ts';
 import { DEFAULT_BASE_URI, renderJsonSchemas } from './json-schema.ts';
 import { objectMembers, runtimeChecksUsed, tsType, typesReferenced, zodSchema } from './schema-code.ts';
@@ -259,6 +260,7 @@ export function renderFiles(model: CatalogueModel, options: RenderOptions): Rend
     ],
   }));
   files.set('EVENTS.md', renderDocs(model, options.catalogueName));
+  files.set(ASYNCAPI_PATH, renderAsyncApi(model, options.catalogueName));
   for (const [path, text] of renderJsonSchemas(model, { catalogueName: options.catalogueName, baseUri: options.baseUri ?? DEFAULT_BASE_URI })) {
     files.set(`${JSON_SCHEMA_DIR}/${path}`, text);
   }
