@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { watchFile } from './watch.ts';
 import { parseArgs } from 'node:util';
 import { resolveConfig, DEFAULT_CATALOGUE, DEFAULT_OUT, EXPORT_FORMATS, type Config, type ExportFormat } from './config.ts';
 import type { Diagnostic } from './diagnostics.ts';
@@ -36,6 +37,7 @@ Options:
   --base-uri <uri>   export: the base of every schema's $id (default: urn:eventspec:)
   --against <ref>    diff: the git commit, branch or tag to compare with
   --mode <m>         diff: backward (default), forward or full compatibility
+  --watch            generate: regenerate whenever the catalogue changes (Ctrl-C to stop)
   -h, --help         show this help
 
 Exit codes: 0 ok, 1 problems in the catalogue or stale output, 2 usage, 3 internal error.`;
@@ -58,6 +60,7 @@ class UsageError extends Error {}
 interface Parsed {
   readonly command: string;
   readonly config: Config;
+  readonly watch?: boolean;
   /** diff: the two catalogues, as [name, reader] pairs. */
   readonly diff?: { readonly old: DiffSide; readonly new: DiffSide; readonly mode: CompatibilityMode };
 }
@@ -79,6 +82,7 @@ function parse(argv: readonly string[]): Parsed | 'help' {
         format: { type: 'string' },
         'base-uri': { type: 'string' },
         against: { type: 'string' },
+        watch: { type: 'boolean' },
         mode: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -105,7 +109,8 @@ function parse(argv: readonly string[]): Parsed | 'help' {
     ...(command === 'export' ? { exportFormat: values.format as ExportFormat } : {}),
     ...(values['base-uri'] === undefined ? {} : { baseUri: values['base-uri'] }),
   });
-  return { command, config };
+  if (values.watch === true && command !== 'generate') throw new UsageError('--watch goes with generate');
+  return { command, config, watch: values.watch === true };
 }
 
 function parseDiff(values: { catalog?: string; against?: string; mode?: string; format?: string }, files: readonly string[]): Parsed {
@@ -162,6 +167,29 @@ function runDiff(parsed: Parsed, io: Console): number {
   return result.failed ? EXIT.problems : EXIT.ok;
 }
 
+/** Aborts on Ctrl-C or SIGTERM, so a watch stops cleanly. */
+function stopOnSignals(): AbortSignal {
+  const controller = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
+  return controller.signal;
+}
+
+async function runWatch(config: Config, io: Console, verifier: () => Verifier, stop: AbortSignal): Promise<number> {
+  const once = async (started: number): Promise<void> => {
+    try {
+      await run('generate', config, io, verifier, started);
+    } catch (error) {
+      // A bad output directory or an internal error ends this run, not the watch.
+      io.err(`eventspec: ${(error as Error).message}`);
+    }
+  };
+  await once(0);
+  io.out(`watching ${config.catalogueName} for changes (Ctrl-C to stop)`);
+  await watchFile(config.cataloguePath, () => once(performance.now()), stop);
+  io.out('stopped watching');
+  return EXIT.ok;
+}
+
 function report(diagnostics: readonly Diagnostic[], config: Config, io: Console): void {
   if (config.format === 'json') {
     io.out(formatDiagnostics(diagnostics, 'json'));
@@ -174,12 +202,12 @@ function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
-function elapsed(): string {
-  // performance.now() counts from process start, so the figure includes start-up, as users feel it.
-  return `${Math.round(performance.now())} ms`;
+/** Time since `since` (default: process start, so a one-off run's figure includes start-up, as users feel it). */
+function elapsed(since = 0): string {
+  return `${Math.round(performance.now() - since)} ms`;
 }
 
-async function run(command: string, config: Config, io: Console, verifier: () => Verifier): Promise<number> {
+async function run(command: string, config: Config, io: Console, verifier: () => Verifier, started = 0): Promise<number> {
   let text: string;
   try {
     text = readFileSync(config.cataloguePath, 'utf8');
@@ -234,7 +262,7 @@ async function run(command: string, config: Config, io: Console, verifier: () =>
   }
 
   const outcome = writeOutput(config.outDir, files);
-  if (config.format !== 'json') io.out(`${outcome === 'written' ? 'generated' : 'unchanged:'} ${counts} in ${elapsed()}`);
+  if (config.format !== 'json') io.out(`${outcome === 'written' ? 'generated' : 'unchanged:'} ${counts} in ${elapsed(started)}`);
   return EXIT.ok;
 }
 
@@ -247,7 +275,7 @@ export function needsVerifier(argv: readonly string[]): boolean {
  * Runs the CLI; resolves to the exit code. Never throws for a user's mistake.
  * `verifier` may be started by the caller before this module loads, to overlap the two.
  */
-export async function main(argv: readonly string[], io: Console = processConsole, verifier?: Verifier): Promise<number> {
+export async function main(argv: readonly string[], io: Console = processConsole, verifier?: Verifier, stop?: AbortSignal): Promise<number> {
   let parsed;
   try {
     parsed = parse(argv);
@@ -264,6 +292,7 @@ export async function main(argv: readonly string[], io: Console = processConsole
   const getVerifier = (): Verifier => (started ??= startVerifier());
   try {
     if (parsed.command === 'diff') return runDiff(parsed, io);
+    if (parsed.watch === true) return await runWatch(parsed.config, io, getVerifier, stop ?? stopOnSignals());
     return await run(parsed.command, parsed.config, io, getVerifier);
   } catch (error) {
     if (error instanceof UsageError) {
