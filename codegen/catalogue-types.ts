@@ -53,6 +53,8 @@ export interface EventDocument {
 export interface CatalogueDocument {
   readonly version: 1;
   readonly defaults?: { readonly additionalProperties?: boolean };
+  /** Files `generate` writes besides the TypeScript and EVENTS.md. */
+  readonly outputs?: { readonly jsonschema?: boolean; readonly asyncapi?: boolean };
   readonly domains: { readonly [name: string]: string };
   readonly types?: { readonly [name: string]: JsonSchema };
   readonly events: { readonly [name: string]: EventDocument };

@@ -9,7 +9,9 @@ import { parseArgs } from 'node:util';
 import { resolveConfig, DEFAULT_CATALOGUE, DEFAULT_OUT, EXPORT_FORMATS, type Config, type ExportFormat } from './config.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { DIAGNOSTIC_FORMATS, formatDiagnostics, type DiagnosticFormat } from './format-diagnostics.ts';
-import { compareOutput, isFresh, OutputError, readOutput, writeOutput } from './output.ts';
+import { compareOutput, isFresh, OutputError, readOutput, unifiedDiff, writeOutput } from './output.ts';
+
+const MAX_DIFFS = 20;
 import { GeneratedCodeError } from './generated-code-error.ts';
 import { COMPATIBILITY_MODES, diffCatalogues, type CompatibilityMode } from './diff.ts';
 import { formatDiffJson, formatDiffText, locateChanges } from './format-diff.ts';
@@ -242,16 +244,21 @@ async function run(command: string, config: Config, io: Console, verifier: () =>
   report(generated.diagnostics, config, io);
   if (!generated.ok) return EXIT.problems;
   const { files, model } = generated;
-  await verifier().verify(files);
+  const onDisk = readOutput(config.outDir);
+  // A file identical to the one on disk parsed when it was written (every write is verified
+  // first), so only new and changed files are parsed again.
+  await verifier().verify(new Map([...files].filter(([path, text]) => onDisk.get(path) !== text)));
   const counts = `${plural(files.size, 'file')} for ${plural(model.events.length, 'event')} in ${plural(model.domains.length, 'domain')}`;
 
   if (command === 'check') {
-    const drift = compareOutput(files, readOutput(config.outDir), config.outName);
+    const drift = compareOutput(files, onDisk);
     if (isFresh(drift)) {
       if (config.format !== 'json') io.out(`${config.outName}/ is fresh: ${counts} (${elapsed()})`);
       return EXIT.ok;
     }
-    for (const { diff } of drift.changed) io.out(diff);
+    // The first files' diffs say enough; hundreds would bury the summary.
+    for (const change of drift.changed.slice(0, MAX_DIFFS)) io.out(unifiedDiff(change, config.outName));
+    if (drift.changed.length > MAX_DIFFS) io.out(`(diffs of ${drift.changed.length - MAX_DIFFS} more changed files not shown)`);
     const parts = [
       ...drift.changed.map(({ path }) => `changed: ${path}`),
       ...drift.missing.map((path) => `missing: ${path}`),
@@ -261,7 +268,7 @@ async function run(command: string, config: Config, io: Console, verifier: () =>
     return EXIT.problems;
   }
 
-  const outcome = writeOutput(config.outDir, files);
+  const outcome = writeOutput(config.outDir, files, onDisk);
   if (config.format !== 'json') io.out(`${outcome === 'written' ? 'generated' : 'unchanged:'} ${counts} in ${elapsed(started)}`);
   return EXIT.ok;
 }

@@ -79,6 +79,8 @@ export interface DomainModel {
 }
 
 export interface CatalogueModel {
+  /** What `generate` writes besides the TypeScript and EVENTS.md. */
+  readonly outputs: { readonly jsonschema: boolean; readonly asyncapi: boolean };
   readonly domains: readonly DomainModel[];
   /** Shared types, each after the types it uses (catalogue order otherwise). */
   readonly types: readonly TypeModel[];
@@ -302,5 +304,6 @@ export function buildModel(document: CatalogueDocument): CatalogueModel {
       });
     return { name: domain, description, events };
   });
-  return { domains, types, events: domains.flatMap((domain) => domain.events) };
+  const outputs = { jsonschema: document.outputs?.jsonschema === true, asyncapi: document.outputs?.asyncapi === true };
+  return { outputs, domains, types, events: domains.flatMap((domain) => domain.events) };
 }

@@ -28,7 +28,7 @@ export function readOutput(dir: string): Map<string, string> {
 }
 
 export interface Drift {
-  readonly changed: readonly { readonly path: string; readonly diff: string }[];
+  readonly changed: readonly { readonly path: string; readonly onDisk: string; readonly expected: string }[];
   readonly missing: readonly string[];
   readonly extra: readonly string[];
 }
@@ -37,17 +37,27 @@ export function isFresh(drift: Drift): boolean {
   return drift.changed.length === 0 && drift.missing.length === 0 && drift.extra.length === 0;
 }
 
-/** How `actual` (on disk) differs from `expected` (rendered), with a unified diff per changed file. */
-export function compareOutput(expected: RenderedFiles, actual: ReadonlyMap<string, string>, outName: string): Drift {
-  const changed: { path: string; diff: string }[] = [];
+/** How `actual` (on disk) differs from `expected` (rendered); cheap, no diffs computed. */
+export function compareOutput(expected: RenderedFiles, actual: ReadonlyMap<string, string>): Drift {
+  const changed: { path: string; onDisk: string; expected: string }[] = [];
   const missing: string[] = [];
   for (const [path, text] of expected) {
     const onDisk = actual.get(path);
     if (onDisk === undefined) missing.push(path);
-    else if (onDisk !== text) changed.push({ path, diff: createTwoFilesPatch(`${outName}/${path}`, `${outName}/${path}`, onDisk, text, 'on disk', 'from the catalogue') });
+    else if (onDisk !== text) changed.push({ path, onDisk, expected: text });
   }
   const extra = [...actual.keys()].filter((path) => !expected.has(path));
   return { changed, missing, extra };
+}
+
+/** How long one file's diff may take: two very different large files would otherwise take minutes. */
+const DIFF_TIMEOUT_MS = 2000;
+
+/** A unified diff of one changed file, or a note when the files are too different to diff in time. */
+export function unifiedDiff(change: Drift['changed'][number], outName: string): string {
+  const name = `${outName}/${change.path}`;
+  const patch = createTwoFilesPatch(name, name, change.onDisk, change.expected, 'on disk', 'from the catalogue', { timeout: DIFF_TIMEOUT_MS });
+  return patch ?? `--- ${name}\ton disk\n+++ ${name}\tfrom the catalogue\n(too different to show as a diff; run \`eventspec generate\` and compare)`;
 }
 
 /**
@@ -55,15 +65,14 @@ export function compareOutput(expected: RenderedFiles, actual: ReadonlyMap<strin
  * so a failure part-way leaves the old output whole. Refuses a directory holding files that
  * eventspec did not generate, so a mistaken `--out` cannot delete anyone's work.
  */
-export function writeOutput(dir: string, files: RenderedFiles): 'written' | 'unchanged' {
-  const current = readOutput(dir);
+export function writeOutput(dir: string, files: RenderedFiles, current: ReadonlyMap<string, string> = readOutput(dir)): 'written' | 'unchanged' {
   const foreign = [...current].filter(([path, text]) => !isGeneratedText(path, text)).map(([path]) => path);
   if (foreign.length > 0) {
     throw new OutputError(
       `${dir} holds files that eventspec did not generate (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}); nothing was written. Choose an empty or generated-only --out directory.`,
     );
   }
-  if (isFresh(compareOutput(files, current, basename(dir)))) return 'unchanged';
+  if (isFresh(compareOutput(files, current))) return 'unchanged';
 
   const staging = join(dirname(dir), `.${basename(dir)}.tmp-${process.pid}`);
   const retired = join(dirname(dir), `.${basename(dir)}.old-${process.pid}`);

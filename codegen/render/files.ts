@@ -260,9 +260,11 @@ export function renderFiles(model: CatalogueModel, options: RenderOptions): Rend
     ],
   }));
   files.set('EVENTS.md', renderDocs(model, options.catalogueName));
-  files.set(ASYNCAPI_PATH, renderAsyncApi(model, options.catalogueName));
-  for (const [path, text] of renderJsonSchemas(model, { catalogueName: options.catalogueName, baseUri: options.baseUri ?? DEFAULT_BASE_URI })) {
-    files.set(`${JSON_SCHEMA_DIR}/${path}`, text);
+  if (model.outputs.asyncapi) files.set(ASYNCAPI_PATH, renderAsyncApi(model, options.catalogueName));
+  if (model.outputs.jsonschema) {
+    for (const [path, text] of renderJsonSchemas(model, { catalogueName: options.catalogueName, baseUri: options.baseUri ?? DEFAULT_BASE_URI })) {
+      files.set(`${JSON_SCHEMA_DIR}/${path}`, text);
+    }
   }
   return files;
 }
