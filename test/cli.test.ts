@@ -107,11 +107,11 @@ describe('eventspec diff', () => {
     const run = await cli(project, 'diff', 'catalog.yaml', 'new.yaml');
     expect(run.code).toBe(1);
     expect(run.out.split('\n')[0]).toMatch(/^event +change +where +effect +verdict$/);
-    expect(run.out).toMatch(/plan\.created +`title`: `maxLength` 200 → 100 +new\.yaml:77:57 +narrows +BREAKING \(backward\)/);
+    expect(run.out).toMatch(/plan\.created +`title`: `maxLength` 200 → 100 +new\.yaml:82:57 +narrows +BREAKING \(backward\)/);
     expect(run.out).toContain('1 breaking change(s) in backward mode; without a version bump: plan.created.');
     const json = JSON.parse((await cli(project, 'diff', 'catalog.yaml', 'new.yaml', '--format', 'json', '--mode', 'forward')).out) as { failed: boolean; changes: { rule: string; line: number }[] };
     expect(json.failed).toBe(false);
-    expect(json.changes[0]).toMatchObject({ rule: 'maxLength-tightened', line: 77, column: 57, breaking: false });
+    expect(json.changes[0]).toMatchObject({ rule: 'maxLength-tightened', line: 82, column: 57, breaking: false });
   });
 
   it('compares with the catalogue at a git ref', async () => {
