@@ -123,6 +123,50 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
     return event;
   }
 
+  /**
+   * Delivers an event made elsewhere (another process, a broker) as `emit` delivers its own:
+   * validated, audited unless `audit: false`, published, dispatched; but with its id, timestamp
+   * and chain kept. Resolves, once every handler has settled, with what the handlers threw or
+   * rejected with (each is also reported to onHandlerError), so a transport can decide whether
+   * to acknowledge.
+   */
+  async ingest(event: DomainEvent<M>, options: { readonly audit?: boolean } = {}): Promise<readonly unknown[]> {
+    const definition = this.definitionOf(event.type);
+    if (definition === undefined) throw unknownType(event.type, this.#stackFrames);
+    const data = validatePayload(definition, event.type, event.payload, this.#stackFrames);
+    const frozen: DomainEvent<M> = Object.freeze({ ...event, payload: freezeOwnedOutput(data as DomainEvent<M>['payload'], event.payload) });
+    if (this.#audit !== undefined && options.audit !== false) {
+      try {
+        this.#audit.append(frozen as unknown as AnyEvent);
+      } catch (error) {
+        throw error instanceof AuditError ? error : new AuditError(`could not record ${event.type} ${event.id}: ${(error as Error).message}`, { cause: error });
+      }
+    }
+    const failures: unknown[] = [];
+    const pending: Promise<void>[] = [];
+    try {
+      this.publish(frozen);
+    } catch (error) {
+      this.reportHandlerError(error, frozen);
+    }
+    for (const handler of [...this.#handlersOf(event.type), ...this.#everyType]) {
+      try {
+        const result: unknown = handler(frozen);
+        if (isThenable(result)) {
+          pending.push(Promise.resolve(result).then(() => undefined, (error: unknown) => {
+            failures.push(error);
+            this.reportHandlerError(error, frozen);
+          }));
+        }
+      } catch (error) {
+        failures.push(error);
+        this.reportHandlerError(error, frozen);
+      }
+    }
+    await Promise.all(pending);
+    return failures;
+  }
+
   subscribe<T extends keyof M & string>(type: T, handler: EventHandler<M, T>): Unsubscribe;
   subscribe(type: '*', handler: AnyEventHandler<M>): Unsubscribe;
   subscribe(type: string, handler: AnyHandler<M>): Unsubscribe {
