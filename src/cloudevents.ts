@@ -83,6 +83,15 @@ const VERSION_IN_SCHEMA = /(?::v|\.v)(\d+)(?:\.json)?$/;
  * `EventValidationError`, as `emit` does.
  */
 export function fromCloudEvent<M>(cloudEvent: unknown, registry: EventRegistry<M>, options: FromCloudEventOptions = {}): DomainEvent<M> {
+  return readCloudEvent(cloudEvent, registry, options, true);
+}
+
+/**
+ * `fromCloudEvent`, optionally leaving the payload to be validated later: a transport that hands
+ * the event to `bus.ingest` (which validates) need not validate twice.
+ * @internal
+ */
+export function readCloudEvent<M>(cloudEvent: unknown, registry: EventRegistry<M>, options: FromCloudEventOptions, validateData: boolean): DomainEvent<M> {
   const envelope = Envelope.safeParse(typeof cloudEvent === 'object' && cloudEvent !== null ? { ...cloudEvent } : cloudEvent);
   const claimedType = typeof (cloudEvent as { type?: unknown } | null)?.type === 'string' ? (cloudEvent as { type: string }).type : '(no type)';
   if (!envelope.success) {
@@ -97,7 +106,7 @@ export function fromCloudEvent<M>(cloudEvent: unknown, registry: EventRegistry<M
   const type = ce.type.startsWith(prefix) ? ce.type.slice(prefix.length) : ce.type;
   const definition = definitionOf(registry, type);
   if (definition === undefined) throw unknownType(ce.type);
-  const data = validatePayload(definition, type, ce.data);
+  const data = validateData ? validatePayload(definition, type, ce.data) : ce.data;
   const schemaVersion = ce.dataschema === undefined ? undefined : VERSION_IN_SCHEMA.exec(ce.dataschema)?.[1];
   return Object.freeze({
     id: ce.id,

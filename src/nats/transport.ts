@@ -14,7 +14,8 @@ import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamCl
 import type { AuditSink } from '../audit/sink.ts';
 import type { DomainEvent, EventRegistry } from '../bus.ts';
 import type { BaseEventBus } from '../bus-core.ts';
-import { fromCloudEvent, toCloudEvent } from '../cloudevents.ts';
+import { EventValidationError } from '../errors.ts';
+import { readCloudEvent, toCloudEvent } from '../cloudevents.ts';
 
 export interface StreamOptions {
   /** The JetStream stream (default `EVENTS`). */
@@ -235,7 +236,8 @@ export class NatsEventConsumer<M> {
     try {
       const attributes = Object.fromEntries([...(message.headers?.keys() ?? [])].filter((key) => key.toLowerCase().startsWith('ce-')).map((key) => [key.slice(3).toLowerCase(), message.headers?.get(key) ?? '']));
       const data: unknown = JSON.parse(new TextDecoder().decode(message.data));
-      event = fromCloudEvent({ ...attributes, type: attributes['type'] ?? type, data }, this.#registry);
+      // The payload is validated once, by bus.ingest below; a bad one is dead-lettered there too.
+      event = readCloudEvent({ ...attributes, type: attributes['type'] ?? type, data }, this.#registry, {}, false);
     } catch (error) {
       // Not an event of this catalogue: redelivery cannot help.
       await this.#deadLetter(message, type, `not a valid event: ${(error as Error).message}`);
@@ -251,6 +253,11 @@ export class NatsEventConsumer<M> {
       failures = await this.#bus.ingest(event, { audit: !this.#audited.has(event.id) });
       this.#remember(this.#audited, event.id);
     } catch (error) {
+      if (error instanceof EventValidationError) {
+        await this.#deadLetter(message, type, `not a valid event: ${error.message}`);
+        message.term(`not a valid event: ${error.message}`.slice(0, 200));
+        return;
+      }
       failures = [error];
     }
     if (failures.length === 0) {

@@ -1,0 +1,113 @@
+/**
+ * `npm run bench:nats`: end-to-end events per second and latency (publish → handler) through
+ * JetStream, our transport against the plain client moving the same bytes, in one run against
+ * the server on 127.0.0.1:4222. A benchmark, not a test: it prints figures only.
+ */
+import { connect } from '@nats-io/transport-node';
+import { headers } from '@nats-io/nats-core';
+import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { LoggingEventBus, type DomainEvent } from '../../src/index.ts';
+import { NatsEventConsumer, NatsEventPublisher, ensureStreams } from '../../src/nats/transport.ts';
+import { eventRegistry, type PayloadMap } from '../../generated/index.ts';
+
+const COUNT = Number(process.env['BENCH_NATS_COUNT'] ?? 20_000);
+const WINDOW = 100;
+const nc = await connect({ servers: process.env['NATS_URL'] ?? '127.0.0.1:4222', maxReconnectAttempts: -1 });
+const jsm = await jetstreamManager(nc);
+const js = jetstream(nc);
+const quiet = { info() {}, warn() {}, error() {} };
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+interface Result {
+  readonly name: string;
+  readonly perSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+}
+
+async function ours(tag: string): Promise<Result> {
+  const where = { stream: `B${tag}`, subjectPrefix: `b${tag}` };
+  const sent = new Map<string, number>();
+  const latencies: number[] = [];
+  const target = new LoggingEventBus<PayloadMap>({ registry: eventRegistry, logger: quiet });
+  let received = 0;
+  target.subscribe('plan.paused', (event) => {
+    latencies.push(performance.now() - (sent.get(event.id) ?? 0));
+    received++;
+  });
+  const consumer = new NatsEventConsumer(nc, target, eventRegistry, { ...where, durable: 'bench' });
+  await consumer.start();
+  const publisher = new NatsEventPublisher(nc, { ...where, source: '/bench' });
+  await publisher.start();
+  const source = new LoggingEventBus<PayloadMap>({ registry: eventRegistry, logger: quiet });
+  const started = performance.now();
+  for (let start = 0; start < COUNT; start += WINDOW) {
+    const batch: DomainEvent<PayloadMap, 'plan.paused'>[] = [];
+    for (let i = 0; i < WINDOW; i++) {
+      const event = source.emit('plan.paused', { planId: '01JDQ8Z1X4N6V7W8Y9ZAB2C3DE', pausedBy: { kind: 'agent', id: 'bench' }, reason: `n${start + i}` });
+      sent.set(event.id, performance.now());
+      batch.push(event);
+    }
+    await Promise.all(batch.map((event) => publisher.publish(event)));
+  }
+  while (received < COUNT) await new Promise((resolve) => setTimeout(resolve, 1));
+  const seconds = (performance.now() - started) / 1000;
+  await consumer.stop();
+  await jsm.streams.delete(where.stream);
+  await jsm.streams.delete(`${where.stream}_DLQ`);
+  return { name: 'eventspec transport (validate, emit, CloudEvents headers, publish, consume, validate, ingest, ack)', perSecond: COUNT / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+async function raw(tag: string): Promise<Result> {
+  const stream = `R${tag}`;
+  const prefix = `r${tag}`;
+  await ensureStreams(jsm, { stream, subjectPrefix: prefix });
+  await jsm.consumers.add(stream, { durable_name: 'bench', ack_policy: AckPolicy.Explicit, filter_subject: `${prefix}.>` });
+  // The same bytes our transport sends: the JSON payload and the CloudEvents headers.
+  const template = new LoggingEventBus<PayloadMap>({ registry: eventRegistry, logger: quiet }).emit('plan.paused', { planId: '01JDQ8Z1X4N6V7W8Y9ZAB2C3DE', pausedBy: { kind: 'agent', id: 'bench' }, reason: 'n0' });
+  const sent = new Map<string, number>();
+  const latencies: number[] = [];
+  let received = 0;
+  const messages = await (await js.consumers.get(stream, 'bench')).consume();
+  const consuming = (async () => {
+    for await (const message of messages) {
+      latencies.push(performance.now() - (sent.get(message.headers?.get('ce-id') ?? '') ?? 0));
+      received++;
+      message.ack();
+      if (received >= COUNT) break;
+    }
+  })();
+  const started = performance.now();
+  for (let start = 0; start < COUNT; start += WINDOW) {
+    const batch: Promise<unknown>[] = [];
+    for (let i = 0; i < WINDOW; i++) {
+      const id = `${template.id.slice(0, 16)}${String(start + i).padStart(10, '0')}`;
+      const h = headers();
+      for (const [name, value] of [['ce-specversion', '1.0'], ['ce-id', id], ['ce-source', '/bench'], ['ce-type', 'plan.paused'], ['ce-time', template.timestamp], ['ce-dataschema', 'urn:eventspec:events:plan.paused:v1'], ['ce-correlationid', id], ['content-type', 'application/json']]) h.set(name as string, value as string);
+      sent.set(id, performance.now());
+      batch.push(js.publish(`${prefix}.plan.paused`, new TextEncoder().encode(JSON.stringify({ ...template.payload, reason: `n${start + i}` })), { msgID: id, headers: h }));
+    }
+    await Promise.all(batch);
+  }
+  await consuming;
+  const seconds = (performance.now() - started) / 1000;
+  messages.stop();
+  await jsm.streams.delete(stream);
+  await jsm.streams.delete(`${stream}_DLQ`);
+  return { name: 'plain client (publish the same bytes with msgID, consume, ack)', perSecond: COUNT / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+const tag = Date.now().toString(36);
+// Interleaved twice each, so neither side always runs on a cold or a warm server.
+const results: Result[] = [await raw(`${tag}a`), await ours(`${tag}a`), await raw(`${tag}b`), await ours(`${tag}b`)];
+const best = (prefix: string): Result => results.filter((result) => result.name.startsWith(prefix)).sort((a, b) => b.perSecond - a.perSecond)[0] ?? (results[0] as Result);
+console.log(`# eventspec NATS benchmark (${new Date().toISOString().slice(0, 10)}, ${process.version}), ${COUNT} events per run, ${WINDOW} publishes in flight\n`);
+console.log('| path | events/s | p50 ms | p99 ms |\n| --- | --- | --- | --- |');
+for (const result of results) console.log(`| ${result.name} | ${Math.round(result.perSecond)} | ${result.p50.toFixed(1)} | ${result.p99.toFixed(1)} |`);
+const ratio = best('eventspec').perSecond / best('plain').perSecond;
+console.log(`\nour throughput / plain client's (best of two each): ${ratio.toFixed(2)} (goal ≥ 0.80: ${ratio >= 0.8 ? 'met' : 'not met'})`);
+await nc.close();
