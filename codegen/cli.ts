@@ -4,7 +4,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { watchFile } from './watch.ts';
 import { parseArgs } from 'node:util';
 import { resolveConfig, DEFAULT_CATALOGUE, DEFAULT_OUT, EXPORT_FORMATS, type Config, type ExportFormat } from './config.ts';
 import type { Diagnostic } from './diagnostics.ts';
@@ -13,8 +12,7 @@ import { compareOutput, isFresh, OutputError, readOutput, unifiedDiff, writeOutp
 
 const MAX_DIFFS = 20;
 import { GeneratedCodeError } from './generated-code-error.ts';
-import { COMPATIBILITY_MODES, diffCatalogues, type CompatibilityMode } from './diff.ts';
-import { formatDiffJson, formatDiffText, locateChanges } from './format-diff.ts';
+import type { CompatibilityMode } from './diff.ts';
 import { lintCatalogue, renderCatalogue, type LintResult } from './pipeline.ts';
 import { ASYNCAPI_PATH, renderAsyncApi } from './render/asyncapi.ts';
 import { renderJsonSchemas } from './render/json-schema.ts';
@@ -115,6 +113,9 @@ function parse(argv: readonly string[]): Parsed | 'help' {
   return { command, config, watch: values.watch === true };
 }
 
+// Listed here rather than imported: diff's modules load only when diff runs.
+const COMPATIBILITY_MODES: readonly CompatibilityMode[] = ['backward', 'forward', 'full'];
+
 function parseDiff(values: { catalog?: string; against?: string; mode?: string; format?: string }, files: readonly string[]): Parsed {
   if (values.mode !== undefined && !(COMPATIBILITY_MODES as readonly string[]).includes(values.mode)) throw new UsageError(`--mode must be one of ${COMPATIBILITY_MODES.join(', ')}`);
   if (values.format !== undefined && values.format !== 'text' && values.format !== 'json') throw new UsageError('--format must be one of text, json');
@@ -143,7 +144,9 @@ function readAtRef(ref: string, path: string): string {
   }
 }
 
-function runDiff(parsed: Parsed, io: Console): number {
+async function runDiff(parsed: Parsed, io: Console): Promise<number> {
+  const { diffCatalogues } = await import('./diff.ts');
+  const { formatDiffJson, formatDiffText, locateChanges } = await import('./format-diff.ts');
   const { diff, config } = parsed;
   if (diff === undefined) return EXIT.usage;
   const lint = (side: DiffSide): LintResult | undefined => {
@@ -185,6 +188,7 @@ async function runWatch(config: Config, io: Console, verifier: () => Verifier, s
       io.err(`eventspec: ${(error as Error).message}`);
     }
   };
+  const { watchFile } = await import('./watch.ts');
   await once(0);
   io.out(`watching ${config.catalogueName} for changes (Ctrl-C to stop)`);
   await watchFile(config.cataloguePath, () => once(performance.now()), stop);
@@ -298,7 +302,7 @@ export async function main(argv: readonly string[], io: Console = processConsole
   let started = verifier;
   const getVerifier = (): Verifier => (started ??= startVerifier());
   try {
-    if (parsed.command === 'diff') return runDiff(parsed, io);
+    if (parsed.command === 'diff') return await runDiff(parsed, io);
     if (parsed.watch === true) return await runWatch(parsed.config, io, getVerifier, stop ?? stopOnSignals());
     return await run(parsed.command, parsed.config, io, getVerifier);
   } catch (error) {
