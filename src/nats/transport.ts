@@ -234,7 +234,8 @@ export class NatsEventConsumer<M> {
     const type = message.subject.startsWith(`${this.#resolved.prefix}.`) ? message.subject.slice(this.#resolved.prefix.length + 1) : message.subject;
     let event: DomainEvent<M>;
     try {
-      const attributes = Object.fromEntries([...(message.headers?.keys() ?? [])].filter((key) => key.toLowerCase().startsWith('ce-')).map((key) => [key.slice(3).toLowerCase(), message.headers?.get(key) ?? '']));
+      const hdrs = message.headers;
+      const attributes = Object.fromEntries([...(hdrs?.keys() ?? [])].filter((key) => key.toLowerCase().startsWith('ce-')).map((key) => [key.slice(3).toLowerCase(), hdrs?.get(key) ?? '']));
       const data: unknown = JSON.parse(new TextDecoder().decode(message.data));
       // The payload is validated once, by bus.ingest below; a bad one is dead-lettered there too.
       event = readCloudEvent({ ...attributes, type: attributes['type'] ?? type, data }, this.#registry, {}, false);

@@ -9,6 +9,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readAudit } from '../../src/index.ts';
 import { eventRegistry } from '../../generated/index.ts';
@@ -16,9 +18,15 @@ import { eventRegistry } from '../../generated/index.ts';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'eventspec-nats-'));
 const children: ChildProcess[] = [];
-afterAll(() => {
+const streamsOnSharedServer: string[] = [];
+afterAll(async () => {
   for (const child of children) child.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
+  // The machine's own server outlives the test: leave nothing behind on it.
+  const nc = await connect({ servers: '127.0.0.1:4222' });
+  const jsm = await jetstreamManager(nc);
+  for (const stream of streamsOnSharedServer) await jsm.streams.delete(stream).catch(() => false);
+  await nc.close();
 });
 
 interface Run {
@@ -93,6 +101,7 @@ async function waitForPort(port: number): Promise<void> {
 describe('two processes through JetStream', () => {
   it('carries 10,000 events from a publisher process to a consumer process, each exactly once', async () => {
     const { stream, prefix } = tag();
+    streamsOnSharedServer.push(stream, `${stream}_DLQ`);
     const audit = join(dir, 'ten-thousand.jsonl');
     const consumer = run('nats-consumer.ts', ['127.0.0.1:4222', stream, prefix, 'tenk', audit, '10000']);
     // The consumer creates the stream; give it a moment before publishing into it.
