@@ -5,14 +5,13 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { resolveConfig, DEFAULT_CATALOGUE, DEFAULT_OUT, EXPORT_FORMATS, type Config, type ExportFormat } from './config.ts';
+import { resolveConfig, COMPATIBILITY_MODES, DEFAULT_CATALOGUE, DEFAULT_OUT, EXPORT_FORMATS, type CompatibilityMode, type Config, type ExportFormat } from './config.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { DIAGNOSTIC_FORMATS, formatDiagnostics, type DiagnosticFormat } from './format-diagnostics.ts';
 import { compareOutput, isFresh, OutputError, readOutput, unifiedDiff, writeOutput } from './output.ts';
 
 const MAX_DIFFS = 20;
 import { GeneratedCodeError } from './generated-code-error.ts';
-import type { CompatibilityMode } from './diff.ts';
 import { lintCatalogue, renderCatalogue, type LintResult } from './pipeline.ts';
 import { ASYNCAPI_PATH, renderAsyncApi } from './render/asyncapi.ts';
 import { renderJsonSchemas } from './render/json-schema.ts';
@@ -112,9 +111,6 @@ function parse(argv: readonly string[]): Parsed | 'help' {
   if (values.watch === true && command !== 'generate') throw new UsageError('--watch goes with generate');
   return { command, config, watch: values.watch === true };
 }
-
-// Listed here rather than imported: diff's modules load only when diff runs.
-const COMPATIBILITY_MODES: readonly CompatibilityMode[] = ['backward', 'forward', 'full'];
 
 function parseDiff(values: { catalog?: string; against?: string; mode?: string; format?: string }, files: readonly string[]): Parsed {
   if (values.mode !== undefined && !(COMPATIBILITY_MODES as readonly string[]).includes(values.mode)) throw new UsageError(`--mode must be one of ${COMPATIBILITY_MODES.join(', ')}`);

@@ -2,6 +2,10 @@
 import { basename, resolve } from 'node:path';
 import type { DiagnosticFormat } from './format-diagnostics.ts';
 
+/** Compatibility modes of `eventspec diff` (see diff.ts). */
+export type CompatibilityMode = 'backward' | 'forward' | 'full';
+export const COMPATIBILITY_MODES: readonly CompatibilityMode[] = ['backward', 'forward', 'full'];
+
 export type ExportFormat = 'jsonschema' | 'asyncapi';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['jsonschema', 'asyncapi'];
 

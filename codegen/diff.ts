@@ -11,8 +11,9 @@
 import type { DocPath } from './diagnostics.ts';
 import type { CatalogueModel, EventModel, SchemaNode, TypeModel } from './model.ts';
 
-export type CompatibilityMode = 'backward' | 'forward' | 'full';
-export const COMPATIBILITY_MODES: readonly CompatibilityMode[] = ['backward', 'forward', 'full'];
+import type { CompatibilityMode } from './config.ts';
+
+export { COMPATIBILITY_MODES, type CompatibilityMode } from './config.ts';
 
 export type Effect = 'narrows' | 'widens' | 'changes' | 'none';
 
