@@ -207,7 +207,12 @@ export class NatsEventConsumer<M> {
     this.#running = (async () => {
       for await (const message of messages) {
         if (this.#stopped) break;
-        await this.#handle(message);
+        try {
+          await this.#handle(message);
+        } catch {
+          // Dead-lettering failed (the server went away, say): leave the message to be redelivered.
+          message.nak(this.#options.retryDelayMs ?? 200);
+        }
       }
     })();
   }
