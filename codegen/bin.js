@@ -29,7 +29,7 @@ if (built) {
   load = (path) => import(`./${path}.ts`);
 }
 // Start loading the TypeScript compiler for the verify stage on another thread right away.
-const { startVerifier } = await load('verifier');
-const verifier = ['generate', 'check'].some((command) => argv.includes(command)) ? startVerifier() : undefined;
+const { needsVerifier, startVerifier } = await load('verifier');
+const verifier = needsVerifier(argv) ? startVerifier() : undefined;
 const { main } = await load('cli');
 process.exitCode = await main(argv, undefined, verifier);

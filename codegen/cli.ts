@@ -273,11 +273,6 @@ async function run(command: string, config: Config, io: Console, verifier: () =>
   return EXIT.ok;
 }
 
-/** Whether a command line will need the verify stage, so a caller can start it early. */
-export function needsVerifier(argv: readonly string[]): boolean {
-  return argv.includes('generate') || argv.includes('check');
-}
-
 /**
  * Runs the CLI; resolves to the exit code. Never throws for a user's mistake.
  * `verifier` may be started by the caller before this module loads, to overlap the two.

@@ -22,6 +22,11 @@ function spawnWorker(): Worker {
   return new Worker(boot, { eval: true });
 }
 
+/** Whether a command line will need the verify stage, so the caller can start it early. */
+export function needsVerifier(argv: readonly string[]): boolean {
+  return argv.includes('generate') || argv.includes('check');
+}
+
 export function startVerifier(): Verifier {
   const worker = spawnWorker();
   // A worker that fails before it is asked anything must still not crash the process.

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readOutput } from '../codegen/output.ts';
 import { CATALOGUE_PATH } from './support/catalogue.ts';
+import { until as waitUntil } from './support/until.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(ROOT, 'test', '.tmp-watch-'));
@@ -21,12 +22,7 @@ describe('eventspec generate --watch', () => {
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-    const until = async (check: () => boolean, what: string): Promise<void> => {
-      for (let waited = 0; !check(); waited += 25) {
-        if (waited > 20_000) throw new Error(`timed out waiting for ${what}; stdout: ${out}; stderr: ${err}`);
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-    };
+    const until = (check: () => boolean, what: string): Promise<void> => waitUntil(check, what, 20_000, () => `; stdout: ${out}; stderr: ${err}`);
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 
     await until(() => out.includes('watching catalog.yaml for changes'), 'the first run');

@@ -7,7 +7,7 @@ import { DIAGNOSTIC_CODES } from '../diagnostics.ts';
 import type { CatalogueDocument, JsonSchema } from '../catalogue-types.ts';
 import { domainOf, EVENT_NAME, eventNames, FIXED_IDENTIFIERS, NAME_SEGMENT, TYPE_NAME, typeNames } from '../naming.ts';
 import { checkStructure } from './structure.ts';
-import { checkSchema } from './schema-keywords.ts';
+import { checkSchema, isRecord } from './schema-keywords.ts';
 
 export type ValidateResult =
   | { readonly ok: true; readonly document: CatalogueDocument; readonly findings: readonly Finding[] }
@@ -96,8 +96,6 @@ function checkRefCycles(types: { readonly [name: string]: JsonSchema }): Finding
   for (const name of Object.keys(types)) visit(name, []);
   return findings;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The parts of a structurally broken catalogue that can still be checked: sections and events of the right kind. */
 function wellShapedParts(data: unknown): CatalogueDocument {

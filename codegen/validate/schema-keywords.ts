@@ -9,7 +9,7 @@ import { TYPE_NAMES, type TypeName } from '../catalogue-types.ts';
 
 type ValueCheck = (value: unknown) => string | undefined;
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const isScalar = (value: unknown): boolean =>
   value === null || ['string', 'number', 'boolean'].includes(typeof value);
@@ -21,7 +21,6 @@ const finiteNumber: ValueCheck = (value) =>
 const boolean: ValueCheck = (value) => (typeof value === 'boolean' ? undefined : 'expected true or false');
 const string: ValueCheck = (value) => (typeof value === 'string' ? undefined : 'expected a string');
 const anything: ValueCheck = () => undefined;
-const schema: ValueCheck = (value) => (isRecord(value) ? undefined : 'expected a schema (a mapping)');
 const schemaList: ValueCheck = (value) =>
   Array.isArray(value) && value.length > 0 && value.every(isRecord) ? undefined : 'expected a non-empty list of schemas';
 

@@ -3,7 +3,7 @@
  * superseded by a newer decision at any point before that. Each step emits its catalogue event,
  * chained like a plan's; an invalid step throws and emits nothing.
  */
-import type { DomainEvent, EventEmitterLike, EventMeta } from 'eventspec';
+import type { EventEmitterLike, EventMeta } from 'eventspec';
 import { createIdGenerator, type IdGenerator } from 'eventspec';
 import {
   emitDecisionApproved,
@@ -15,7 +15,7 @@ import {
   type DecisionRequestedPayload,
   type PayloadMap,
 } from '../../generated/index.ts';
-import { InvalidTransitionError } from './plan-lifecycle.ts';
+import { chainAfter, InvalidTransitionError, takeStep, type Announce } from './transition.ts';
 
 export type DecisionStatus = 'requested' | 'recorded' | 'approved' | 'rejected' | 'superseded';
 
@@ -72,7 +72,7 @@ export class DecisionService {
       question: input.question,
       status: 'requested',
       options: input.options.map((option) => option.id),
-      chain: event === undefined ? {} : { correlationId: event.correlationId, causationId: event.id },
+      chain: chainAfter(event),
     });
     return this.get(decisionId);
   }
@@ -112,15 +112,11 @@ export class DecisionService {
     action: string,
     from: readonly DecisionStatus[],
     to: DecisionStatus,
-    announce: (bus: EventEmitterLike<PayloadMap>, meta: EventMeta) => DomainEvent<PayloadMap>,
+    announce: Announce,
     changes: Partial<Decision> = {},
   ): Decision {
     const decision = this.#record(decisionId);
-    if (!from.includes(decision.status)) {
-      throw new InvalidTransitionError(`cannot ${action} decision ${decisionId}: it is ${decision.status} (${action} needs ${from.join(' or ')})`);
-    }
-    const event = this.#bus === undefined ? undefined : announce(this.#bus, decision.chain);
-    const chain = event === undefined ? decision.chain : { correlationId: event.correlationId, causationId: event.id };
+    const chain = takeStep(`decision ${decisionId}`, decision, action, from, this.#bus, announce);
     this.#decisions.set(decisionId, { ...decision, ...changes, status: to, chain });
     return this.get(decisionId);
   }

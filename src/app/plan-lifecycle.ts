@@ -3,7 +3,7 @@
  * Each transition emits its catalogue event; an invalid one throws and emits nothing. A plan's
  * events form one chain: the correlation id of its `plan.created`, each caused by the one before.
  */
-import type { DomainEvent, EventEmitterLike, EventMeta } from 'eventspec';
+import type { EventEmitterLike, EventMeta } from 'eventspec';
 import { createIdGenerator, type IdGenerator } from 'eventspec';
 import {
   emitPlanApproved,
@@ -19,6 +19,9 @@ import {
   type PayloadMap,
   type PlanCreatedPayload,
 } from '../../generated/index.ts';
+import { chainAfter, takeStep, type Announce } from './transition.ts';
+
+export { InvalidTransitionError } from './transition.ts';
 
 export type PlanStatus = 'created' | 'approved' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
 
@@ -27,10 +30,6 @@ export interface Plan {
   readonly title: string;
   readonly status: PlanStatus;
   readonly stepCount: number;
-}
-
-export class InvalidTransitionError extends Error {
-  override readonly name = 'InvalidTransitionError';
 }
 
 export class UnknownPlanError extends Error {
@@ -79,7 +78,7 @@ export class PlanLifecycleService {
   create(input: NewPlan): Plan {
     const planId = this.#ids();
     const event = this.#bus === undefined ? undefined : emitPlanCreated(this.#bus, { planId, ...input });
-    const chain = event === undefined ? {} : { correlationId: event.correlationId, causationId: event.id };
+    const chain = chainAfter(event);
     const plan: PlanRecord = { id: planId, title: input.title, status: 'created', stepCount: input.steps.length, createdAt: this.#now(), chain };
     this.#plans.set(planId, plan);
     return this.get(planId);
@@ -145,14 +144,9 @@ export class PlanLifecycleService {
     action: string,
     from: readonly PlanStatus[],
     to: PlanStatus,
-    announce: (bus: EventEmitterLike<PayloadMap>, meta: EventMeta) => DomainEvent<PayloadMap>,
+    announce: Announce,
   ): Plan {
-    const plan = this.#record(planId);
-    if (!from.includes(plan.status)) {
-      throw new InvalidTransitionError(`cannot ${action} plan ${planId}: it is ${plan.status} (${action} needs ${from.join(' or ')})`);
-    }
-    const event = this.#bus === undefined ? undefined : announce(this.#bus, plan.chain);
-    const chain = event === undefined ? plan.chain : { correlationId: event.correlationId, causationId: event.id };
+    const chain = takeStep(`plan ${planId}`, this.#record(planId), action, from, this.#bus, announce);
     this.#update(planId, { status: to, chain });
     return this.get(planId);
   }

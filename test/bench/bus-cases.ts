@@ -9,7 +9,7 @@ import { ulid } from 'ulid';
 import * as z from 'zod';
 import { createIdGenerator, type EventDefinition, type EventRegistry } from '../../src/index.ts';
 import { ReactiveEventBus } from '../../src/reactive-bus.ts';
-import { EVENT_TYPES, eventRegistry, type EventType, type PayloadMap, type PlanApprovedPayload } from '../../generated/index.ts';
+import { EVENT_TYPES, eventRegistry, type EventType, type PlanApprovedPayload } from '../../generated/index.ts';
 import { projectModel } from '../support/catalogue.ts';
 
 const payload: PlanApprovedPayload = { planId: '01JDQ8Z1X4N6V7W8Y9ZAB2C3DE', approvedBy: { kind: 'user', id: 'alice' }, comment: 'go' };

@@ -14,6 +14,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readAudit } from '../../src/index.ts';
 import { eventRegistry } from '../../generated/index.ts';
+import { until } from '../support/until.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'eventspec-nats-'));
@@ -47,13 +48,6 @@ function run(script: string, args: readonly string[]): Run {
     resolve(code);
   }));
   return { child, lines: () => out.split('\n').filter(Boolean), exited };
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  for (let waited = 0; !check(); waited += 25) {
-    if (waited > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 async function auditIds(path: string): Promise<string[]> {

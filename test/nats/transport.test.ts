@@ -7,6 +7,7 @@ import { LoggingEventBus, MemoryAuditSink, type DomainEvent } from '../../src/in
 import { NatsEventConsumer, NatsEventPublisher, subjectFilters, type ConsumerOptions } from '../../src/nats/transport.ts';
 import { eventRegistry, type PayloadMap } from '../../generated/index.ts';
 import { CapturingLogger } from '../support/capturing-logger.ts';
+import { until } from '../support/until.ts';
 
 const SERVER = process.env['NATS_URL'] ?? '127.0.0.1:4222';
 let nc: NatsConnection;
@@ -32,13 +33,6 @@ function localBus() {
   const audit = new MemoryAuditSink();
   const bus = new LoggingEventBus<PayloadMap>({ registry: eventRegistry, audit, logger: new CapturingLogger(), onHandlerError: () => undefined });
   return { audit, bus };
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  for (let waited = 0; !check(); waited += 20) {
-    if (waited > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 const alice = { kind: 'user', id: 'alice' } as const;
