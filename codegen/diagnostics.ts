@@ -13,7 +13,7 @@ export const DIAGNOSTIC_CODES = {
   'invalid-event-name': { severity: 'error', summary: 'An event name is not dot-separated lower snake case with 2 or 3 segments.' },
   'undeclared-domain': { severity: 'error', summary: "An event's first segment is not a declared domain." },
   'invalid-name': { severity: 'error', summary: 'A domain or shared type name does not follow its naming rule.' },
-  'reserved-name': { severity: 'error', summary: 'A key or property name that every JavaScript object already has (`__proto__`, `constructor`, `toString`, …).' },
+  'reserved-name': { severity: 'error', summary: 'A key named `__proto__`, which would change the prototype of generated objects.' },
   'identifier-collision': { severity: 'error', summary: 'Two names produce the same TypeScript identifier.' },
   'undefined-ref': { severity: 'error', summary: '`$ref` points to a shared type that does not exist, or is not `#/types/Name`.' },
   'ref-cycle': { severity: 'error', summary: 'Shared types refer to each other without an object or array in between: no value could satisfy them.' },

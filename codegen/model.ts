@@ -4,7 +4,7 @@
  */
 import type { CatalogueDocument, JsonSchema, JsonScalar, JsonValue, TypeName } from './catalogue-types.ts';
 import type { FormatName } from '../src/formats.ts';
-import { domainOf, eventNames, pathSegment, propertyKey, typeNames, type EventNames, type TypeNames } from './naming.ts';
+import { domainOf, eventNames, propertyKey, typeNames, type EventNames, type TypeNames } from './naming.ts';
 
 export interface Annotations {
   readonly description?: string;
@@ -22,7 +22,13 @@ export interface PropertyNode extends Annotations {
 
 export type SchemaNode =
   | { readonly kind: 'ref'; readonly type: string; readonly names: TypeNames; readonly lazy: boolean }
-  | { readonly kind: 'object'; readonly properties: readonly PropertyNode[]; readonly additional: boolean | SchemaNode }
+  | {
+      readonly kind: 'object';
+      readonly properties: readonly PropertyNode[];
+      readonly additional: boolean | SchemaNode;
+      /** A property is named like a member every object inherits (`constructor`): validate own properties only. */
+      readonly ownOnly: boolean;
+    }
   | { readonly kind: 'array'; readonly items: SchemaNode; readonly minItems?: number; readonly maxItems?: number; readonly uniqueItems: boolean }
   | { readonly kind: 'string'; readonly format?: FormatName; readonly pattern?: string; readonly minLength?: number; readonly maxLength?: number }
   | {
@@ -41,6 +47,23 @@ export type SchemaNode =
   | { readonly kind: 'intersection'; readonly parts: readonly SchemaNode[] }
   | { readonly kind: 'unknown' };
 
+/**
+ * Where a schema's `x-sensitive` values are, as the generated redactor walks them: the value
+ * itself, some properties (and every value of a map), each item, a shared type's own plan, or
+ * several plans over one value (`allOf`, union branches).
+ */
+export type RedactionPlan =
+  | { readonly kind: 'conceal' }
+  | {
+      readonly kind: 'properties';
+      readonly properties: readonly { readonly name: string; readonly plan: RedactionPlan }[];
+      /** A map's values: every key not in `declared`. */
+      readonly rest?: { readonly declared: readonly string[]; readonly plan: RedactionPlan };
+    }
+  | { readonly kind: 'items'; readonly plan: RedactionPlan }
+  | { readonly kind: 'type'; readonly names: TypeNames; readonly lazy: boolean }
+  | { readonly kind: 'each'; readonly plans: readonly RedactionPlan[] };
+
 /** A JSON Schema as exported: the catalogue's own, with its defaults made explicit. */
 export type ExportedSchema = { readonly [keyword: string]: JsonValue };
 
@@ -53,6 +76,8 @@ export interface TypeModel {
   readonly jsonSchema: ExportedSchema;
   /** Part of a reference cycle: its schema is reached lazily and has no inferred type. */
   readonly recursive: boolean;
+  /** Where its sensitive values are; absent when it has none. */
+  readonly redaction?: RedactionPlan;
 }
 
 export interface EventModel {
@@ -64,8 +89,8 @@ export interface EventModel {
   readonly names: EventNames;
   readonly payload: SchemaNode & { readonly kind: 'object' | 'intersection' };
   readonly examples: readonly JsonValue[];
-  /** Payload paths marked `x-sensitive`, in pino redact syntax. */
-  readonly sensitivePaths: readonly string[];
+  /** Where the payload's sensitive values are; absent when it has none. */
+  readonly redaction?: RedactionPlan;
   /** For export: the payload schema with its defaults made explicit. */
   readonly jsonSchema: ExportedSchema;
   /** Shared types the payload uses, directly or through other types, in model order. */
@@ -183,6 +208,7 @@ function typedNode(type: TypeName, schema: JsonSchema, context: BuildContext): S
           ...annotations(property),
         })),
         additional: additional === undefined ? !context.closedByDefault : typeof additional === 'boolean' ? additional : buildNode(additional, context),
+        ownOnly: Object.keys(schema.properties ?? {}).some((name) => INHERITED_NAMES.has(name)),
       };
     }
   }
@@ -208,29 +234,63 @@ function buildNode(schema: JsonSchema, context: BuildContext): SchemaNode {
   return parts.length === 1 && parts[0] !== undefined ? parts[0] : { kind: 'intersection', parts };
 }
 
-/** Paths of `x-sensitive` values in pino redact syntax, following references (once per type). */
-function sensitivePaths(node: SchemaNode, prefix: string, types: ReadonlyMap<string, TypeModel>, seen: ReadonlySet<string>): string[] {
-  switch (node.kind) {
-    case 'object':
-      return node.properties.flatMap((property) => {
-        const segment = pathSegment(property.name);
-        const path = prefix === '' && segment.startsWith('.') ? segment.slice(1) : prefix + segment;
-        return property.sensitive === true ? [path] : sensitivePaths(property.schema, path, types, seen);
-      });
-    case 'array':
-      return sensitivePaths(node.items, `${prefix}[*]`, types, seen);
-    case 'union':
-      return node.variants.flatMap((variant) => sensitivePaths(variant, prefix, types, seen));
-    case 'intersection':
-      return node.parts.flatMap((part) => sensitivePaths(part, prefix, types, seen));
-    case 'ref': {
-      const target = types.get(node.type);
-      if (target === undefined || seen.has(node.type)) return [];
-      return sensitivePaths(target.schema, prefix, types, new Set([...seen, node.type]));
-    }
-    default:
-      return [];
+/** `constructor`, `toString` and the like: a validator reading `value[name]` would find these on any object. */
+const INHERITED_NAMES: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+const CONCEAL: RedactionPlan = { kind: 'conceal' };
+
+interface RedactionContext {
+  /** Shared types with a sensitive value somewhere inside. */
+  readonly sensitiveTypes: ReadonlySet<string>;
+  readonly recursive: ReadonlySet<string>;
+  readonly inType: boolean;
+}
+
+/**
+ * The redaction plan of a schema: `x-sensitive` is honoured wherever a schema may stand. A union
+ * branch marked sensitive conceals the whole value, whichever branch it matched; branches' own
+ * plans all apply, so a key is concealed if any branch marks it.
+ */
+function redactionPlan(schema: JsonSchema, context: RedactionContext): RedactionPlan | undefined {
+  if (schema['x-sensitive'] === true) return CONCEAL;
+  if (schema.$ref !== undefined) {
+    const type = schema.$ref.slice('#/types/'.length);
+    return context.sensitiveTypes.has(type) ? { kind: 'type', names: typeNames(type), lazy: context.inType && context.recursive.has(type) } : undefined;
   }
+  const plans: RedactionPlan[] = [];
+  const properties = Object.entries(schema.properties ?? {}).flatMap(([name, property]) => {
+    const plan = redactionPlan(property, context);
+    return plan === undefined ? [] : [{ name, plan }];
+  });
+  const rest = typeof schema.additionalProperties === 'object' ? redactionPlan(schema.additionalProperties, context) : undefined;
+  if (properties.length > 0 || rest !== undefined) {
+    plans.push({ kind: 'properties', properties, ...(rest === undefined ? {} : { rest: { declared: Object.keys(schema.properties ?? {}), plan: rest } }) });
+  }
+  const items = schema.items === undefined ? undefined : redactionPlan(schema.items, context);
+  if (items !== undefined) plans.push({ kind: 'items', plan: items });
+  for (const member of [...(schema.oneOf ?? []), ...(schema.anyOf ?? []), ...(schema.allOf ?? [])]) {
+    const plan = redactionPlan(member, context);
+    if (plan?.kind === 'conceal') return CONCEAL;
+    if (plan !== undefined) plans.push(plan);
+  }
+  if (plans.length <= 1) return plans[0];
+  return { kind: 'each', plans };
+}
+
+/** The shared types that hold a sensitive value, directly or through other types (recursion included). */
+function sensitiveTypes(types: { readonly [name: string]: JsonSchema }, recursive: ReadonlySet<string>): Set<string> {
+  const found = new Set<string>();
+  // A least fixed point: each pass can only add types, so it ends.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [name, schema] of Object.entries(types)) {
+      if (!found.has(name) && redactionPlan(schema, { sensitiveTypes: found, recursive, inType: true }) !== undefined) {
+        found.add(name);
+        changed = true;
+      }
+    }
+  }
+  return found;
 }
 
 /**
@@ -260,8 +320,10 @@ export function buildModel(document: CatalogueDocument): CatalogueModel {
   const typeSchemas = document.types ?? {};
   const { order, recursive } = orderTypes(typeSchemas);
   const closedByDefault = document.defaults?.additionalProperties !== true;
+  const sensitive = sensitiveTypes(typeSchemas, recursive);
   const types = order.map((name): TypeModel => {
     const schema = typeSchemas[name] ?? {};
+    const redaction = redactionPlan(schema, { sensitiveTypes: sensitive, recursive, inType: true });
     return {
       name,
       names: typeNames(name),
@@ -269,6 +331,7 @@ export function buildModel(document: CatalogueDocument): CatalogueModel {
       schema: buildNode(schema, { closedByDefault, recursive, inType: true }),
       jsonSchema: explicitSchema(schema, closedByDefault),
       recursive: recursive.has(name),
+      ...(redaction === undefined ? {} : { redaction }),
     };
   });
   const typesUsedBy = (schema: JsonSchema): string[] => {
@@ -281,13 +344,13 @@ export function buildModel(document: CatalogueDocument): CatalogueModel {
     for (const name of allRefs(schema)) visit(name);
     return order.filter((name) => used.has(name));
   };
-  const typesByName = new Map(types.map((type) => [type.name, type]));
 
   const domains = Object.entries(document.domains).map(([domain, description]): DomainModel => {
     const events = Object.entries(document.events)
       .filter(([name]) => domainOf(name) === domain)
       .map(([name, event]): EventModel => {
         const payload = buildNode(event.payload, { closedByDefault, recursive, inType: false }) as EventModel['payload'];
+        const redaction = redactionPlan(event.payload, { sensitiveTypes: sensitive, recursive, inType: false });
         return {
           name,
           domain,
@@ -297,7 +360,7 @@ export function buildModel(document: CatalogueDocument): CatalogueModel {
           names: eventNames(name),
           payload,
           examples: event.examples ?? [],
-          sensitivePaths: [...new Set(sensitivePaths(payload, '', typesByName, new Set()))],
+          ...(redaction === undefined ? {} : { redaction }),
           jsonSchema: explicitSchema(event.payload, closedByDefault),
           typesUsed: typesUsedBy(event.payload),
         };

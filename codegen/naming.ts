@@ -37,6 +37,8 @@ export interface EventNames {
   readonly enumMember: string;
   readonly payloadInterface: string;
   readonly payloadSchema: string;
+  /** Conceals the payload's sensitive values; generated only for payloads that have some. */
+  readonly payloadRedactor: string;
   readonly emitHelper: string;
 }
 
@@ -46,6 +48,7 @@ export function eventNames(eventName: string): EventNames {
     enumMember: base,
     payloadInterface: `${base}Payload`,
     payloadSchema: `${base}PayloadSchema`,
+    payloadRedactor: `${base}PayloadRedactor`,
     emitHelper: `emit${base}`,
   };
 }
@@ -53,10 +56,12 @@ export function eventNames(eventName: string): EventNames {
 export interface TypeNames {
   readonly typeInterface: string;
   readonly typeSchema: string;
+  /** Conceals the type's sensitive values; generated only for types that have some. */
+  readonly typeRedactor: string;
 }
 
 export function typeNames(typeName: string): TypeNames {
-  return { typeInterface: typeName, typeSchema: `${typeName}Schema` };
+  return { typeInterface: typeName, typeSchema: `${typeName}Schema`, typeRedactor: `${typeName}Redactor` };
 }
 
 /** The domain in an event name: its first segment. */
@@ -71,7 +76,3 @@ export function propertyKey(name: string): string {
   return IDENTIFIER.test(name) ? name : JSON.stringify(name);
 }
 
-/** Accessor suffix for a path segment in pino redact syntax: `.name` or `["a-b"]`. */
-export function pathSegment(name: string): string {
-  return IDENTIFIER.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
-}

@@ -88,25 +88,32 @@ import {
 } from "./payloads/agent.ts";
 import {
   ToolInvokedPayloadSchema,
+  ToolInvokedPayloadRedactor,
   ToolCompletedPayloadSchema,
+  ToolCompletedPayloadRedactor,
   ToolFailedPayloadSchema,
   ToolApprovalRequestedPayloadSchema,
 } from "./payloads/tool.ts";
 import {
   SessionOpenedPayloadSchema,
   SessionMessageReceivedPayloadSchema,
+  SessionMessageReceivedPayloadRedactor,
   SessionMessageSentPayloadSchema,
+  SessionMessageSentPayloadRedactor,
   SessionClosedPayloadSchema,
 } from "./payloads/session.ts";
 import {
   MemoryStoredPayloadSchema,
+  MemoryStoredPayloadRedactor,
   MemoryRecalledPayloadSchema,
+  MemoryRecalledPayloadRedactor,
   MemoryForgottenPayloadSchema,
 } from "./payloads/memory.ts";
 import {
   SystemStartedPayloadSchema,
   SystemStoppingPayloadSchema,
   SystemConfigChangedPayloadSchema,
+  SystemConfigChangedPayloadRedactor,
   SystemHealthChangedPayloadSchema,
 } from "./payloads/system.ts";
 
@@ -206,7 +213,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "An agent or user drafted a new plan.",
     deprecated: false,
-    sensitivePaths: [],
     schema: PlanCreatedPayloadSchema,
   },
   "plan.approved": {
@@ -215,7 +221,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "A plan was approved for execution.",
     deprecated: false,
-    sensitivePaths: [],
     schema: PlanApprovedPayloadSchema,
   },
   "plan.started": {
@@ -224,7 +229,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "Execution of an approved plan began.",
     deprecated: false,
-    sensitivePaths: [],
     schema: PlanStartedPayloadSchema,
   },
   "plan.paused": {
@@ -233,7 +237,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "A running plan was paused; it can be resumed.",
     deprecated: false,
-    sensitivePaths: [],
     schema: PlanPausedPayloadSchema,
   },
   "plan.resumed": {
@@ -242,7 +245,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "A paused plan continued.",
     deprecated: false,
-    sensitivePaths: [],
     schema: PlanResumedPayloadSchema,
   },
   "plan.completed": {
@@ -251,7 +253,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "Every step of a plan finished successfully.",
     deprecated: false,
-    sensitivePaths: [],
     schema: PlanCompletedPayloadSchema,
   },
   "plan.failed": {
@@ -260,7 +261,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "A plan stopped because a step failed.",
     deprecated: false,
-    sensitivePaths: [],
     schema: PlanFailedPayloadSchema,
   },
   "plan.cancelled": {
@@ -269,7 +269,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "A plan was cancelled before it completed.",
     deprecated: false,
-    sensitivePaths: [],
     schema: PlanCancelledPayloadSchema,
   },
   "decision.requested": {
@@ -278,7 +277,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "A decision was put to a person or an agent.",
     deprecated: false,
-    sensitivePaths: [],
     schema: DecisionRequestedPayloadSchema,
   },
   "decision.recorded": {
@@ -287,7 +285,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "A choice was made for a requested decision.",
     deprecated: false,
-    sensitivePaths: [],
     schema: DecisionRecordedPayloadSchema,
   },
   "decision.approved": {
@@ -296,7 +293,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "A recorded decision was approved.",
     deprecated: false,
-    sensitivePaths: [],
     schema: DecisionApprovedPayloadSchema,
   },
   "decision.rejected": {
@@ -305,7 +301,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "A recorded decision was rejected.",
     deprecated: false,
-    sensitivePaths: [],
     schema: DecisionRejectedPayloadSchema,
   },
   "decision.superseded": {
@@ -314,7 +309,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "A decision was replaced by a newer one.",
     deprecated: false,
-    sensitivePaths: [],
     schema: DecisionSupersededPayloadSchema,
   },
   "task.created": {
@@ -323,7 +317,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "A unit of work was created, usually as a step of a plan.",
     deprecated: false,
-    sensitivePaths: [],
     schema: TaskCreatedPayloadSchema,
   },
   "task.assigned": {
@@ -332,7 +325,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "A task was given to an agent or a person.",
     deprecated: false,
-    sensitivePaths: [],
     schema: TaskAssignedPayloadSchema,
   },
   "task.started": {
@@ -341,7 +333,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "Work on a task began.",
     deprecated: false,
-    sensitivePaths: [],
     schema: TaskStartedPayloadSchema,
   },
   "task.completed": {
@@ -350,7 +341,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "A task finished successfully.",
     deprecated: false,
-    sensitivePaths: [],
     schema: TaskCompletedPayloadSchema,
   },
   "task.failed": {
@@ -359,7 +349,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "A task attempt failed.",
     deprecated: false,
-    sensitivePaths: [],
     schema: TaskFailedPayloadSchema,
   },
   "agent.registered": {
@@ -368,7 +357,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "A new agent joined the platform.",
     deprecated: false,
-    sensitivePaths: [],
     schema: AgentRegisteredPayloadSchema,
   },
   "agent.activated": {
@@ -377,7 +365,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "An agent started taking work.",
     deprecated: false,
-    sensitivePaths: [],
     schema: AgentActivatedPayloadSchema,
   },
   "agent.deactivated": {
@@ -386,7 +373,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "An agent stopped taking work.",
     deprecated: false,
-    sensitivePaths: [],
     schema: AgentDeactivatedPayloadSchema,
   },
   "agent.heartbeat_missed": {
@@ -395,7 +381,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "An agent failed to report in on time.",
     deprecated: false,
-    sensitivePaths: [],
     schema: AgentHeartbeatMissedPayloadSchema,
   },
   "agent.errored": {
@@ -404,7 +389,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "An agent hit an error it could not handle.",
     deprecated: false,
-    sensitivePaths: [],
     schema: AgentErroredPayloadSchema,
   },
   "tool.invoked": {
@@ -413,8 +397,8 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "An agent called a tool.",
     deprecated: false,
-    sensitivePaths: ["arguments"],
     schema: ToolInvokedPayloadSchema,
+    redact: ToolInvokedPayloadRedactor,
   },
   "tool.completed": {
     type: "tool.completed",
@@ -422,8 +406,8 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "A tool call returned a result.",
     deprecated: false,
-    sensitivePaths: ["output"],
     schema: ToolCompletedPayloadSchema,
+    redact: ToolCompletedPayloadRedactor,
   },
   "tool.failed": {
     type: "tool.failed",
@@ -431,7 +415,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "A tool call failed.",
     deprecated: false,
-    sensitivePaths: [],
     schema: ToolFailedPayloadSchema,
   },
   "tool.approval_requested": {
@@ -440,7 +423,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "A tool call needs a person's approval before it runs.",
     deprecated: false,
-    sensitivePaths: [],
     schema: ToolApprovalRequestedPayloadSchema,
   },
   "session.opened": {
@@ -449,7 +431,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "A conversation started.",
     deprecated: false,
-    sensitivePaths: [],
     schema: SessionOpenedPayloadSchema,
   },
   "session.message_received": {
@@ -458,8 +439,8 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "A message arrived in a conversation.",
     deprecated: false,
-    sensitivePaths: ["content"],
     schema: SessionMessageReceivedPayloadSchema,
+    redact: SessionMessageReceivedPayloadRedactor,
   },
   "session.message_sent": {
     type: "session.message_sent",
@@ -467,8 +448,8 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "An agent replied in a conversation.",
     deprecated: false,
-    sensitivePaths: ["content"],
     schema: SessionMessageSentPayloadSchema,
+    redact: SessionMessageSentPayloadRedactor,
   },
   "session.closed": {
     type: "session.closed",
@@ -476,7 +457,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "A conversation ended.",
     deprecated: false,
-    sensitivePaths: [],
     schema: SessionClosedPayloadSchema,
   },
   "memory.stored": {
@@ -485,8 +465,8 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "An agent stored a memory.",
     deprecated: false,
-    sensitivePaths: ["content"],
     schema: MemoryStoredPayloadSchema,
+    redact: MemoryStoredPayloadRedactor,
   },
   "memory.recalled": {
     type: "memory.recalled",
@@ -494,8 +474,8 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "An agent searched its memory.",
     deprecated: false,
-    sensitivePaths: ["query"],
     schema: MemoryRecalledPayloadSchema,
+    redact: MemoryRecalledPayloadRedactor,
   },
   "memory.forgotten": {
     type: "memory.forgotten",
@@ -503,7 +483,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "A memory was deleted.",
     deprecated: false,
-    sensitivePaths: [],
     schema: MemoryForgottenPayloadSchema,
   },
   "system.started": {
@@ -512,7 +491,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "The platform process started.",
     deprecated: false,
-    sensitivePaths: [],
     schema: SystemStartedPayloadSchema,
   },
   "system.stopping": {
@@ -521,7 +499,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "The platform process is shutting down.",
     deprecated: false,
-    sensitivePaths: [],
     schema: SystemStoppingPayloadSchema,
   },
   "system.config_changed": {
@@ -530,8 +507,8 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "A configuration value changed at run time.",
     deprecated: false,
-    sensitivePaths: ["previous", "current"],
     schema: SystemConfigChangedPayloadSchema,
+    redact: SystemConfigChangedPayloadRedactor,
   },
   "system.health_changed": {
     type: "system.health_changed",
@@ -539,7 +516,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     version: 1,
     description: "A component's health status changed.",
     deprecated: false,
-    sensitivePaths: [],
     schema: SystemHealthChangedPayloadSchema,
   },
 });

@@ -14,10 +14,9 @@ import type { AuditSink, AnyEvent } from './audit/sink.ts';
 import type { AnyEventHandler, DomainEvent, EventBus, EventDefinition, EventHandler, EventMeta, EventRegistry, Unsubscribe } from './bus.ts';
 import { AuditError, EventLoopError, EventValidationError, type PayloadIssue } from './errors.ts';
 import { definitionOf, unknownType, validatePayload, validationError } from './validate-payload.ts';
-import { isUlid } from './formats.ts';
 import { createTimestampFormatter } from './clock.ts';
 import { freezeOwnedOutput } from './freeze.ts';
-import { createIdGenerator, type IdGenerator } from './ids.ts';
+import { createIdGenerator, isForeignId, MAX_FOREIGN_ID_LENGTH, type IdGenerator } from './ids.ts';
 import { defaultLogger, type Logger } from './logger.ts';
 
 /** Called with whatever a handler threw or rejected with; the event is unknown only for rxjs subscribers. */
@@ -78,7 +77,7 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
 
   emit<T extends keyof M & string>(type: T, payload: M[T], meta?: EventMeta): DomainEvent<M, T> {
     const definition = this.definitionOf(type);
-    if (definition === undefined) throw unknownType(type, this.#stackFrames);
+    if (definition === undefined) throw this.unknownType(type);
     const data = validatePayload(definition, type, payload, this.#stackFrames);
     if (meta !== undefined) this.#checkMeta(type, meta);
     if (this.#depth >= this.#maxDepth) {
@@ -106,6 +105,10 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
         throw error instanceof AuditError ? error : new AuditError(`could not record ${type} ${id}: ${(error as Error).message}`, { cause: error });
       }
     }
+    // Both lists are read once, before anyone is called: a subscription changed by a stream
+    // subscriber or a handler counts from the next event (the lists are copy-on-write).
+    const handlers = this.#handlers.get(type);
+    const everyType = this.#everyType;
     this.#depth++;
     try {
       try {
@@ -114,9 +117,8 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
         // A failing logger must not keep the event from its subscribers: it is recorded already.
         this.reportHandlerError(error, event);
       }
-      const handlers = this.#handlers.get(type);
       if (handlers !== undefined) for (const handler of handlers) this.#invoke(handler, event);
-      for (const handler of this.#everyType) this.#invoke(handler, event);
+      for (const handler of everyType) this.#invoke(handler, event);
     } finally {
       this.#depth--;
     }
@@ -132,7 +134,7 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
    */
   async ingest(event: DomainEvent<M>, options: { readonly audit?: boolean } = {}): Promise<readonly unknown[]> {
     const definition = this.definitionOf(event.type);
-    if (definition === undefined) throw unknownType(event.type, this.#stackFrames);
+    if (definition === undefined) throw this.unknownType(event.type);
     const data = validatePayload(definition, event.type, event.payload, this.#stackFrames);
     const frozen: DomainEvent<M> = Object.freeze({ ...event, payload: freezeOwnedOutput(data as DomainEvent<M>['payload'], event.payload) });
     if (this.#audit !== undefined && options.audit !== false) {
@@ -144,12 +146,13 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
     }
     const failures: unknown[] = [];
     const pending: Promise<void>[] = [];
+    const handlers = [...this.#handlersOf(event.type), ...this.#everyType];
     try {
       this.publish(frozen);
     } catch (error) {
       this.reportHandlerError(error, frozen);
     }
-    for (const handler of [...this.#handlersOf(event.type), ...this.#everyType]) {
+    for (const handler of handlers) {
       try {
         const result: unknown = handler(frozen);
         if (isThenable(result)) {
@@ -170,7 +173,7 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
   subscribe<T extends keyof M & string>(type: T, handler: EventHandler<M, T>): Unsubscribe;
   subscribe(type: '*', handler: AnyEventHandler<M>): Unsubscribe;
   subscribe(type: string, handler: AnyHandler<M>): Unsubscribe {
-    if (type !== '*' && this.definitionOf(type) === undefined) throw new EventValidationError(type, [{ path: [], message: 'unknown event type' }]);
+    if (type !== '*' && this.definitionOf(type) === undefined) throw this.unknownType(type);
     this.#setHandlers(type, [...this.#handlersOf(type), handler]);
     let subscribed = true;
     // Removes this subscription once, even if the same function was subscribed twice.
@@ -196,6 +199,11 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
   /** The catalogue's definition of a type; own keys only, so `toString` is no event type. */
   protected definitionOf(type: string): EventDefinition | undefined {
     return definitionOf(this.registry, type);
+  }
+
+  /** The error for a type the catalogue does not have, the same for `subscribe`, `on` and `emit`. */
+  protected unknownType(type: string): EventValidationError {
+    return unknownType(type, this.#stackFrames);
   }
 
   /** The step between audit and callbacks: push to a stream, write a log line. */
@@ -225,8 +233,8 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
 
   #checkMeta(type: string, meta: EventMeta): void {
     const issues = (['correlationId', 'causationId'] as const)
-      .filter((key) => meta[key] !== undefined && !isUlid(meta[key] ?? ''))
-      .map((key): PayloadIssue => ({ path: ['meta', key], message: 'Expected a ULID' }));
+      .filter((key) => meta[key] !== undefined && !isForeignId(meta[key]))
+      .map((key): PayloadIssue => ({ path: ['meta', key], message: `Expected a non-empty id of at most ${MAX_FOREIGN_ID_LENGTH} characters, without control characters` }));
     if (issues.length > 0) throw validationError(type, issues, this.#stackFrames);
   }
 }

@@ -3,6 +3,7 @@
  * by these interfaces; any bus that implements `EventBus` can carry the catalogue's events.
  */
 import type * as z from 'zod';
+import type { Redactor } from './redact.ts';
 
 /** Links an event to the chain it belongs to. */
 export interface EventMeta {
@@ -60,8 +61,11 @@ export interface EventDefinition<T extends string = string> {
   readonly description: string;
   /** `false`, or the deprecation message (`true` when the catalogue gave none). */
   readonly deprecated: boolean | string;
-  /** Payload paths whose values must never reach a log, in pino redact syntax (`a.b[*].c`). */
-  readonly sensitivePaths: readonly string[];
+  /**
+   * A copy of a payload with each value the catalogue marks `x-sensitive` passed through
+   * `conceal`, at any depth; absent when the payload has no sensitive value.
+   */
+  readonly redact?: Redactor;
   /** Validates a payload exactly as the catalogue's JSON Schema does. */
   readonly schema: z.core.$ZodType;
 }

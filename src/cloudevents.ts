@@ -8,7 +8,7 @@ import * as z from 'zod';
 import type { DomainEvent, EventRegistry } from './bus.ts';
 import { EventValidationError, type PayloadIssue } from './errors.ts';
 import { freezeOwnedOutput } from './freeze.ts';
-import { format } from './schema-checks.ts';
+import { isForeignId, MAX_FOREIGN_ID_LENGTH } from './ids.ts';
 import { definitionOf, unknownType, validatePayload, validationError } from './validate-payload.ts';
 
 /** A CloudEvent 1.0 in structured form, with our chain as extension attributes. */
@@ -61,18 +61,19 @@ export function toCloudEvent<M, T extends keyof M & string>(event: DomainEvent<M
   };
 }
 
-const ulid = z.string().check(format('ulid'));
+/** CloudEvents allows any non-empty string as `id`; correlation ids are often trace or request ids. */
+const foreignId = z.string().refine(isForeignId, { message: `Expected a non-empty id of at most ${MAX_FOREIGN_ID_LENGTH} characters, without control characters` });
 const Envelope = z.looseObject({
   specversion: z.literal('1.0'),
-  id: ulid,
+  id: foreignId,
   source: z.string().min(1),
   type: z.string().min(1),
   time: z.iso.datetime({ offset: true }),
   datacontenttype: z.string().optional(),
   dataschema: z.string().optional(),
   data: z.unknown(),
-  correlationid: ulid.optional(),
-  causationid: ulid.optional(),
+  correlationid: foreignId.optional(),
+  causationid: foreignId.optional(),
 });
 
 const VERSION_IN_SCHEMA = /(?::v|\.v)(\d+)(?:\.json)?$/;

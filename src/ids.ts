@@ -52,3 +52,17 @@ export function createIdGenerator(now: () => number = Date.now): IdGenerator {
     return timePart + randomPart;
   };
 }
+
+/** The most characters a foreign id (a CloudEvents `id`, a correlation or causation id) may have. */
+export const MAX_FOREIGN_ID_LENGTH = 256;
+const CONTROL = /\p{Cc}/u;
+
+/**
+ * Whether a string can serve as an id that came from elsewhere: our own ids are ULIDs, but a
+ * CloudEvents `id` may be any non-empty string, and correlation ids are often trace or request
+ * ids. Non-empty, at most 256 characters, and no control characters (they could not travel in a
+ * header).
+ */
+export function isForeignId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_FOREIGN_ID_LENGTH && !CONTROL.test(value);
+}

@@ -23,13 +23,17 @@ export { MemoryAuditSink } from './audit/sink.ts';
 export type { AnyEvent, AuditSink } from './audit/sink.ts';
 export { JsonlAuditSink } from './audit/jsonl-sink.ts';
 export type { AuditRecovery, Durability, JsonlAuditSinkOptions } from './audit/jsonl-sink.ts';
-export { readAudit } from './audit/read.ts';
+export { readAudit, readAuditRecords } from './audit/read.ts';
+export type { AuditRecord, ReadAuditOptions } from './audit/read.ts';
+export type { StoreRedacted } from './audit/redacted.ts';
 export { createIdGenerator } from './ids.ts';
 export type { IdGenerator } from './ids.ts';
-export { REDACTED } from './redact.ts';
+export { concealed, lazyRedactor, mask, REDACTED, redactEach, redactItems, redactProperties } from './redact.ts';
+export type { Conceal, Redactor } from './redact.ts';
 export { FORMAT_CHECKS, isDate, isDateTime, isEmail, isUlid, isUri, isUuid } from './formats.ts';
 export type { FormatName } from './formats.ts';
 export {
+  allOf,
   codePointLength,
   format,
   integer,
@@ -37,6 +41,7 @@ export {
   maxChars,
   minChars,
   multipleOf,
+  ownProperties,
   uniqueItems,
 } from './schema-checks.ts';
 export { dataschemaFor, fromCloudEvent, toCloudEvent } from './cloudevents.ts';

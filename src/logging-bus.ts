@@ -1,24 +1,16 @@
 /**
  * The bus without rxjs: every event becomes one structured log line, with each value the
- * catalogue marks `x-sensitive` redacted, and callbacks are dispatched as on any bus. The log
- * is the only place values are redacted; subscribers and the audit trail get the real event.
+ * catalogue marks `x-sensitive` redacted (by the registry's generated redactor, at any depth), and
+ * callbacks are dispatched as on any bus. Subscribers get the real event; the audit trail too,
+ * unless its sink is told to store sensitive values redacted.
  */
-import { BaseEventBus, type BusOptions } from './bus-core.ts';
+import { BaseEventBus } from './bus-core.ts';
 import type { DomainEvent } from './bus.ts';
-import { compileRedactor } from './redact.ts';
+import { mask } from './redact.ts';
 
 export class LoggingEventBus<M> extends BaseEventBus<M> {
-  readonly #redactors = new Map<string, (payload: unknown) => unknown>();
-
-  constructor(options: BusOptions<M>) {
-    super(options);
-    for (const [type, definition] of Object.entries(this.registry) as [string, { sensitivePaths: readonly string[] }][]) {
-      this.#redactors.set(type, compileRedactor(definition.sensitivePaths));
-    }
-  }
-
   protected publish(event: DomainEvent<M>): void {
-    const redact = this.#redactors.get(event.type);
+    const redact = this.definitionOf(event.type)?.redact;
     this.logger.info(
       {
         event: {
@@ -28,7 +20,7 @@ export class LoggingEventBus<M> extends BaseEventBus<M> {
           ...(event.causationId === undefined ? {} : { causationId: event.causationId }),
           timestamp: event.timestamp,
           version: event.version,
-          payload: redact === undefined ? event.payload : redact(event.payload),
+          payload: redact === undefined ? event.payload : redact(event.payload, mask),
         },
       },
       event.type,

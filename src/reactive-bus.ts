@@ -2,7 +2,7 @@
  * The rxjs bus: every event on `stream`, each type on its own observable (`on(type)`), and plain
  * callbacks through `subscribe`. Entry point `eventspec/reactive`, so that only its users load rxjs.
  */
-import { config, Subject, type Observable } from 'rxjs';
+import { config, Observable, type Subscriber } from 'rxjs';
 import { BaseEventBus, type BusOptions } from './bus-core.ts';
 import type { DomainEvent, EventOf } from './bus.ts';
 
@@ -30,13 +30,19 @@ function routeRxErrors(bus: ReactiveEventBus<never>): () => void {
   };
 }
 
+type Observers<M> = readonly Subscriber<DomainEvent<M>>[];
+
 export class ReactiveEventBus<M> extends BaseEventBus<M> {
-  readonly #all = new Subject<DomainEvent<M>>();
-  readonly #byType = new Map<string, Subject<DomainEvent<M>>>();
+  // Copy-on-write lists, as for callbacks: an emit reads them once, so an observer subscribed or
+  // unsubscribed during dispatch counts from the next event (an unsubscribed rxjs subscriber is
+  // closed at once, though, and takes nothing more).
+  #everyObserver: Observers<M> = [];
+  readonly #observersByType = new Map<string, Observers<M>>();
+  #closed = false;
   readonly #stopRouting: () => void;
 
   /** Every event, in emit order, after it is audited; narrows on `type`. */
-  readonly stream: Observable<EventOf<M>> = this.#all.asObservable() as Observable<EventOf<M>>;
+  readonly stream: Observable<EventOf<M>> = this.#observable('*') as Observable<EventOf<M>>;
 
   constructor(options: BusOptions<M>) {
     super(options);
@@ -45,19 +51,17 @@ export class ReactiveEventBus<M> extends BaseEventBus<M> {
 
   /** The events of one type, typed; its cost per event does not grow with the catalogue. */
   on<T extends keyof M & string>(type: T): Observable<DomainEvent<M, T>> {
-    let subject = this.#byType.get(type);
-    if (subject === undefined) {
-      if (this.definitionOf(type) === undefined) throw new TypeError(`unknown event type ${JSON.stringify(type)}`);
-      subject = new Subject<DomainEvent<M>>();
-      this.#byType.set(type, subject);
-    }
-    return subject.asObservable() as Observable<DomainEvent<M, T>>;
+    if (this.definitionOf(type) === undefined) throw this.unknownType(type);
+    return this.#observable(type) as Observable<DomainEvent<M, T>>;
   }
 
   /** Completes every observable; later emits still validate, audit and call callbacks. */
   close(): void {
-    this.#all.complete();
-    for (const subject of this.#byType.values()) subject.complete();
+    this.#closed = true;
+    const observers = [...this.#everyObserver, ...[...this.#observersByType.values()].flat()];
+    this.#everyObserver = [];
+    this.#observersByType.clear();
+    for (const observer of observers) observer.complete();
     this.#stopRouting();
   }
 
@@ -67,9 +71,35 @@ export class ReactiveEventBus<M> extends BaseEventBus<M> {
   }
 
   protected publish(event: DomainEvent<M>): void {
-    // `observed` first: an rxjs next() costs a closure even when nobody listens.
-    if (this.#all.observed) this.#all.next(event);
-    const subject = this.#byType.get(event.type);
-    if (subject?.observed === true) subject.next(event);
+    // Both lists are read before anyone is called.
+    const every = this.#everyObserver;
+    const typed = this.#observersByType.get(event.type);
+    for (const observer of every) observer.next(event);
+    if (typed !== undefined) for (const observer of typed) observer.next(event);
+  }
+
+  #observable(type: string): Observable<DomainEvent<M>> {
+    return new Observable<DomainEvent<M>>((subscriber) => {
+      if (this.#closed) {
+        subscriber.complete();
+        return undefined;
+      }
+      this.#setObservers(type, [...this.#observersOf(type), subscriber]);
+      return () => {
+        const observers = this.#observersOf(type);
+        const index = observers.indexOf(subscriber);
+        if (index !== -1) this.#setObservers(type, [...observers.slice(0, index), ...observers.slice(index + 1)]);
+      };
+    });
+  }
+
+  #observersOf(type: string): Observers<M> {
+    return type === '*' ? this.#everyObserver : (this.#observersByType.get(type) ?? []);
+  }
+
+  #setObservers(type: string, observers: Observers<M>): void {
+    if (type === '*') this.#everyObserver = observers;
+    else if (observers.length === 0) this.#observersByType.delete(type);
+    else this.#observersByType.set(type, observers);
   }
 }

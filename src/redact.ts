@@ -1,41 +1,72 @@
 /**
- * Redaction of the values a catalogue marks `x-sensitive`, by the registry's paths in pino
- * redact syntax (`content`, `a.b[*].c`, `["x-secret"]`). Used for logs only: subscribers and
- * the audit trail always get the real event.
+ * Redaction of the values a catalogue marks `x-sensitive`. The generator knows every place a
+ * sensitive value can be (a property, an array item, a map value, a shared type, a union branch,
+ * at any depth of a recursive type) and builds one `Redactor` per event type from these
+ * combinators; the registry carries it as `redact`. A redactor returns a copy in which each
+ * sensitive value is replaced by what `conceal` makes of it; its input is never changed.
  */
 
+/** The text that stands in for a sensitive value in logs. */
 export const REDACTED = '[REDACTED]';
 
-type Segment = { readonly key: string } | { readonly each: true };
+/** What a sensitive value becomes: `REDACTED`, a keyed hash, … */
+export type Conceal = (value: unknown) => unknown;
 
-/** Splits `a.b[*]["c-d"]` into segments. */
-export function parsePath(path: string): Segment[] {
-  const segments: Segment[] = [];
-  const pattern = /\[\*\]|\["((?:[^"\\]|\\.)*)"\]|\.?([^.[\]]+)/gy;
-  let match: RegExpExecArray | null;
-  while ((match = pattern.exec(path)) !== null) {
-    if (match[0] === '[*]') segments.push({ each: true });
-    else if (match[1] !== undefined) segments.push({ key: JSON.parse(`"${match[1]}"`) as string });
-    else if (match[2] !== undefined) segments.push({ key: match[2] });
-  }
-  return segments;
+/** A copy of `value` with every sensitive value inside it passed through `conceal`. */
+export type Redactor = (value: unknown, conceal: Conceal) => unknown;
+
+/** The conceal of logs: every sensitive value becomes `[REDACTED]`. */
+export const mask: Conceal = () => REDACTED;
+
+/** The whole value is sensitive. */
+export const concealed: Redactor = (value, conceal) => conceal(value);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function redactAt(value: unknown, segments: readonly Segment[], index: number): unknown {
-  if (index === segments.length) return REDACTED;
-  const segment = segments[index];
-  if (segment === undefined || typeof value !== 'object' || value === null) return value;
-  if ('each' in segment) {
-    return Array.isArray(value) ? value.map((item: unknown) => redactAt(item, segments, index + 1)) : value;
-  }
-  if (Array.isArray(value) || !Object.hasOwn(value, segment.key)) return value;
-  const record = value as Record<string, unknown>;
-  return { ...record, [segment.key]: redactAt(record[segment.key], segments, index + 1) };
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  // An own `__proto__` key (JSON.parse makes them) must stay a key, not become the prototype.
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
-/** Compiles a set of paths once into a function that returns a redacted copy (the input is never changed). */
-export function compileRedactor(paths: readonly string[]): (payload: unknown) => unknown {
-  if (paths.length === 0) return (payload) => payload;
-  const compiled = paths.map(parsePath);
-  return (payload) => compiled.reduce((current, segments) => redactAt(current, segments, 0), payload);
+/**
+ * An object whose listed properties hold sensitive values (pairs, so that no key can become a
+ * prototype), and, for a map, a redactor for the value of every key not in `declared`.
+ */
+export function redactProperties(properties: readonly (readonly [string, Redactor])[], rest?: { readonly declared: readonly string[]; readonly value: Redactor }): Redactor {
+  const declared = new Set(rest?.declared);
+  return (value, conceal) => {
+    if (!isRecord(value)) return value;
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) setOwn(copy, key, value[key]);
+    for (const [key, redact] of properties) {
+      if (Object.hasOwn(value, key)) setOwn(copy, key, redact(value[key], conceal));
+    }
+    if (rest !== undefined) {
+      for (const key of Object.keys(value)) {
+        if (!declared.has(key)) setOwn(copy, key, rest.value(value[key], conceal));
+      }
+    }
+    return copy;
+  };
+}
+
+/** An array whose items hold sensitive values. */
+export function redactItems(item: Redactor): Redactor {
+  return (value, conceal) => (Array.isArray(value) ? value.map((each: unknown) => item(each, conceal)) : value);
+}
+
+/**
+ * Several redactors over one value (`allOf`, or the branches of a union): each is applied in
+ * turn, so a value is concealed wherever any branch marks it, whichever branch it matched.
+ */
+export function redactEach(...redactors: readonly Redactor[]): Redactor {
+  return (value, conceal) => redactors.reduce((current, redact) => redact(current, conceal), value);
+}
+
+/** A redactor defined later in its module (a recursive type's). */
+export function lazyRedactor(get: () => Redactor): Redactor {
+  return (value, conceal) => get()(value, conceal);
 }

@@ -42,18 +42,60 @@ export const integer: z.core.$ZodCheck<number> = z.refine<number>(Number.isInteg
 });
 
 /**
- * `multipleOf`: the quotient must be within 1e-9 of an integer, so `0.3` is a multiple of `0.1`
- * despite binary floating point (the same rule as ajv's `multipleOfPrecision: 9`).
+ * `multipleOf`: the quotient must be finite and within 1e-9 of an integer, so `0.3` is a
+ * multiple of `0.1` despite binary floating point (ajv's `multipleOfPrecision: 9`). A quotient
+ * that overflows to Infinity (`1e308` by `0.123456789`) proves nothing and is rejected, as the
+ * JSON Schema test suite and ajv's default rule do.
  */
+export function isMultipleOf(value: number, divisor: number): boolean {
+  const quotient = value / divisor;
+  return Number.isFinite(quotient) && Math.abs(Math.round(quotient) - quotient) <= 1e-9;
+}
+
 export function multipleOf(divisor: number): z.core.$ZodCheck<number> {
   return z.refine<number>(
-    (value) => {
-      const quotient = value / divisor;
-      // Written as "not too far" so a quotient that overflows to Infinity passes, as in ajv.
-      return !(Math.abs(Math.round(quotient) - quotient) > 1e-9);
-    },
+    (value) => isMultipleOf(value, divisor),
     { message: `Expected a multiple of ${divisor}` },
   );
+}
+
+function ownCopy(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const own: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(value)) own[key] = (value as Record<string, unknown>)[key];
+  return own;
+}
+
+/**
+ * An object schema that sees only the value's own properties, so that a property named like an
+ * inherited member (`constructor`, `toString`) reads as absent when the object lacks it, as
+ * JSON Schema means (zod reads `value.constructor` and would find Object's). Generated
+ * validators use it only for objects with such property names. (Built as a pipe from
+ * `z.unknown()`, unlike `z.preprocess`, so a required key of this schema stays required.)
+ */
+export function ownProperties<T extends z.core.$ZodType>(schema: T): z.ZodPipe<z.ZodPipe<z.ZodUnknown, z.ZodTransform<unknown, unknown>>, T> {
+  return z.unknown().transform(ownCopy).pipe(schema as unknown as z.core.$ZodType<unknown, unknown>) as unknown as z.ZodPipe<z.ZodPipe<z.ZodUnknown, z.ZodTransform<unknown, unknown>>, T>;
+}
+
+type AllOutputs<T extends readonly z.core.$ZodType[]> = T extends readonly [infer Head extends z.core.$ZodType, ...infer Rest extends readonly z.core.$ZodType[]]
+  ? z.output<Head> & AllOutputs<Rest>
+  : unknown;
+
+/**
+ * `allOf` (and a schema's own keywords beside `oneOf`/`anyOf`): every part judges the whole value
+ * on its own, as JSON Schema means. zod's `z.intersection` reports a key that a strict object does
+ * not know only when the other part rejects it too, so a closed object beside a union would
+ * accept keys only the union knows. The value passes through unchanged.
+ */
+export function allOf<const T extends readonly [z.core.$ZodType, z.core.$ZodType, ...z.core.$ZodType[]]>(...parts: T): z.ZodType<AllOutputs<T>> {
+  const all = z.unknown().superRefine((value, context) => {
+    for (const part of parts) {
+      const result = z.safeParse(part, value);
+      // The part's issues as they are, paths relative to this value.
+      if (!result.success) for (const issue of result.error.issues) context.addIssue(issue as unknown as Parameters<typeof context.addIssue>[0]);
+    }
+  });
+  return all as unknown as z.ZodType<AllOutputs<T>>;
 }
 
 /** Deep equality of JSON values; object key order does not matter. */

@@ -18,7 +18,7 @@ describe('EVENTS.md', () => {
   it('tables every field, nested ones flattened, with constraints and sensitivity', () => {
     expect(docs).toContain('| `steps[].title` | string | yes | 1–200 characters |  |  |');
     expect(docs).toContain('| `arguments` | array of object | yes | 0–100 items | yes | The call\'s arguments by name; they may hold secrets. |');
-    expect(docs).toContain('Version 1 · redacted in logs: `previous`, `current`');
+    expect(docs).toContain('Version 1 · sensitive values redacted in logs');
     expect(docs).toContain('| `details` | object (open) | yes |');
   });
 

@@ -101,9 +101,17 @@ describe('the generated code, for every event in catalog.yaml', () => {
     expect('issues' in result && result.issues?.map((issue) => issue.path)).toEqual([['options', 1, 'id'], ['requestedBy', 'kind']]);
   });
 
-  it('records the sensitive paths the catalogue marks', () => {
-    const sensitive = Object.fromEntries(EVENT_TYPES.filter((type) => eventRegistry[type].sensitivePaths.length > 0).map((type) => [type, eventRegistry[type].sensitivePaths]));
-    expect(sensitive).toEqual({
+  it('carries a redactor for exactly the events with sensitive values, concealing exactly those', () => {
+    const probe = { arguments: 'a', output: 'b', content: 'c', query: 'd', previous: 'e', current: 'f', title: 'g' };
+    const concealedKeys = Object.fromEntries(
+      EVENT_TYPES.flatMap((type) => {
+        const redact = eventRegistry[type].redact;
+        if (redact === undefined) return [];
+        const redacted = redact(probe, (value) => `hidden ${String(value)}`) as Record<string, unknown>;
+        return [[type, Object.keys(probe).filter((key) => redacted[key] !== probe[key as keyof typeof probe])]];
+      }),
+    );
+    expect(concealedKeys).toEqual({
       'tool.invoked': ['arguments'],
       'tool.completed': ['output'],
       'session.message_received': ['content'],

@@ -72,7 +72,7 @@ describe('hostile catalogue strings', () => {
     const definition = generated.eventRegistry['evil.happened'];
     expect(definition.description).toBe(HOSTILE[0]);
     expect(definition.deprecated).toBe(HOSTILE[3]);
-    expect(definition.sensitivePaths).toEqual(['["x-secret"]']);
+    expect(definition.redact?.({ 'x-secret': 's', other: 'o' }, () => 'hidden')).toEqual({ 'x-secret': 'hidden', other: 'o' });
     const weird = { 'content-type': 'a', '*/': 'b', 'a b': '`' };
     expect(z.safeParse(definition.schema, { weird, 'ünïcödé': 'a/*' }).success).toBe(true);
     expect(z.safeParse(definition.schema, { weird: { ...weird, 'a b': 'nope' } }).success).toBe(false);

@@ -47,7 +47,7 @@ describe('JSON Schema export', () => {
   it('keeps deprecation, sensitivity and open objects as the catalogue says', () => {
     const config = JSON.parse(files.get('system.config_changed.v1.json') ?? '') as { properties: Record<string, Record<string, unknown>>; 'x-eventspec': object };
     expect(config.properties['previous']).toMatchObject({ 'x-sensitive': true });
-    expect(config['x-eventspec']).toEqual({ domain: 'system', version: 1, sensitivePaths: ['previous', 'current'] });
+    expect(config['x-eventspec']).toEqual({ domain: 'system', version: 1, sensitive: true });
     const health = JSON.parse(files.get('system.health_changed.v1.json') ?? '') as { properties: Record<string, Record<string, unknown>> };
     expect(health.properties['details']).toMatchObject({ type: 'object', additionalProperties: true });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { domainOf, EVENT_NAME, eventNames, pascalCase, pathSegment, propertyKey, typeNames } from '../codegen/naming.ts';
+import { domainOf, EVENT_NAME, eventNames, pascalCase, propertyKey, typeNames } from '../codegen/naming.ts';
 
 describe('naming', () => {
   it.each([
@@ -17,9 +17,10 @@ describe('naming', () => {
       enumMember: 'AgentHeartbeatMissed',
       payloadInterface: 'AgentHeartbeatMissedPayload',
       payloadSchema: 'AgentHeartbeatMissedPayloadSchema',
+      payloadRedactor: 'AgentHeartbeatMissedPayloadRedactor',
       emitHelper: 'emitAgentHeartbeatMissed',
     });
-    expect(typeNames('ErrorInfo')).toEqual({ typeInterface: 'ErrorInfo', typeSchema: 'ErrorInfoSchema' });
+    expect(typeNames('ErrorInfo')).toEqual({ typeInterface: 'ErrorInfo', typeSchema: 'ErrorInfoSchema', typeRedactor: 'ErrorInfoRedactor' });
   });
 
   it('accepts two or three lower snake case segments only', () => {
@@ -32,11 +33,9 @@ describe('naming', () => {
     expect(domainOf('plan.step.completed')).toBe('plan');
   });
 
-  it('quotes property keys and path segments that are not identifiers', () => {
+  it('quotes property keys that are not identifiers', () => {
     expect(propertyKey('planId')).toBe('planId');
     expect(propertyKey('content-type')).toBe('"content-type"');
     expect(propertyKey('1st')).toBe('"1st"');
-    expect(pathSegment('a')).toBe('.a');
-    expect(pathSegment('a b')).toBe('["a b"]');
   });
 });

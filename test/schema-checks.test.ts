@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { describe, expect, it } from 'vitest';
-import { codePointLength, jsonEqual, maxChars, minChars, multipleOf, uniqueItems } from '../src/schema-checks.ts';
+import { codePointLength, integer, jsonEqual, maxChars, minChars, multipleOf, uniqueItems } from '../src/schema-checks.ts';
 
 const passes = (schema: z.core.$ZodType, value: unknown): boolean => z.safeParse(schema, value).success;
 
@@ -18,6 +18,16 @@ describe('schema checks', () => {
     expect(passes(tenths, 0.3)).toBe(true);
     expect(passes(tenths, 0.35)).toBe(false);
     expect(passes(z.number().check(multipleOf(0.01)), 0.07)).toBe(true);
+  });
+
+  it('judge multipleOf as the JSON Schema test suite does, a quotient overflowing to Infinity included', () => {
+    // tests/draft2020-12/multipleOf.json and the "float division = inf" case.
+    const cases: readonly [number, number, boolean][] = [
+      [2, 10, true], [2, 7, false], [1.5, 0, true], [1.5, 4.5, true], [1.5, 35, false],
+      [0.0001, 0.0075, true], [0.0001, 0.00751, false], [0.123456789, 1e308, false], [1e-8, 12391239123, true],
+    ];
+    for (const [divisor, value, valid] of cases) expect(passes(z.number().check(multipleOf(divisor)), value), `${value} by ${divisor}`).toBe(valid);
+    expect(passes(z.number().check(integer, multipleOf(0.123456789)), 1e308)).toBe(false);
   });
 
   it('compare items as JSON values for uniqueItems, whatever their key order', () => {

@@ -37,7 +37,7 @@ function payloadSchema(event: EventModel): ExportedSchema {
   return {
     ...(componentRefs(event.jsonSchema) as ExportedSchema),
     ...(event.deprecated === false ? {} : { deprecated: true }),
-    ...(event.sensitivePaths.length === 0 ? {} : { 'x-eventspec-sensitive-paths': [...event.sensitivePaths] }),
+    ...(event.redaction === undefined ? {} : { 'x-eventspec-sensitive': true }),
   };
 }
 

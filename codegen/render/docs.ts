@@ -118,7 +118,7 @@ function table(node: SchemaNode): string {
 function meta(event: EventModel): string {
   const parts = [`Version ${event.version}`];
   if (event.deprecated !== false) parts.push(`**Deprecated**${typeof event.deprecated === 'string' ? `: ${text(event.deprecated)}` : ''}`);
-  if (event.sensitivePaths.length > 0) parts.push(`redacted in logs: ${event.sensitivePaths.map(code).join(', ')}`);
+  if (event.redaction !== undefined) parts.push('sensitive values redacted in logs');
   return parts.join(' · ');
 }
 

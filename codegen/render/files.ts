@@ -4,12 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
-import type { CatalogueModel, DomainModel, EventModel, SchemaNode, TypeModel } from '../model.ts';
+import type { CatalogueModel, DomainModel, EventModel, RedactionPlan, SchemaNode, TypeModel } from '../model.ts';
 import { jsDoc, lineComment, moduleStatement, stringLiteral } from './code-text.ts';
 import { ASYNCAPI_PATH, renderAsyncApi } from './asyncapi.ts';
 import { renderDocs } from './docs.ts';
 import { DEFAULT_BASE_URI, renderJsonSchemas } from './json-schema.ts';
-import { objectMembers, runtimeChecksUsed, tsType, typesReferenced, zodSchema } from './schema-code.ts';
+import { objectMembers, redactorCode, redactorNamesUsed, runtimeChecksUsed, tsType, typesReferenced, zodSchema } from './schema-code.ts';
 
 /** Events per payload file: tsc's cost per file grows faster than linearly (see the README's figures). */
 export const EVENTS_PER_FILE = 100;
@@ -112,6 +112,14 @@ interface Declaration {
   readonly schemaName: string;
   readonly schemaAnnotation: string;
   readonly schema: string;
+  /** The redactor's declaration, doc included; empty when nothing in the schema is sensitive. */
+  readonly redactor: string;
+}
+
+function redactorDeclaration(name: string, described: string, plan: RedactionPlan | undefined): string {
+  if (plan === undefined) return '';
+  const doc = jsDoc([`A copy of ${described} with each \`x-sensitive\` value passed through \`conceal\`.`], '');
+  return `${doc}export const ${name}: Redactor = ${redactorCode(plan, '')};`;
 }
 
 function typeDeclarationOf(type: TypeModel): Declaration {
@@ -123,6 +131,7 @@ function typeDeclarationOf(type: TypeModel): Declaration {
     // A recursive schema refers to itself, so TypeScript cannot infer its type.
     schemaAnnotation: type.recursive ? ': z.ZodType' : '',
     schema: zodSchema(type.schema, ''),
+    redactor: redactorDeclaration(type.names.typeRedactor, `a {@link ${type.names.typeInterface}}`, type.redaction),
   };
 }
 
@@ -134,23 +143,29 @@ function eventDeclarationOf(event: EventModel): Declaration {
     schemaName: event.names.payloadSchema,
     schemaAnnotation: '',
     schema: zodSchema(event.payload, ''),
+    redactor: redactorDeclaration(event.names.payloadRedactor, `a \`${event.name}\` payload`, event.redaction),
   };
 }
 
-function payloadImports(path: string, nodes: readonly SchemaNode[], ownTypes: ReadonlySet<string>, model: CatalogueModel): string[] {
+function payloadImports(path: string, declared: readonly { node: SchemaNode; redaction?: RedactionPlan }[], ownTypes: ReadonlySet<string>, model: CatalogueModel): string[] {
   const checks = new Set<string>();
   const types = new Set<string>();
-  for (const node of nodes) {
+  const combinators = new Set<string>();
+  const redactors = new Set<string>();
+  for (const { node, redaction } of declared) {
     runtimeChecksUsed(node, checks);
     typesReferenced(node, types);
+    if (redaction !== undefined) redactorNamesUsed(redaction, combinators, redactors);
   }
   const external = model.types.filter((type) => types.has(type.name) && !ownTypes.has(type.name));
+  const externalRedactors = external.map((type) => type.names.typeRedactor).filter((name) => redactors.has(name));
   return [
     'import * as z from "zod";',
-    ...(checks.size === 0 ? [] : [moduleStatement('import', [...checks].sort(), RUNTIME_MODULE, false)]),
+    ...(combinators.size === 0 ? [] : [moduleStatement('import', ['Redactor'], RUNTIME_MODULE, true)]),
+    ...(checks.size + combinators.size === 0 ? [] : [moduleStatement('import', [...checks, ...combinators].sort(), RUNTIME_MODULE, false)]),
     ...(external.length === 0 ? [] : [
       moduleStatement('import', external.map((type) => type.names.typeInterface), relativeModule(path, SHARED_FILE), true),
-      moduleStatement('import', external.map((type) => type.names.typeSchema), relativeModule(path, SHARED_FILE), false),
+      moduleStatement('import', [...external.map((type) => type.names.typeSchema), ...externalRedactors], relativeModule(path, SHARED_FILE), false),
     ]),
   ];
 }
@@ -170,7 +185,8 @@ interface EventView {
   readonly version: number;
   readonly descriptionLiteral: string;
   readonly deprecated: string;
-  readonly sensitivePaths: string;
+  /** The payload's redactor, or '' when nothing in it is sensitive. */
+  readonly redactor: string;
 }
 
 function eventView(event: EventModel, indent: string): EventView {
@@ -185,7 +201,7 @@ function eventView(event: EventModel, indent: string): EventView {
     version: event.version,
     descriptionLiteral: stringLiteral(event.description),
     deprecated: typeof event.deprecated === 'string' ? stringLiteral(event.deprecated) : String(event.deprecated),
-    sensitivePaths: event.sensitivePaths.map(stringLiteral).join(', '),
+    redactor: event.redaction === undefined ? '' : event.names.payloadRedactor,
   };
 }
 
@@ -210,23 +226,25 @@ export function renderFiles(model: CatalogueModel, options: RenderOptions): Rend
 
   if (model.types.length > 0) {
     const own = new Set(model.types.map((type) => type.name));
-    files.set(SHARED_FILE, renderPayloadFile(model.types.map(typeDeclarationOf), payloadImports(SHARED_FILE, model.types.map((type) => type.schema), own, model), options));
+    const declared = model.types.map((type) => ({ node: type.schema, ...(type.redaction === undefined ? {} : { redaction: type.redaction }) }));
+    files.set(SHARED_FILE, renderPayloadFile(model.types.map(typeDeclarationOf), payloadImports(SHARED_FILE, declared, own, model), options));
   }
   const chunks = payloadFiles(model);
   for (const chunk of chunks) {
-    const imports = payloadImports(chunk.path, chunk.events.map((event) => event.payload), new Set(), model);
+    const declared = chunk.events.map((event) => ({ node: event.payload, ...(event.redaction === undefined ? {} : { redaction: event.redaction }) }));
+    const imports = payloadImports(chunk.path, declared, new Set(), model);
     files.set(chunk.path, renderPayloadFile(chunk.events.map(eventDeclarationOf), imports, options));
   }
 
-  const importsFromChunks = (from: string, pick: (event: EventModel) => string, typeOnly: boolean): string[] =>
-    chunks.map((chunk) => moduleStatement('import', chunk.events.map(pick), relativeModule(from, chunk.path), typeOnly));
+  const importsFromChunks = (from: string, pick: (event: EventModel) => string[], typeOnly: boolean): string[] =>
+    chunks.map((chunk) => moduleStatement('import', chunk.events.flatMap(pick), relativeModule(from, chunk.path), typeOnly));
 
   files.set('registry.ts', TEMPLATES.registry({
     header: header(options),
     imports: [
       moduleStatement('import', ['EventRegistry'], RUNTIME_MODULE, true),
-      ...importsFromChunks('registry.ts', (event) => event.names.payloadInterface, true),
-      ...importsFromChunks('registry.ts', (event) => event.names.payloadSchema, false),
+      ...importsFromChunks('registry.ts', (event) => [event.names.payloadInterface], true),
+      ...importsFromChunks('registry.ts', (event) => [event.names.payloadSchema, ...(event.redaction === undefined ? [] : [event.names.payloadRedactor])], false),
     ],
     domains: domainViews(model.domains, '  '),
   }));
@@ -236,7 +254,7 @@ export function renderFiles(model: CatalogueModel, options: RenderOptions): Rend
     imports: [
       moduleStatement('import', ['DomainEvent', 'EventEmitterLike', 'EventMeta'], RUNTIME_MODULE, true),
       'import type { PayloadMap } from "./registry.ts";',
-      ...importsFromChunks('emit.ts', (event) => event.names.payloadInterface, true),
+      ...importsFromChunks('emit.ts', (event) => [event.names.payloadInterface], true),
     ],
     domains: domainViews(model.domains, ''),
   }));

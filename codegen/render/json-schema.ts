@@ -47,7 +47,7 @@ function eventSchema(event: EventModel): Record<string, unknown> {
       domain: event.domain,
       version: event.version,
       ...(typeof event.deprecated === 'string' ? { deprecation: event.deprecated } : {}),
-      ...(event.sensitivePaths.length === 0 ? {} : { sensitivePaths: event.sensitivePaths }),
+      ...(event.redaction === undefined ? {} : { sensitive: true }),
     },
     ...event.jsonSchema,
     ...(event.examples.length === 0 ? {} : { examples: event.examples }),

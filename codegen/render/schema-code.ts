@@ -3,7 +3,7 @@
  * The two walks mirror each other arm by arm, so the interface and the validator describe one shape.
  */
 import type { JsonScalar } from '../catalogue-types.ts';
-import type { PropertyNode, SchemaNode } from '../model.ts';
+import type { PropertyNode, RedactionPlan, SchemaNode } from '../model.ts';
 import { jsDoc, jsonLiteral, stringLiteral } from './code-text.ts';
 
 const INDENT = '  ';
@@ -55,7 +55,8 @@ export function tsType(node: SchemaNode, indent: string): string {
     }
     case 'array': {
       const items = tsType(node.items, indent);
-      return `readonly ${needsParentheses(items) ? `(${items})` : items}[]`;
+      // `readonly readonly T[][]` is no type: an array of arrays needs the inner one wrapped.
+      return `readonly ${needsParentheses(items) || items.startsWith('readonly ') ? `(${items})` : items}[]`;
     }
     case 'string':
       return 'string';
@@ -119,9 +120,11 @@ export function objectSchema(node: SchemaNode & { kind: 'object' }, indent: stri
   const shape = node.properties.length === 0
     ? '{}'
     : `{\n${node.properties.map((property) => `${inner}${property.key}: ${zodSchema(property.schema, inner)}${property.required ? '' : '.optional()'},\n`).join('')}${indent}}`;
-  if (node.additional === false) return `z.strictObject(${shape})`;
-  if (node.additional === true) return `z.looseObject(${shape})`;
-  return `z.object(${shape}).catchall(${zodSchema(node.additional, indent)})`;
+  const schema = node.additional === false ? `z.strictObject(${shape})`
+    : node.additional === true ? `z.looseObject(${shape})`
+    : `z.object(${shape}).catchall(${zodSchema(node.additional, indent)})`;
+  // zod reads `value.constructor` for an absent `constructor` and finds Object's: look at own properties only.
+  return node.ownOnly ? `ownProperties(${schema})` : schema;
 }
 
 /** The zod 4 schema expression for a schema; objects span lines, indented from `indent`. */
@@ -157,7 +160,7 @@ export function zodSchema(node: SchemaNode, indent: string): string {
       return `z.${node.exclusive ? 'xor' : 'union'}([${node.variants.map((variant) => zodSchema(variant, indent)).join(', ')}])`;
     }
     case 'intersection':
-      return node.parts.map((part) => zodSchema(part, indent)).reduce((left, right) => `z.intersection(${left}, ${right})`);
+      return `allOf(${node.parts.map((part) => zodSchema(part, indent)).join(', ')})`;
     case 'unknown':
       return 'z.unknown()';
   }
@@ -179,6 +182,8 @@ function forEachNode(node: SchemaNode, visit: (node: SchemaNode) => void): void 
 export function runtimeChecksUsed(node: SchemaNode, used: Set<string>): void {
   forEachNode(node, (each) => {
     if (each.kind === 'array' && each.uniqueItems) used.add('uniqueItems');
+    if (each.kind === 'object' && each.ownOnly) used.add('ownProperties');
+    if (each.kind === 'intersection') used.add('allOf');
     if (each.kind === 'string') {
       if (each.format !== undefined) used.add('format');
       if (each.minLength !== undefined) used.add('minChars');
@@ -196,4 +201,52 @@ export function typesReferenced(node: SchemaNode, used: Set<string>): void {
   forEachNode(node, (each) => {
     if (each.kind === 'ref') used.add(each.type);
   });
+}
+
+/** The redactor expression for a plan; a map of properties spans lines, indented from `indent`. */
+export function redactorCode(plan: RedactionPlan, indent: string): string {
+  switch (plan.kind) {
+    case 'conceal':
+      return 'concealed';
+    case 'type':
+      return plan.lazy ? `lazyRedactor(() => ${plan.names.typeRedactor})` : plan.names.typeRedactor;
+    case 'items':
+      return `redactItems(${redactorCode(plan.plan, indent)})`;
+    case 'each':
+      return `redactEach(${plan.plans.map((each) => redactorCode(each, indent)).join(', ')})`;
+    case 'properties': {
+      const inner = indent + INDENT;
+      const pairs = plan.properties.length === 0
+        ? '[]'
+        : `[\n${plan.properties.map((property) => `${inner}[${stringLiteral(property.name)}, ${redactorCode(property.plan, inner)}],\n`).join('')}${indent}]`;
+      if (plan.rest === undefined) return `redactProperties(${pairs})`;
+      const declared = `[${plan.rest.declared.map(stringLiteral).join(', ')}]`;
+      return `redactProperties(${pairs}, { declared: ${declared}, value: ${redactorCode(plan.rest.plan, indent)} })`;
+    }
+  }
+}
+
+/** Which runtime combinators a redactor calls, and the shared types' redactors it refers to. */
+export function redactorNamesUsed(plan: RedactionPlan, combinators: Set<string>, types: Set<string>): void {
+  switch (plan.kind) {
+    case 'conceal':
+      combinators.add('concealed');
+      return;
+    case 'type':
+      if (plan.lazy) combinators.add('lazyRedactor');
+      types.add(plan.names.typeRedactor);
+      return;
+    case 'items':
+      combinators.add('redactItems');
+      redactorNamesUsed(plan.plan, combinators, types);
+      return;
+    case 'each':
+      combinators.add('redactEach');
+      for (const each of plan.plans) redactorNamesUsed(each, combinators, types);
+      return;
+    case 'properties':
+      combinators.add('redactProperties');
+      for (const property of plan.properties) redactorNamesUsed(property.plan, combinators, types);
+      if (plan.rest !== undefined) redactorNamesUsed(plan.rest.plan, combinators, types);
+  }
 }

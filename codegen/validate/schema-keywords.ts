@@ -88,9 +88,6 @@ const EXTENSIONS: { readonly [keyword: string]: KeywordRule } = {
 
 const SUPPORTED_FORMATS = Object.keys(FORMAT_CHECKS);
 
-/** `constructor`, `toString` and the like: validators read `value[name]` and would find these. */
-const INHERITED_NAMES: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
-
 function typesOf(node: Record<string, unknown>): readonly TypeName[] | undefined {
   const type = node['type'];
   if (type === undefined) return undefined;
@@ -251,10 +248,6 @@ export function checkSchema(node: Record<string, unknown>, path: DocPath, onRef:
   if (isRecord(properties)) {
     for (const [name, child] of Object.entries(properties)) {
       if (name === '__proto__') continue;
-      if (INHERITED_NAMES.has(name)) {
-        findings.push({ code: 'reserved-name', path: [...path, 'properties', name], atKey: true, message: `property \`${name}\` shares its name with a member every JavaScript object inherits, so an absent value would read as present`, hint: 'rename it' });
-        continue;
-      }
       findings.push(...checkSchema(child as Record<string, unknown>, [...path, 'properties', name], onRef));
     }
   }

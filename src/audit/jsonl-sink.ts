@@ -12,11 +12,12 @@
  * cut off; damage anywhere before the last record is refused, since no crash causes it. A failed
  * write or fsync is fatal: the sink stops taking events, and `emit` throws `AuditError`.
  */
-import { closeSync, existsSync, fdatasync, fdatasyncSync, fsyncSync, ftruncateSync, openSync, readFileSync, statSync, write, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, existsSync, fchmodSync, fdatasync, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, statSync, write, writeSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { AuditError } from '../errors.ts';
 import { decodeRecord, encodeRecord } from './record.ts';
+import { redactingEncoder, type StoreRedacted } from './redacted.ts';
 import type { AnyEvent, AuditSink } from './sink.ts';
 
 const writeAsync = promisify(write);
@@ -30,6 +31,17 @@ export interface JsonlAuditSinkOptions {
   readonly batchIntervalMs?: number;
   /** `batched`: commit as soon as this many records wait. */
   readonly batchSize?: number;
+  /**
+   * Permissions of the audit file (default `0o600`: it holds every payload, sensitive values
+   * included, so only its owner may read it). A new file is created with them, an existing one
+   * is tightened to them; directories the sink creates get `0o700`.
+   */
+  readonly fileMode?: number;
+  /**
+   * Store each value the catalogue marks `x-sensitive` masked, or as a keyed hash, instead of in
+   * clear: for a trail that leaves the machine. Such records cannot be replayed in full.
+   */
+  readonly redact?: StoreRedacted;
 }
 
 /** What opening the file found. */
@@ -64,12 +76,26 @@ function scan(path: string): { recovery: AuditRecovery; goodBytes: number } {
   return { recovery: { records, truncatedBytes: 0 }, goodBytes: bytes.length };
 }
 
-function syncDirectory(path: string): void {
-  const fd = openSync(dirname(path), 'r');
+function syncDirectory(directory: string): void {
+  const fd = openSync(directory, 'r');
   try {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Creates the file's missing directories (0700), each made durable in its parent. */
+function ensureDirectory(path: string): void {
+  const directory = resolve(dirname(path));
+  const first = mkdirSync(directory, { recursive: true, mode: 0o700 });
+  if (first === undefined) return;
+  syncDirectory(dirname(first));
+  let current = first;
+  // The last directory is synced when the file is created in it.
+  for (const part of relative(first, directory).split(sep).filter(Boolean)) {
+    syncDirectory(current);
+    current = join(current, part);
   }
 }
 
@@ -80,6 +106,7 @@ export class JsonlAuditSink implements AuditSink {
   readonly #fd: number;
   readonly #batchIntervalMs: number;
   readonly #batchSize: number;
+  readonly #encode: (seq: number, event: AnyEvent) => Uint8Array;
   #nextSeq: number;
   #failure: Error | undefined;
   #closed = false;
@@ -97,6 +124,9 @@ export class JsonlAuditSink implements AuditSink {
     this.durability = options.durability ?? 'sync';
     this.#batchIntervalMs = options.batchIntervalMs ?? 5;
     this.#batchSize = options.batchSize ?? 256;
+    this.#encode = options.redact === undefined ? encodeRecord : redactingEncoder(options.redact);
+    const fileMode = options.fileMode ?? 0o600;
+    ensureDirectory(path);
     const existed = existsSync(path);
     let recovery: AuditRecovery = { records: 0, truncatedBytes: 0 };
     // Only a regular file holds records; a device such as /dev/full is written, never scanned.
@@ -113,9 +143,12 @@ export class JsonlAuditSink implements AuditSink {
         }
       }
     }
-    this.#fd = openSync(path, 'a');
+    this.#fd = openSync(path, 'a', fileMode);
+    const stat = fstatSync(this.#fd);
+    // Tighten a file made before (or by another tool) to the mode; a device is left alone.
+    if (stat.isFile() && (stat.mode & 0o777 & ~fileMode) !== 0) fchmodSync(this.#fd, stat.mode & 0o777 & fileMode);
     // A new file's directory entry must reach the disk too, or the whole file can vanish.
-    if (!existed) syncDirectory(path);
+    if (!existed) syncDirectory(dirname(path));
     this.recovery = recovery;
     this.#nextSeq = recovery.records + 1;
     this.#appendedSeq = recovery.records;
@@ -125,7 +158,7 @@ export class JsonlAuditSink implements AuditSink {
   append(event: AnyEvent): void {
     if (this.#failure !== undefined) throw new AuditError(`the audit sink failed earlier and takes no more events: ${this.#failure.message}`, { cause: this.#failure });
     if (this.#closed) throw new AuditError(`the audit sink for ${this.path} is closed`);
-    const record = encodeRecord(this.#nextSeq, event);
+    const record = this.#encode(this.#nextSeq, event);
     if (this.durability === 'sync') {
       try {
         let written = 0;

@@ -1,9 +1,11 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AuditError, AuditReadError, JsonlAuditSink, LoggingEventBus, readAudit, type AuditSink, type DomainEvent } from '../../src/index.ts';
-import { encodeRecord } from '../../src/audit/record.ts';
+import { AuditError, AuditReadError, JsonlAuditSink, LoggingEventBus, readAudit, readAuditRecords, type AuditSink, type DomainEvent } from '../../src/index.ts';
+import { crc32 as zlibCrc32 } from 'node:zlib';
+import { decodeRecord, encodeRecord } from '../../src/audit/record.ts';
 import { eventRegistry, type PayloadMap } from '../../generated/index.ts';
 import { CapturingLogger } from '../support/capturing-logger.ts';
 
@@ -20,7 +22,8 @@ function busOn(audit: AuditSink): LoggingEventBus<PayloadMap> {
 }
 
 function emitSome(bus: LoggingEventBus<PayloadMap>, count: number): DomainEvent<PayloadMap>[] {
-  return Array.from({ length: count }, (_, i) => bus.emit('plan.paused', { planId, pausedBy: alice, reason: `reason ${i} ✓ 😀` }));
+  // Line and paragraph separators, as a chat message pasted from a word processor has them.
+  return Array.from({ length: count }, (_, i) => bus.emit('plan.paused', { planId, pausedBy: alice, reason: `reason ${i} ✓ 😀 \u2028 \u2029 \r\n` }));
 }
 
 async function readAll(path: string): Promise<DomainEvent<PayloadMap>[]> {
@@ -182,5 +185,118 @@ describe('recovery and reading', () => {
     expect(existsSync(path)).toBe(true);
     expect(sink.recovery).toEqual({ records: 0, truncatedBytes: 0 });
     await sink.close();
+  });
+});
+
+/** Any single UTF-16 unit or code point: lone surrogates, separators, NUL and astral characters included. */
+const anyUnit = fc.oneof(
+  fc.constantFrom('\u2028', '\u2029', '\u0000', '\n', '\r', '"', '\\', '\ud800', '\udfff', '\u{1F600}', '\u0085', '\ufeff'),
+  fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit)),
+  fc.integer({ min: 0x10000, max: 0x10ffff }).map((point) => String.fromCodePoint(point)),
+);
+const anyJsonValue = fc.jsonValue({ stringUnit: anyUnit, maxDepth: 3 });
+
+describe('the record codec, on any JSON value', () => {
+  it('puts a record on exactly one line, escapes the separators, and decodes it to the same value', () => {
+    fc.assert(fc.property(anyJsonValue, (value) => {
+      const bytes = encodeRecord(1, value);
+      const text = Buffer.from(bytes).toString('utf8');
+      expect(text.indexOf('\n')).toBe(text.length - 1);
+      expect(text).not.toMatch(/[\u2028\u2029]/);
+      const decoded = decodeRecord(text.slice(0, -1));
+      expect(decoded).toEqual({ ok: true, seq: 1, event: JSON.parse(JSON.stringify(value)) });
+    }), { numRuns: 500 });
+  });
+
+  it('reads older records that hold raw separators', () => {
+    const json = JSON.stringify({ text: 'a\u2028b\u2029c' });
+    expect(json).toContain('\u2028');
+    expect(decodeRecord(`{"seq":1,"crc":"${crc(json)}","event":${json}}`)).toEqual({ ok: true, seq: 1, event: { text: 'a\u2028b\u2029c' } });
+  });
+
+  it('after a crash at any byte, recovery keeps every complete record and never refuses the file', () => {
+    const path = freshPath();
+    fc.assert(fc.property(fc.array(anyJsonValue, { minLength: 1, maxLength: 6 }), fc.double({ min: 0, max: 1, noNaN: true }), (values, cut) => {
+      const records = values.map((value, index) => Buffer.from(encodeRecord(index + 1, value)));
+      const whole = Buffer.concat(records);
+      const at = Math.floor(cut * whole.length);
+      writeFileSync(path, whole.subarray(0, at));
+      let complete = 0;
+      for (let end = 0; complete < records.length && end + (records[complete]?.length ?? 0) <= at; complete++) end += records[complete]?.length ?? 0;
+      const sink = new JsonlAuditSink(path);
+      void sink.close();
+      expect(sink.recovery.records).toBe(complete);
+      const kept = readFileSync(path);
+      expect(kept.equals(Buffer.concat(records.slice(0, complete)))).toBe(true);
+    }), { numRuns: 300 });
+  });
+
+  it('reads back, line by line, every value a sink wrote', async () => {
+    const values = fc.sample(anyJsonValue, { numRuns: 200, seed: 42 });
+    const path = freshPath();
+    writeFileSync(path, Buffer.concat(values.map((value, index) => encodeRecord(index + 1, value))));
+    const sink = new JsonlAuditSink(path);
+    expect(sink.recovery).toEqual({ records: values.length, truncatedBytes: 0 });
+    await sink.close();
+    const read: unknown[] = [];
+    for await (const record of readAuditRecords(path)) read.push(record.event);
+    expect(read).toEqual(values.map((value) => JSON.parse(JSON.stringify(value)) as unknown));
+  });
+});
+
+function crc(text: string): string {
+  return zlibCrc32(text).toString(16).padStart(8, '0');
+}
+
+describe('file permissions', () => {
+  const mode = (path: string): number => statSync(path).mode & 0o777;
+
+  it('creates the file 0600 and the directories it needs 0700, and keeps them through recovery and rotation', async () => {
+    const root = join(dir, `perm-${++counter}`);
+    const path = join(root, 'a', 'b', 'audit.jsonl');
+    let sink = new JsonlAuditSink(path);
+    emitSome(busOn(sink), 3);
+    await sink.close();
+    expect([mode(root), mode(join(root, 'a')), mode(join(root, 'a', 'b')), mode(path)]).toEqual([0o700, 0o700, 0o700, 0o600]);
+
+    // Recovery: a torn tail is cut off; the mode stays.
+    appendFileSync(path, '{"seq":4');
+    sink = new JsonlAuditSink(path);
+    expect(sink.recovery.truncatedBytes).toBe(8);
+    await sink.close();
+    expect(mode(path)).toBe(0o600);
+
+    // Rotation: close, rename, and open a new sink on the old name.
+    renameSync(path, `${path}.1`);
+    sink = new JsonlAuditSink(path);
+    emitSome(busOn(sink), 1);
+    await sink.close();
+    expect([mode(`${path}.1`), mode(path)]).toEqual([0o600, 0o600]);
+  });
+
+  it('tightens an existing file that others could read', async () => {
+    const path = freshPath();
+    writeFileSync(path, '');
+    chmodSync(path, 0o644);
+    const sink = new JsonlAuditSink(path);
+    expect(mode(path)).toBe(0o600);
+    await sink.close();
+    const shared = freshPath();
+    const open = new JsonlAuditSink(shared, { fileMode: 0o640 });
+    expect(mode(shared)).toBe(0o640 & ~process.umask());
+    await open.close();
+  });
+});
+
+describe('a record whose payload holds separators', () => {
+  it('is read back whole, also as the last record and after another one', async () => {
+    const path = freshPath();
+    const sink = new JsonlAuditSink(path);
+    const emitted = emitSome(busOn(sink), 2);
+    await sink.close();
+    expect(new JsonlAuditSink(path).recovery).toEqual({ records: 2, truncatedBytes: 0 });
+    expect(await readAll(path)).toEqual(emitted);
+    truncateSync(path, statSync(path).size - 1);
+    expect(new JsonlAuditSink(path).recovery).toMatchObject({ records: 1, reason: 'no line end (torn write)' });
   });
 });

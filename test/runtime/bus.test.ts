@@ -97,8 +97,20 @@ describe.each(BUSES)('%s', (_name, create) => {
     expect(() => untyped.emit('plan.exploded', {})).toThrow(/invalid plan\.exploded event: \(payload\): unknown event type/);
     expect(() => untyped.emit('toString', {})).toThrow(EventValidationError);
     expect(() => untyped.subscribe('constructor', () => undefined)).toThrow(EventValidationError);
-    expect(() => bus.emit('plan.created', newPlan(), { correlationId: 'not-a-ulid' })).toThrow(/meta\.correlationId: Expected a ULID/);
+    for (const bad of ['', 'x'.repeat(257), 'line\nbreak', 'tab\there']) {
+      expect(() => bus.emit('plan.created', newPlan(), { correlationId: bad }), JSON.stringify(bad)).toThrow(/meta\.correlationId: Expected a non-empty id of at most 256 characters, without control characters/);
+      expect(() => bus.emit('plan.created', newPlan(), { causationId: bad })).toThrow(/meta\.causationId/);
+    }
     expect(audit.events).toEqual([]);
+  });
+
+  it('takes any reasonable foreign id as correlation and causation id: trace ids, request ids, URNs', () => {
+    const { bus } = setup();
+    for (const id of ['4bf92f3577b34da6a3ce929d0e0e4736', 'req_01H8Z', 'urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66', 'ü'.repeat(256)]) {
+      const event = bus.emit('plan.created', newPlan(), { correlationId: id, causationId: id });
+      expect([event.correlationId, event.causationId]).toEqual([id, id]);
+      expect(isUlid(event.id)).toBe(true);
+    }
   });
 
   it('audits before any subscriber sees the event', () => {

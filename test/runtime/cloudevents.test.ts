@@ -64,6 +64,12 @@ describe('CloudEvents', () => {
     });
   });
 
+  it('keeps a foreign event id and chain that are not ULIDs, as CloudEvents allows', () => {
+    const good = toCloudEvent(events[1]!, { source });
+    const event = fromCloudEvent({ ...good, id: 'order-7781/attempt-2', correlationid: '4bf92f3577b34da6a3ce929d0e0e4736', causationid: 'req-1' }, eventRegistry);
+    expect([event.id, event.correlationId, event.causationId]).toEqual(['order-7781/attempt-2', '4bf92f3577b34da6a3ce929d0e0e4736', 'req-1']);
+  });
+
   it('rejects unknown types and bad data with the same error as emit', () => {
     const good = toCloudEvent(events[1]!, { source });
     expect(() => fromCloudEvent({ ...good, type: 'plan.exploded' }, eventRegistry)).toThrow(EventValidationError);
@@ -76,7 +82,8 @@ describe('CloudEvents', () => {
     }
     expect(error).toBeInstanceOf(EventValidationError);
     expect((error as EventValidationError).issues.map((issue) => issue.path)).toEqual([['planId'], ['approvedBy']]);
-    expect(() => fromCloudEvent({ ...good, id: 'not-a-ulid' }, eventRegistry)).toThrow(/cloudevent\.id/);
+    expect(() => fromCloudEvent({ ...good, id: '' }, eventRegistry)).toThrow(/cloudevent\.id/);
+    expect(() => fromCloudEvent({ ...good, correlationid: 'a\r\nb' }, eventRegistry)).toThrow(/cloudevent\.correlationid/);
     expect(() => fromCloudEvent({ ...good, datacontenttype: 'text/plain' }, eventRegistry)).toThrow(/expected JSON data/);
     expect(() => fromCloudEvent('{}', eventRegistry)).toThrow(EventValidationError);
   });

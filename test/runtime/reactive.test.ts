@@ -1,7 +1,7 @@
 import { bufferCount, filter, firstValueFrom, map, take, toArray } from 'rxjs';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { ReactiveEventBus } from '../../src/reactive-bus.ts';
-import { MemoryAuditSink, type DomainEvent } from '../../src/index.ts';
+import { EventValidationError, MemoryAuditSink, type DomainEvent } from '../../src/index.ts';
 import { eventRegistry, type PayloadMap } from '../../generated/index.ts';
 import { CapturingLogger } from '../support/capturing-logger.ts';
 
@@ -77,9 +77,21 @@ describe('ReactiveEventBus', () => {
     expect(failures.map((error) => (error as Error).message).sort()).toEqual(['operator broke', 'subscriber broke']);
   });
 
-  it('rejects an observable of an unknown type', () => {
+  it('rejects an observable of an unknown type with the error subscribe and emit give', () => {
     const bus = makeBus();
-    expect(() => (bus as unknown as { on(type: string): unknown }).on('plan.exploded')).toThrow(/unknown event type "plan.exploded"/);
+    const untyped = bus as unknown as { on(type: string): unknown; subscribe(type: string, handler: () => void): unknown };
+    const errorOf = (act: () => unknown): unknown => {
+      try {
+        act();
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    const fromOn = errorOf(() => untyped.on('plan.exploded'));
+    expect(fromOn).toBeInstanceOf(EventValidationError);
+    expect(fromOn).toEqual(errorOf(() => untyped.subscribe('plan.exploded', () => undefined)));
+    expect(errorOf(() => untyped.on('toString'))).toBeInstanceOf(EventValidationError);
   });
 
   it('completes its observables on close', async () => {
@@ -88,5 +100,62 @@ describe('ReactiveEventBus', () => {
     bus.emit('plan.created', created);
     bus.close();
     expect((await all).map((event) => event.type)).toEqual(['plan.created']);
+  });
+});
+
+describe('subscriptions changed during dispatch', () => {
+  type Kind = 'callback' | '*' | 'stream' | 'on(type)';
+  const KINDS: readonly Kind[] = ['callback', '*', 'stream', 'on(type)'];
+
+  function attach(bus: ReactiveEventBus<PayloadMap>, kind: Kind, receive: (event: DomainEvent<PayloadMap>) => void): () => void {
+    switch (kind) {
+      case 'callback':
+        return bus.subscribe('plan.created', receive);
+      case '*':
+        return bus.subscribe('*', receive);
+      case 'stream': {
+        const subscription = bus.stream.subscribe(receive);
+        return () => subscription.unsubscribe();
+      }
+      case 'on(type)': {
+        const subscription = bus.on('plan.created').subscribe(receive);
+        return () => subscription.unsubscribe();
+      }
+    }
+  }
+
+  const cases = KINDS.flatMap((actor) => KINDS.flatMap((target) => (['before', 'after'] as const).map((order) => [actor, target, order] as const)));
+
+  it.each(cases)('a %s subscriber subscribing a %s subscriber (attached %s it): from the next event', (actor, target) => {
+    const bus = makeBus();
+    const received: string[] = [];
+    let acted = false;
+    attach(bus, actor, () => {
+      if (acted) return;
+      acted = true;
+      attach(bus, target, (event) => received.push(event.id));
+    });
+    const first = bus.emit('plan.created', created);
+    const second = bus.emit('plan.created', created);
+    expect(received).toEqual([second.id]);
+    expect(first.id).not.toBe(second.id);
+  });
+
+  it.each(cases)('a %s subscriber unsubscribing a %s subscriber (attached %s it): none from the next event', (actor, target, order) => {
+    const bus = makeBus();
+    const received: string[] = [];
+    let detach: () => void = () => undefined;
+    const attachTarget = (): void => {
+      detach = attach(bus, target, (event) => received.push(event.id));
+    };
+    if (order === 'before') attachTarget();
+    attach(bus, actor, () => detach());
+    if (order === 'after') attachTarget();
+    const first = bus.emit('plan.created', created);
+    bus.emit('plan.created', created);
+    // A callback's list was read before dispatch, so it still gets the current event; an rxjs
+    // subscriber is closed at once by its unsubscribe and takes nothing more.
+    if (target === 'callback' || target === '*') expect(received).toEqual([first.id]);
+    else expect([[], [first.id]]).toContainEqual(received);
   });
 });

@@ -22,7 +22,8 @@ async function loop(): Promise<void> {
         sessionId: '01JDQC1D2E3F4G5H6J7K8M9N0P',
         messageId: '01JDQC2E3F4G5H6J7K8M9N0P1Q',
         from: { kind: 'user', id: 'alice' },
-        content: `${n++} ${content}`,
+        // Line and paragraph separators in every record: JSON leaves them raw, the codec must not.
+        content: `${n++} \u2028 ${content} \u2029`,
       });
       if (durability === 'sync') process.stdout.write(`${event.id}\n`);
       else unconfirmed.push(event.id);

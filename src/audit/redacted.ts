@@ -1,0 +1,51 @@
+/**
+ * An audit trail that leaves the machine must not carry the secrets: a sink given `redact`
+ * stores each `x-sensitive` value masked (`[REDACTED]`), or as a keyed hash that still lets
+ * two records be compared (the same value under the same key gives the same hash) without
+ * revealing it. The record says so (`"redacted":"mask"`), and `readAudit` will not replay it:
+ * a masked or hashed payload is no longer the payload that was emitted.
+ */
+import { createHmac } from 'node:crypto';
+import type { EventDefinition } from '../bus.ts';
+import { AuditError } from '../errors.ts';
+import { mask, type Conceal } from '../redact.ts';
+import { encodeRecord } from './record.ts';
+import type { AnyEvent } from './sink.ts';
+
+export interface StoreRedacted {
+  /** The generated `eventRegistry`, whose redactors know where each event's sensitive values are. */
+  readonly registry: { readonly [type: string]: Pick<EventDefinition, 'redact'> };
+  /**
+   * With a key, each sensitive value is stored as `hmac-sha256:<base64url>` of its canonical
+   * JSON (keys sorted); without one, as `[REDACTED]`. Keep the key secret: anyone holding it
+   * can test guesses of a value against its hash.
+   */
+  readonly hmacKey?: string | Uint8Array;
+}
+
+/** JSON with object keys sorted, so equal values hash alike whatever their key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>;
+    return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function keyedHash(key: string | Uint8Array): Conceal {
+  return (value) => `hmac-sha256:${createHmac('sha256', key).update(canonicalJson(value)).digest('base64url')}`;
+}
+
+/** The record encoder of a sink that stores sensitive values redacted. */
+export function redactingEncoder(options: StoreRedacted): (seq: number, event: AnyEvent) => Uint8Array {
+  const conceal = options.hmacKey === undefined ? mask : keyedHash(options.hmacKey);
+  const mark = options.hmacKey === undefined ? 'mask' : 'hmac-sha256';
+  return (seq, event) => {
+    const definition = Object.hasOwn(options.registry, event.type) ? options.registry[event.type] : undefined;
+    // Without the event's definition, nobody can say which of its values are secret: refuse.
+    if (definition === undefined) throw new AuditError(`the audit sink's registry has no ${JSON.stringify(event.type)}, so it cannot tell which of its values to redact`);
+    if (definition.redact === undefined) return encodeRecord(seq, event);
+    return encodeRecord(seq, { ...event, payload: definition.redact(event.payload, conceal) }, mark);
+  };
+}

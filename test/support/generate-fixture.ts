@@ -1,0 +1,31 @@
+/**
+ * Generates a fixture catalogue's code into a scratch directory inside this repository (so the
+ * generated `eventspec` imports resolve as in a user's project) and imports its index.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { generateFiles } from '../../codegen/generate.ts';
+import { writeOutput } from '../../codegen/output.ts';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A scratch directory under `test/`, which `.gitignore` leaves out; the caller removes it. */
+export function scratchDirectory(name: string): string {
+  return mkdtempSync(join(ROOT, 'test', `.tmp-${name}-`));
+}
+
+/** Generates `catalogue` (YAML text) into `<dir>/generated` and returns that directory. */
+export function generateInto(dir: string, catalogue: string, name = 'catalog.yaml'): string {
+  const result = generateFiles(catalogue, { file: name, headerName: name });
+  if (!result.ok) throw new Error(`the fixture does not lint: ${JSON.stringify(result.diagnostics, null, 2)}`);
+  const out = join(dir, 'generated');
+  writeOutput(out, result.files);
+  return out;
+}
+
+/** Generates a fixture from `test/fixtures/` and imports its index module. */
+export async function importFixture<T>(dir: string, fixture: string): Promise<T> {
+  const out = generateInto(dir, readFileSync(join(ROOT, 'test', 'fixtures', fixture), 'utf8'), fixture);
+  return (await import(pathToFileURL(join(out, 'index.ts')).href)) as T;
+}

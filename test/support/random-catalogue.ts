@@ -1,0 +1,134 @@
+/**
+ * Random catalogues over the whole payload language: nested objects, maps, arrays of arrays,
+ * unions, intersections, type lists, nullable fields, enums, formats, bounds, shared types
+ * (recursive ones included), annotations and `x-sensitive` anywhere. Every catalogue is valid by
+ * construction, so lint must accept it; what it generates must compile and agree with ajv.
+ * Catalogues are written as JSON, which YAML reads as it is.
+ */
+import fc from 'fast-check';
+
+type Schema = Record<string, unknown>;
+
+const PROPERTY_NAMES = ['id', 'name', 'count', 'items', 'content-type', 'a b', 'ünï', 'x_y', 'value', 'nested', '$dollar', '1st', 'constructor', 'toString', 'hasOwnProperty'];
+const PATTERNS = ['^a', '^[a-z]+$', '\\d', '^.{2}$', '^\\p{Lu}', 'x|y'];
+const FORMATS = ['date-time', 'date', 'uri', 'email', 'uuid', 'ulid'];
+const SCALARS: readonly (string | number | boolean | null)[] = ['a', 'b', '', 'ünï', '*/', 0, 1, -2.5, 1e21, true, false, null];
+
+/** Annotations never change what is valid, and may stand anywhere. */
+const annotations: fc.Arbitrary<Schema> = fc.record(
+  {
+    description: fc.constantFrom('A field.', 'ends */ a comment', 'line\u2028break', '@deprecated no'),
+    title: fc.constant('Title'),
+    deprecated: fc.boolean(),
+    // A `__proto__` key is refused anywhere in a catalogue (reserved-name), data included.
+    default: fc.jsonValue({ maxDepth: 1 }).filter((value) => !JSON.stringify(value).includes('"__proto__"')),
+    'x-sensitive': fc.boolean(),
+    'x-note': fc.constant('an extension'),
+  },
+  { requiredKeys: [] },
+);
+
+function withAnnotations(schema: fc.Arbitrary<Schema>): fc.Arbitrary<Schema> {
+  return fc.tuple(schema, fc.option(annotations, { freq: 3 })).map(([each, notes]) => (notes === null ? each : { ...notes, ...each }));
+}
+
+/** Two ordered bounds, and which of the four bound keywords use them. */
+const numberBounds = fc.tuple(fc.integer({ min: -50, max: 50 }), fc.integer({ min: 1, max: 60 }), fc.boolean(), fc.boolean(), fc.boolean(), fc.boolean()).map(
+  ([low, width, hasLow, hasHigh, lowExclusive, highExclusive]) => ({
+    ...(hasLow ? { [lowExclusive ? 'exclusiveMinimum' : 'minimum']: low } : {}),
+    ...(hasHigh ? { [highExclusive ? 'exclusiveMaximum' : 'maximum']: low + width } : {}),
+  }),
+);
+
+const stringKeywords = fc.record(
+  {
+    lengths: fc.tuple(fc.nat(3), fc.nat(5)).map(([min, extra]) => ({ minLength: min, maxLength: min + extra })),
+    pattern: fc.constantFrom(...PATTERNS),
+    format: fc.constantFrom(...FORMATS),
+  },
+  { requiredKeys: [] },
+).map(({ lengths, pattern, format }) => ({ ...lengths, ...(pattern === undefined ? {} : { pattern }), ...(format === undefined ? {} : { format }) }));
+
+const numberKeywords = fc.tuple(numberBounds, fc.option(fc.constantFrom(0.5, 2, 0.01, 3, 0.1), { freq: 3 })).map(([bounds, step]) => ({ ...bounds, ...(step === null ? {} : { multipleOf: step }) }));
+
+const scalarLeaf: fc.Arbitrary<Schema> = fc.oneof(
+  stringKeywords.map((keywords) => ({ type: 'string', ...keywords })),
+  fc.tuple(fc.constantFrom('number', 'integer'), numberKeywords).map(([type, keywords]) => ({ type, ...keywords })),
+  fc.constant({ type: 'boolean' }),
+  fc.constant({ type: 'null' }),
+  fc.uniqueArray(fc.constantFrom(...SCALARS), { minLength: 1, maxLength: 4, selector: (value) => JSON.stringify(value) }).map((values) => ({ enum: values })),
+  fc.constantFrom(...SCALARS).map((value) => ({ const: value })),
+  // A type list, each type's keywords beside it: a nullable string, a number or a string, …
+  fc.tuple(stringKeywords, numberKeywords, fc.subarray(['string', 'integer', 'null', 'boolean'], { minLength: 2 })).map(([strings, numbers, types]) => ({
+    type: types,
+    ...(types.includes('string') ? strings : {}),
+    ...(types.includes('integer') ? numbers : {}),
+  })),
+  fc.constant({}),
+);
+
+interface Scope {
+  /** Every shared type; any may be referenced through a property or an array item. */
+  readonly all: readonly string[];
+  /** Types this schema may reference with nothing in between (no bare reference cycles). */
+  readonly direct: readonly string[];
+}
+
+function refTo(names: readonly string[]): fc.Arbitrary<Schema>[] {
+  return names.length === 0 ? [] : [fc.constantFrom(...names).map((name) => ({ $ref: `#/types/${name}` }))];
+}
+
+/** A schema at most `depth` levels deep; `contained` when it is a property or an array item. */
+export function schemaOf(depth: number, scope: Scope, contained: boolean): fc.Arbitrary<Schema> {
+  const leaves = [scalarLeaf, ...refTo(contained ? scope.all : scope.direct)];
+  if (depth === 0) return withAnnotations(fc.oneof(...leaves));
+  const inner = (isContained: boolean): fc.Arbitrary<Schema> => schemaOf(depth - 1, scope, isContained);
+  return withAnnotations(
+    fc.oneof(
+      { arbitrary: fc.oneof(...leaves), weight: 3 },
+      { arbitrary: objectOf(depth - 1, scope), weight: 3 },
+      {
+        arbitrary: fc.tuple(inner(true), fc.nat(2), fc.nat(3), fc.boolean()).map(([items, min, extra, unique]) => ({ type: 'array', items, minItems: min, maxItems: min + extra, ...(unique ? { uniqueItems: true } : {}) })),
+        weight: 2,
+      },
+      {
+        arbitrary: fc.tuple(fc.constantFrom('oneOf', 'anyOf', 'allOf'), fc.array(inner(false), { minLength: 1, maxLength: 3 })).map(([keyword, members]) => ({ [keyword]: members })),
+        weight: 1,
+      },
+    ),
+  );
+}
+
+/** An object: properties, a `required` subset, and closed, open or a map of values. */
+export function objectOf(depth: number, scope: Scope): fc.Arbitrary<Schema> {
+  return fc
+    .tuple(
+      fc.uniqueArray(fc.constantFrom(...PROPERTY_NAMES), { maxLength: 4 }).chain((names) => fc.tuple(...names.map((name) => fc.tuple(fc.constant(name), schemaOf(depth, scope, true), fc.boolean())))),
+      fc.oneof(fc.constant(undefined), fc.boolean(), schemaOf(Math.max(0, depth - 1), scope, true)),
+    )
+    .map(([properties, additional]) => ({
+      type: 'object',
+      properties: Object.fromEntries(properties.map(([name, schema]) => [name, schema])),
+      required: properties.filter(([, , required]) => required).map(([name]) => name),
+      ...(additional === undefined ? {} : { additionalProperties: additional }),
+    }));
+}
+
+/** A whole catalogue: a few shared types (each may use the ones before it bare, any of them through a container) and events. */
+export const catalogueArbitrary: fc.Arbitrary<string> = fc.integer({ min: 0, max: 3 }).chain((typeCount) => {
+  const names = Array.from({ length: typeCount }, (_, index) => `Shared${index}`);
+  const types = fc.tuple(...names.map((_, index) => schemaOf(2, { all: names, direct: names.slice(0, index) }, false)));
+  const events = fc.array(objectOf(2, { all: names, direct: names }), { minLength: 1, maxLength: 4 });
+  return fc.tuple(types, events).map(([typeSchemas, payloads]) =>
+    JSON.stringify(
+      {
+        version: 1,
+        domains: { gen: 'Generated events.' },
+        ...(typeCount === 0 ? {} : { types: Object.fromEntries(names.map((name, index) => [name, typeSchemas[index]])) }),
+        events: Object.fromEntries(payloads.map((payload, index) => [`gen.event_${index}`, { description: `Event ${index}.`, payload }])),
+      },
+      null,
+      1,
+    ),
+  );
+});
