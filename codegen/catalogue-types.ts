@@ -41,6 +41,14 @@ export interface JsonSchema {
   readonly 'x-sensitive'?: boolean;
 }
 
+/** Where the AsyncAPI document says the events travel: the NATS transport's subjects and server. */
+export interface AsyncApiSettings {
+  /** Subjects are `<subjectPrefix>.<event type>`, as `NatsEventPublisher` publishes them (default `events`). */
+  readonly subjectPrefix?: string;
+  /** The NATS server, `host:port` (default `localhost:4222`). */
+  readonly server?: string;
+}
+
 export interface EventDocument {
   readonly description: string;
   readonly payload: JsonSchema;
@@ -54,7 +62,7 @@ export interface CatalogueDocument {
   readonly version: 1;
   readonly defaults?: { readonly additionalProperties?: boolean };
   /** Files `generate` writes besides the TypeScript and EVENTS.md. */
-  readonly outputs?: { readonly jsonschema?: boolean; readonly asyncapi?: boolean };
+  readonly outputs?: { readonly jsonschema?: boolean; readonly asyncapi?: boolean | AsyncApiSettings };
   readonly domains: { readonly [name: string]: string };
   readonly types?: { readonly [name: string]: JsonSchema };
   readonly events: { readonly [name: string]: EventDocument };

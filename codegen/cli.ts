@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveConfig, COMPATIBILITY_MODES, DEFAULT_CATALOGUE, DEFAULT_OUT, EXPORT_FORMATS, type CompatibilityMode, type Config, type ExportFormat } from './config.ts';
 import type { Diagnostic } from './diagnostics.ts';
@@ -130,10 +131,15 @@ function parseDiff(values: { catalog?: string; against?: string; mode?: string; 
   return { command: 'diff', config, diff: { old: fromFile(before), new: fromFile(after), mode } };
 }
 
-/** The catalogue as it was at a git commit; `./` makes git read the path relative to this directory. */
+/**
+ * The catalogue as it was at a git commit. git runs in the catalogue's own directory and `./`
+ * names the file relative to it, so a relative or absolute path, inside the repository or in
+ * another one, works alike.
+ */
 function readAtRef(ref: string, path: string): string {
+  const absolute = resolve(path);
   try {
-    return execFileSync('git', ['show', `${ref}:./${path}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
+    return execFileSync('git', ['-C', dirname(absolute), 'show', `${ref}:./${basename(absolute)}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
   } catch (error) {
     const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
     throw new UsageError(`cannot read ${path} at ${ref} through git: ${stderr === '' ? (error as Error).message : stderr}`);

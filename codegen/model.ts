@@ -3,7 +3,8 @@
  * computed here once; renderers only read the model.
  */
 import type { CatalogueDocument, JsonSchema, JsonScalar, JsonValue, TypeName } from './catalogue-types.ts';
-import type { FormatName } from '../src/formats.ts';
+import { ULID_PATTERN, type FormatName } from '../src/formats.ts';
+import { DEFAULT_SUBJECT_PREFIX } from '../src/nats/subjects.ts';
 import { domainOf, eventNames, propertyKey, typeNames, type EventNames, type TypeNames } from './naming.ts';
 
 export interface Annotations {
@@ -106,6 +107,8 @@ export interface DomainModel {
 export interface CatalogueModel {
   /** What `generate` writes besides the TypeScript and EVENTS.md. */
   readonly outputs: { readonly jsonschema: boolean; readonly asyncapi: boolean };
+  /** Where the events travel, for the AsyncAPI document: subjects `<subjectPrefix>.<type>` on `server`. */
+  readonly transport: { readonly subjectPrefix: string; readonly server: string };
   readonly domains: readonly DomainModel[];
   /** Shared types, each after the types it uses (catalogue order otherwise). */
   readonly types: readonly TypeModel[];
@@ -310,6 +313,11 @@ function explicitSchema(schema: JsonSchema, closedByDefault: boolean): ExportedS
     }
     const types = [node['type'] ?? []].flat();
     if (key !== 'properties' && types.includes('object') && !('additionalProperties' in node) && closedByDefault) result['additionalProperties'] = false;
+    // A validator that does not know `ulid` ignores the format: the pattern still holds it to one.
+    if (key !== 'properties' && node['format'] === 'ulid') {
+      if (!('pattern' in node)) result['pattern'] = ULID_PATTERN;
+      else result['allOf'] = [...((result['allOf'] as JsonValue[] | undefined) ?? []), { pattern: ULID_PATTERN }];
+    }
     return result;
   };
   return convert(schema, undefined) as ExportedSchema;
@@ -367,6 +375,9 @@ export function buildModel(document: CatalogueDocument): CatalogueModel {
       });
     return { name: domain, description, events };
   });
-  const outputs = { jsonschema: document.outputs?.jsonschema === true, asyncapi: document.outputs?.asyncapi === true };
-  return { outputs, domains, types, events: domains.flatMap((domain) => domain.events) };
+  const asyncapi = document.outputs?.asyncapi;
+  const settings = typeof asyncapi === 'object' ? asyncapi : {};
+  const outputs = { jsonschema: document.outputs?.jsonschema === true, asyncapi: asyncapi === true || typeof asyncapi === 'object' };
+  const transport = { subjectPrefix: settings.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX, server: settings.server ?? 'localhost:4222' };
+  return { outputs, transport, domains, types, events: domains.flatMap((domain) => domain.events) };
 }

@@ -106,7 +106,9 @@ export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
-const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
+/** The ULID text form as a JSON Schema `pattern`, which exported schemas carry beside `format: ulid`. */
+export const ULID_PATTERN = '^[0-7][0-9A-HJKMNP-TV-Z]{25}$';
+const ULID = new RegExp(ULID_PATTERN);
 
 /** A ULID in its canonical form: 26 upper-case Crockford base-32 characters, time first. */
 export function isUlid(value: string): boolean {

@@ -17,10 +17,12 @@ class ZodIssues {
 const safeParse = z.core._safeParse(ZodIssues as unknown as z.core.$ZodErrorClass);
 
 function issuesOf(error: { readonly issues: readonly z.core.$ZodIssue[] }): PayloadIssue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.filter((part): part is string | number => typeof part !== 'symbol'),
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue): PayloadIssue[] => {
+    const path = issue.path.filter((part): part is string | number => typeof part !== 'symbol');
+    // zod names the object that has unexpected keys; the path of each key says where it is.
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: [...path, key], message: 'Unexpected key' }));
+    return [{ path, message: issue.message }];
+  });
 }
 
 /**

@@ -12,11 +12,37 @@ describe('AsyncAPI export', () => {
     const { document, diagnostics } = await new Parser().parse(renderAsyncApi(model, 'catalog.yaml'));
     expect(diagnostics.filter((diagnostic) => diagnostic.severity === ERROR).map((diagnostic) => diagnostic.message)).toEqual([]);
     expect(document?.version()).toBe('3.0.0');
-    expect(document?.channels().all().map((channel) => channel.address())).toEqual(model.events.map((event) => event.name));
+    expect(document?.channels().all().map((channel) => channel.address())).toEqual(model.events.map((event) => `events.${event.name}`));
+    expect(document?.servers().all().map((server) => [server.id(), server.protocol(), server.host()])).toEqual([['nats', 'nats', 'localhost:4222']]);
+    const operations = document?.operations().all() ?? [];
+    expect(operations.filter((operation) => operation.action() === 'send')).toHaveLength(38);
+    expect(operations.filter((operation) => operation.action() === 'receive').map((operation) => operation.channels().all()[0]?.address())).toEqual(model.events.map((event) => `events.${event.name}`));
+    expect(operations[0]?.bindings().get('nats')?.version()).toBe('0.1.0');
     const message = document?.messages().all().find((each) => each.name() === 'system.config_changed');
     expect(message?.summary()).toBe('A configuration value changed at run time.');
     expect(message?.payload()?.required()).toEqual(['key', 'previous', 'current', 'changedBy']);
     expect(message?.payload()?.properties()?.['changedBy']?.properties()?.['kind']?.enum()).toEqual(['user', 'agent', 'system']);
+    expect(message?.headers()?.allOf()?.[0]?.required()).toContain('ce-id');
+    expect(message?.headers()?.allOf()?.[1]?.properties()?.['ce-type']?.const()).toBe('system.config_changed');
+  });
+
+  it('keeps a description written beside a $ref, as the parser reads payloads by default', async () => {
+    const { document } = await new Parser().parse(renderAsyncApi(projectModel(), 'catalog.yaml'));
+    const superseded = document?.messages().all().find((each) => each.name() === 'decision.superseded');
+    const field = superseded?.payload()?.properties()?.['supersededBy'];
+    expect(field?.description()).toBe('The decision that replaces this one.');
+    expect(field?.allOf()?.[0]?.pattern()).toBe('^[0-7][0-9A-HJKMNP-TV-Z]{25}$');
+  });
+
+  it('takes the subject prefix and server from the catalogue', async () => {
+    const linted = lintCatalogue('version: 1\noutputs: { asyncapi: { subjectPrefix: acme.prod, server: nats.internal:4222 } }\ndomains: { a: A. }\nevents:\n  a.b:\n    description: B.\n    payload: { type: object }\n', 'catalog.yaml');
+    if (!linted.ok) throw new Error(JSON.stringify(linted.diagnostics));
+    const { document, diagnostics } = await new Parser().parse(renderAsyncApi(linted.model, 'catalog.yaml'));
+    expect(diagnostics.filter((diagnostic) => diagnostic.severity === ERROR)).toEqual([]);
+    expect(document?.channels().all()[0]?.address()).toBe('acme.prod.a.b');
+    expect(document?.servers().all()[0]?.host()).toBe('nats.internal:4222');
+    const bad = lintCatalogue('version: 1\noutputs: { asyncapi: { subjectPrefix: "a b" } }\ndomains: { a: A. }\nevents:\n  a.b:\n    description: B.\n    payload: { type: object }\n', 'catalog.yaml');
+    expect(bad.ok ? [] : bad.diagnostics.map((diagnostic) => diagnostic.message)).toEqual(['outputs.asyncapi.subjectPrefix: expected NATS subject tokens separated by dots, such as `events`']);
   });
 
   it('marks deprecated events', async () => {

@@ -129,6 +129,11 @@ describe('eventspec diff', () => {
     const missing = await cli(project, 'diff', '--against', 'HEAD~1');
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/cannot read catalog\.yaml at HEAD~1 through git: fatal: path 'catalog\.yaml' exists on disk, but not in 'HEAD~1'/);
+    // The real binary, run elsewhere, given the catalogue by its absolute path.
+    const elsewhere = spawnSync(process.execPath, [join(ROOT, 'codegen', 'bin.js'), 'diff', '--against', 'HEAD', '--catalog', join(project, 'catalog.yaml')], { cwd: scratch, encoding: 'utf8' });
+    expect(elsewhere.stderr).toBe('');
+    expect(elsewhere.status).toBe(1);
+    expect(elsewhere.stdout).toContain('1 breaking change(s) in backward mode; without a version bump: plan.created.');
   });
 
   it('says how to call it', async () => {

@@ -18,7 +18,20 @@ const EventDefinitionShape = z.strictObject({
 const CatalogueShape = z.strictObject({
   version: z.literal(1, 'expected format version 1'),
   defaults: z.strictObject({ additionalProperties: z.boolean().optional() }).optional(),
-  outputs: z.strictObject({ jsonschema: z.boolean().optional(), asyncapi: z.boolean().optional() }).optional(),
+  outputs: z
+    .strictObject({
+      jsonschema: z.boolean().optional(),
+      asyncapi: z
+        .union([
+          z.boolean(),
+          z.strictObject({
+            subjectPrefix: z.string().regex(/^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/, 'expected NATS subject tokens separated by dots, such as `events`').optional(),
+            server: z.string().min(1, 'expected host:port').optional(),
+          }),
+        ], 'expected true, false or { subjectPrefix, server }')
+        .optional(),
+    })
+    .optional(),
   domains: z.record(z.string(), z.string().min(1, 'a domain needs a description')),
   types: z.record(z.string(), z.record(z.string(), z.unknown(), 'expected a JSON Schema object')).optional(),
   events: z.record(z.string(), EventDefinitionShape),

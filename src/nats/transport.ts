@@ -16,6 +16,7 @@ import type { DomainEvent, EventRegistry } from '../bus.ts';
 import type { BaseEventBus } from '../bus-core.ts';
 import { EventValidationError } from '../errors.ts';
 import { readCloudEvent, toCloudEvent } from '../cloudevents.ts';
+import { DEFAULT_SUBJECT_PREFIX, subjectOf } from './subjects.ts';
 
 export interface StreamOptions {
   /** The JetStream stream (default `EVENTS`). */
@@ -36,7 +37,7 @@ interface ResolvedStream {
 
 function resolveStream(options: StreamOptions): ResolvedStream {
   const stream = options.stream ?? 'EVENTS';
-  const prefix = options.subjectPrefix ?? 'events';
+  const prefix = options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX;
   return { stream, prefix, duplicateWindowMs: options.duplicateWindowMs ?? 120_000, deadLetterStream: `${stream}_DLQ`, deadLetterPrefix: `${prefix}-dlq` };
 }
 
@@ -63,10 +64,7 @@ export async function ensureStreams(jsm: JetStreamManager, options: StreamOption
   }
 }
 
-/** The subject of an event type: `events.plan.created`. */
-export function subjectOf(prefix: string, type: string): string {
-  return `${prefix}.${type}`;
-}
+export { subjectOf };
 
 export interface PublisherOptions extends StreamOptions {
   /** The CloudEvents `source` of what this process publishes. */

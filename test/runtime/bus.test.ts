@@ -85,10 +85,17 @@ describe.each(BUSES)('%s', (_name, create) => {
     }
     expect(error).toBeInstanceOf(EventValidationError);
     expect((error as EventValidationError).eventType).toBe('plan.created');
-    expect((error as EventValidationError).issues.map((issue) => issue.path)).toEqual([['title'], ['priority'], []]);
+    expect((error as EventValidationError).issues.map((issue) => issue.path)).toEqual([['title'], ['priority'], ['extra']]);
     expect((error as Error).message).toMatch(/^invalid plan\.created event: title: Too short/);
+    expect((error as Error).message).toMatch(/; extra: Unexpected key$/);
     expect(audit.events).toEqual([]);
     expect(seen).toEqual([]);
+  });
+
+  it('names each unexpected key by its own path, however deep', () => {
+    const { bus } = setup();
+    const bad = { planId, approvedBy: { ...alice, extra: 1, more: 2 } } as unknown as PayloadMap['plan.approved'];
+    expect(() => bus.emit('plan.approved', bad)).toThrow(/^invalid plan\.approved event: approvedBy\.extra: Unexpected key; approvedBy\.more: Unexpected key$/);
   });
 
   it('rejects unknown event types, inherited names and malformed chain ids at run time too', () => {
