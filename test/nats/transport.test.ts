@@ -1,15 +1,20 @@
 /** The JetStream transport against the real NATS server on 127.0.0.1:4222. */
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { headers, type NatsConnection } from '@nats-io/nats-core';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoggingEventBus, MemoryAuditSink, type DomainEvent } from '../../src/index.ts';
-import { NatsEventConsumer, NatsEventPublisher, subjectFilters, type ConsumerOptions } from '../../src/nats/transport.ts';
+import { ensureStreams, FileHandledEvents, NatsEventConsumer, NatsEventPublisher, StreamConfigError, subjectFilters, type ConsumerOptions } from '../../src/nats/transport.ts';
 import { eventRegistry, type PayloadMap } from '../../generated/index.ts';
 import { CapturingLogger } from '../support/capturing-logger.ts';
 import { until } from '../support/until.ts';
 
 const SERVER = process.env['NATS_URL'] ?? '127.0.0.1:4222';
+const scratch = mkdtempSync(join(tmpdir(), 'eventspec-handled-'));
+const handledPath = join(scratch, 'handled.ids');
 let nc: NatsConnection;
 const streams: string[] = [];
 
@@ -20,12 +25,14 @@ afterAll(async () => {
   const jsm = await jetstreamManager(nc);
   for (const stream of streams) await jsm.streams.delete(stream).catch(() => false);
   await nc.close();
+  rmSync(scratch, { recursive: true, force: true });
 });
 
 /** A stream and subject tree of this test's own, so runs never see each other's messages. */
 function isolated(): { stream: string; subjectPrefix: string } {
   const tag = `t${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
-  streams.push(`S${tag}`, `S${tag}_DLQ`);
+  // The streams, and the key-value bucket of handled events of the consumer named `test`.
+  streams.push(`S${tag}`, `S${tag}_DLQ`, `KV_eventspec_handled_S${tag}_test`);
   return { stream: `S${tag}`, subjectPrefix: tag };
 }
 
@@ -155,5 +162,131 @@ describe('the NATS JetStream transport', () => {
     expect(target.audit.events.map((each) => each.id)).toEqual([event.id]);
     expect(await deadLetters(where.stream)).toEqual([{ subject: `${where.subjectPrefix}-dlq.plan.paused`, reason: 'handler failed 3 times: downstream unavailable' }]);
     await target.consuming.stop();
+  });
+});
+
+describe('the NATS consumer under hostile but ordinary conditions (nats-server as installed)', () => {
+  it('dead-letters a poison message once, and its ack floor moves on, with a short ack wait', async () => {
+    const where = isolated();
+    const target = await consumer({ ...where, ackWaitMs: 300, maxDeliver: 5 });
+    const js = jetstream(nc);
+    await js.publish(`${where.subjectPrefix}.plan.approved`, new TextEncoder().encode('not json'));
+    const good = localBus().bus.emit('plan.approved', { planId, approvedBy: alice });
+    await new NatsEventPublisher(nc, { source: '/test', ...where }).publish(good);
+    await until(() => target.received.length === 1, 'the valid event');
+    // Several ack waits: a server that ignored the termination would have redelivered by now.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await deadLetters(where.stream)).map((letter) => letter.subject)).toEqual([`${where.subjectPrefix}-dlq.plan.approved`]);
+    const info = await (await jetstreamManager(nc)).consumers.info(where.stream, 'test');
+    expect([info.num_ack_pending, info.num_redelivered, info.ack_floor.stream_seq]).toEqual([0, 0, 2]);
+    await target.consuming.stop();
+  });
+
+  it('dead-letters a message whose handlers keep failing once, after maxDeliver, and acks it', async () => {
+    const where = isolated();
+    const target = await consumer({ ...where, ackWaitMs: 300, maxDeliver: 2 });
+    let attempts = 0;
+    target.bus.subscribe('plan.paused', () => {
+      attempts++;
+      throw new Error('downstream unavailable');
+    });
+    await new NatsEventPublisher(nc, { source: '/test', ...where }).publish(localBus().bus.emit('plan.paused', { planId, pausedBy: alice, reason: 'x' }));
+    await until(() => attempts === 2, 'two attempts');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(attempts).toBe(2);
+    expect(await deadLetters(where.stream)).toHaveLength(1);
+    const info = await (await jetstreamManager(nc)).consumers.info(where.stream, 'test');
+    expect([info.num_ack_pending, info.ack_floor.stream_seq]).toEqual([0, 1]);
+    await target.consuming.stop();
+  });
+
+  const stores: readonly [string, () => FileHandledEvents | undefined][] = [
+    ['a key-value bucket (the default)', () => undefined],
+    ['a local file', () => new FileHandledEvents(handledPath)],
+  ];
+  it.each(stores)('never runs the handlers twice for an event already handled: a late duplicate after a restart, handled ids in %s', async (_name, store) => {
+    const where = { ...isolated(), duplicateWindowMs: 200 };
+    const publisher = new NatsEventPublisher(nc, { source: '/test', ...where });
+    const event = localBus().bus.emit('plan.approved', { planId, approvedBy: alice });
+    const firstStore = store();
+    const first = await consumer({ ...where, ...(firstStore === undefined ? {} : { handled: firstStore }) });
+    await publisher.publish(event);
+    await until(() => first.received.length === 1, 'the event');
+    await first.consuming.stop();
+    await firstStore?.close();
+    // Past the duplicate window, the stream stores the same event again.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect((await publisher.publish(event)).duplicate).toBe(false);
+    const marker = localBus().bus.emit('plan.paused', { planId, pausedBy: alice, reason: 'after' });
+    await publisher.publish(marker);
+    const secondStore = store();
+    const restarted = await consumer({ ...where, ...(secondStore === undefined ? {} : { handled: secondStore }) });
+    await until(() => restarted.received.length === 1, 'the marker');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(restarted.received.map((each) => each.id)).toEqual([marker.id]);
+    const info = await (await jetstreamManager(nc)).consumers.info(where.stream, 'test');
+    expect(info.num_ack_pending).toBe(0);
+    await restarted.consuming.stop();
+    await secondStore?.close();
+  });
+
+  it('takes events whose ids are not ULIDs (from other CloudEvents producers), once each', async () => {
+    const where = isolated();
+    const target = await consumer(where);
+    const js = jetstream(nc);
+    const foreign = headers();
+    for (const [name, value] of [['ce-id', 'order-7781/attempt 2'], ['ce-time', '2026-11-26T08:30:00Z'], ['ce-source', '/shop'], ['ce-specversion', '1.0'], ['ce-correlationid', '4bf92f3577b34da6a3ce929d0e0e4736']] as const) foreign.set(name, value);
+    const body = new TextEncoder().encode(JSON.stringify({ planId, approvedBy: alice }));
+    await js.publish(`${where.subjectPrefix}.plan.approved`, body, { headers: foreign });
+    await js.publish(`${where.subjectPrefix}.plan.approved`, body, { headers: foreign });
+    const marker = localBus().bus.emit('plan.paused', { planId, pausedBy: alice, reason: 'after' });
+    await new NatsEventPublisher(nc, { source: '/test', ...where }).publish(marker);
+    await until(() => target.received.length === 2, 'the foreign event and the marker');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(target.received.map((each) => [each.id, each.correlationId])).toEqual([['order-7781/attempt 2', '4bf92f3577b34da6a3ce929d0e0e4736'], [marker.id, marker.id]]);
+    await target.consuming.stop();
+  });
+});
+
+describe('the streams', () => {
+  it('are created with retention limits and replicas, and an existing one that differs is reported, or updated when asked', async () => {
+    const where = isolated();
+    const jsm = await jetstreamManager(nc);
+    expect((await ensureStreams(nc, where)).map((report) => report.action)).toEqual(['created', 'created']);
+    const info = await jsm.streams.info(where.stream);
+    expect([info.config.max_age, info.config.max_bytes, info.config.num_replicas, info.config.duplicate_window]).toEqual([7 * 86_400 * 1e9, -1, 1, 120e9]);
+    expect((await jsm.streams.info(`${where.stream}_DLQ`)).config.max_age).toBe(30 * 86_400 * 1e9);
+    expect((await ensureStreams(nc, where)).map((report) => report.action)).toEqual(['unchanged', 'unchanged']);
+
+    const shorter = { ...where, maxAgeMs: 3_600_000, maxBytes: 1 << 30 };
+    let refused: unknown;
+    try {
+      await ensureStreams(nc, shorter);
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(StreamConfigError);
+    expect((refused as Error).message).toBe(`stream ${where.stream} exists with other settings: max_age 7d, wanted 3600s; max_bytes -1, wanted 1073741824. Pass onStreamMismatch: 'update' to change it, or configure the transport as the stream is.`);
+    expect((await jsm.streams.info(where.stream)).config.max_age).toBe(7 * 86_400 * 1e9);
+
+    const updated = await ensureStreams(nc, { ...shorter, onStreamMismatch: 'update' });
+    expect(updated.map((report) => report.action)).toEqual(['updated', 'updated']);
+    expect((await jsm.streams.info(where.stream)).config.max_age).toBe(3_600_000 * 1e6);
+  });
+});
+
+describe('FileHandledEvents', () => {
+  it('keeps handled ids across reopening, in a 0600 file, forgetting the oldest past its limit and dropping a torn line', async () => {
+    const path = join(scratch, 'unit.ids');
+    let store = new FileHandledEvents(path, { keep: 3 });
+    await Promise.all(['a', 'b', 'c', 'd'].map((id) => store.add(id)));
+    expect(await Promise.all(['a', 'b', 'c', 'd'].map((id) => store.has(id)))).toEqual([false, true, true, true]);
+    await store.close();
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    writeFileSync(path, `${readFileSync(path, 'utf8')}e`, { flag: 'w' });
+    store = new FileHandledEvents(path, { keep: 3 });
+    expect(await Promise.all(['a', 'b', 'c', 'd', 'e'].map((id) => store.has(id)))).toEqual([false, true, true, true, false]);
+    await store.close();
+    expect(readFileSync(path, 'utf8')).toBe('b\nc\nd\n');
   });
 });

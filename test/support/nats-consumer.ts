@@ -2,7 +2,7 @@
  * A consuming process for the NATS tests: a durable consumer into a local bus whose audit trail
  * is a JSON-lines file, seeded at start with the ids that file already holds. Prints each id
  * its handler sees; exits once `count` different events have arrived.
- * Arguments: server, stream, subject prefix, durable, audit file, count.
+ * Arguments: servers (comma-separated), stream, subject prefix, durable, audit file, count, replicas.
  */
 import { existsSync } from 'node:fs';
 import { connect } from '@nats-io/transport-node';
@@ -10,7 +10,7 @@ import { JsonlAuditSink, LoggingEventBus, readAudit } from '../../src/index.ts';
 import { NatsEventConsumer } from '../../src/nats/transport.ts';
 import { eventRegistry, type PayloadMap } from '../../generated/index.ts';
 
-const [server = '127.0.0.1:4222', stream = 'EVENTS', subjectPrefix = 'events', durable = 'test', auditPath = 'audit.jsonl', countText = '1000'] = process.argv.slice(2);
+const [servers = '127.0.0.1:4222', stream = 'EVENTS', subjectPrefix = 'events', durable = 'test', auditPath = 'audit.jsonl', countText = '1000', replicas = '1'] = process.argv.slice(2);
 const count = Number(countText);
 const audit = new JsonlAuditSink(auditPath, { durability: 'batched' });
 const known: string[] = [];
@@ -21,8 +21,8 @@ bus.subscribe('*', (event) => {
   seen.add(event.id);
   process.stdout.write(`${event.id}\n`);
 });
-const nc = await connect({ servers: server, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
-const consumer = new NatsEventConsumer(nc, bus, eventRegistry, { stream, subjectPrefix, durable, alreadyAudited: known, audit, ackWaitMs: 2000 });
+const nc = await connect({ servers: servers.split(','), maxReconnectAttempts: -1, reconnectTimeWait: 100 });
+const consumer = new NatsEventConsumer(nc, bus, eventRegistry, { stream, subjectPrefix, durable, alreadyAudited: known, audit, ackWaitMs: 2000, replicas: Number(replicas) });
 await consumer.start();
 const started = Date.now();
 while (seen.size < count && Date.now() - started < 120_000) await new Promise((resolve) => setTimeout(resolve, 50));

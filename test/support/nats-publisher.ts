@@ -1,17 +1,17 @@
 /**
  * A publishing process for the NATS tests: emits `count` events on a local bus and publishes
  * each, a window at a time, printing the id of every event the stream acknowledged.
- * Arguments: server, stream, subject prefix, count.
+ * Arguments: servers (comma-separated), stream, subject prefix, count, replicas.
  */
 import { connect } from '@nats-io/transport-node';
 import { LoggingEventBus } from '../../src/index.ts';
 import { NatsEventPublisher } from '../../src/nats/transport.ts';
 import { eventRegistry, type PayloadMap } from '../../generated/index.ts';
 
-const [server = '127.0.0.1:4222', stream = 'EVENTS', subjectPrefix = 'events', countText = '1000'] = process.argv.slice(2);
+const [servers = '127.0.0.1:4222', stream = 'EVENTS', subjectPrefix = 'events', countText = '1000', replicas = '1'] = process.argv.slice(2);
 const count = Number(countText);
-const nc = await connect({ servers: server, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
-const publisher = new NatsEventPublisher(nc, { source: '/test/publisher', stream, subjectPrefix, attempts: 60 });
+const nc = await connect({ servers: servers.split(','), maxReconnectAttempts: -1, reconnectTimeWait: 100 });
+const publisher = new NatsEventPublisher(nc, { source: '/test/publisher', stream, subjectPrefix, attempts: 60, replicas: Number(replicas) });
 await publisher.start();
 const bus = new LoggingEventBus<PayloadMap>({ registry: eventRegistry, logger: { info() {}, warn() {}, error() {} } });
 const WINDOW = 100;

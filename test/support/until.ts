@@ -1,7 +1,8 @@
 /** Polls `check` until it holds; fails naming `what` (and `context()`, if given) after `timeoutMs`. */
-export async function until(check: () => boolean, what: string, timeoutMs = 30_000, context: () => string = () => ''): Promise<void> {
-  for (let waited = 0; !check(); waited += 25) {
-    if (waited > timeoutMs) throw new Error(`timed out waiting for ${what}${context()}`);
+export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000, context: () => string = () => ''): Promise<void> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}${context()}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

@@ -1,0 +1,64 @@
+/**
+ * Outbound: each event to `<prefix>.<event type>`, with the event id as `Nats-Msg-Id` (the stream
+ * drops a retried publish inside its duplicate window) and the CloudEvents binary-mode headers
+ * (`ce-id`, `ce-time`, `ce-correlationid`, …).
+ */
+import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
+import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
+import type { DomainEvent } from '../bus.ts';
+import { toCloudEvent } from '../cloudevents.ts';
+import { ensureStreams, resolveStreams, type StreamOptions, type StreamReport } from './streams.ts';
+import { subjectOf } from './subjects.ts';
+
+export interface PublisherOptions extends StreamOptions {
+  /** The CloudEvents `source` of what this process publishes. */
+  readonly source: string;
+  /** Attempts for one event before `publish` gives up (default 5); each retry keeps the message id. */
+  readonly attempts?: number;
+}
+
+export class NatsEventPublisher {
+  readonly #nc: NatsConnection;
+  readonly #js: JetStreamClient;
+  readonly #options: PublisherOptions;
+  readonly #prefix: string;
+
+  constructor(nc: NatsConnection, options: PublisherOptions) {
+    this.#nc = nc;
+    this.#js = jetstream(nc);
+    this.#options = options;
+    this.#prefix = resolveStreams(options).prefix;
+  }
+
+  /** Creates the streams, or checks them (see `ensureStreams`); call once before publishing. */
+  async start(): Promise<StreamReport[]> {
+    return ensureStreams(this.#nc, this.#options);
+  }
+
+  /**
+   * Publishes one event and resolves with the stream's acknowledgement (`duplicate` is true when
+   * the stream already had it). A publish that times out may still have been stored, so it is
+   * retried with the same message id; after `attempts`, the promise rejects: nothing is dropped
+   * silently.
+   */
+  async publish<M, T extends keyof M & string>(event: DomainEvent<M, T>): Promise<PubAck> {
+    const ce = toCloudEvent(event, { source: this.#options.source });
+    const headers = natsHeaders();
+    for (const [name, value] of Object.entries(ce)) {
+      if (name !== 'data' && name !== 'datacontenttype' && typeof value === 'string') headers.set(`ce-${name}`, value);
+    }
+    headers.set('content-type', 'application/json');
+    const data = new TextEncoder().encode(JSON.stringify(event.payload));
+    const attempts = this.#options.attempts ?? 5;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        return await this.#js.publish(subjectOf(this.#prefix, event.type), data, { msgID: event.id, headers, timeout: 5000 });
+      } catch (error) {
+        lastError = error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** attempt)));
+      }
+    }
+    throw new Error(`could not publish ${event.type} ${event.id} after ${attempts} attempts: ${(lastError as Error).message}`, { cause: lastError });
+  }
+}
