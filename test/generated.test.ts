@@ -6,7 +6,7 @@ import { generateFiles } from '../codegen/generate.ts';
 import { readOutput } from '../codegen/output.ts';
 import * as generated from '../generated/index.ts';
 import { EVENT_DOMAIN, EVENT_TYPES, EventType, eventRegistry, type PayloadMap } from '../generated/index.ts';
-import { CATALOGUE_PATH, GENERATED_DIR, projectModel } from './support/catalogue.ts';
+import { CATALOGUE_PATH, GENERATED_DIR, projectModel, SENSITIVE_KEYS } from './support/catalogue.ts';
 import { RecordingBus } from './support/recording-bus.ts';
 
 const model = projectModel();
@@ -111,15 +111,7 @@ describe('the generated code, for every event in catalog.yaml', () => {
         return [[type, Object.keys(probe).filter((key) => redacted[key] !== probe[key as keyof typeof probe])]];
       }),
     );
-    expect(concealedKeys).toEqual({
-      'tool.invoked': ['arguments'],
-      'tool.completed': ['output'],
-      'session.message_received': ['content'],
-      'session.message_sent': ['content'],
-      'memory.stored': ['content'],
-      'memory.recalled': ['query'],
-      'system.config_changed': ['previous', 'current'],
-    });
+    expect(concealedKeys).toEqual(SENSITIVE_KEYS);
   });
 
   it('freezes the enum, the lists and the registry', () => {

@@ -2,6 +2,9 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Parser } from '@asyncapi/parser';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import { connect } from '@nats-io/transport-node';
 import { headers, type NatsConnection } from '@nats-io/nats-core';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -9,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoggingEventBus, MemoryAuditSink, type DomainEvent } from '../../src/index.ts';
 import { ensureStreams, FileHandledEvents, NatsEventConsumer, NatsEventPublisher, StreamConfigError, subjectFilters, type ConsumerOptions } from '../../src/nats/transport.ts';
 import { eventRegistry, type PayloadMap } from '../../generated/index.ts';
+import { renderAsyncApi } from '../../codegen/render/asyncapi.ts';
+import { projectModel } from '../support/catalogue.ts';
 import { CapturingLogger } from '../support/capturing-logger.ts';
 import { until } from '../support/until.ts';
 
@@ -288,5 +293,42 @@ describe('FileHandledEvents', () => {
     expect(await Promise.all(['a', 'b', 'c', 'd', 'e'].map((id) => store.has(id)))).toEqual([false, true, true, true, false]);
     await store.close();
     expect(readFileSync(path, 'utf8')).toBe('b\nc\nd\n');
+  });
+});
+
+describe('the AsyncAPI document, used as AsyncAPI tooling would', () => {
+  it('names the subjects, server and headers the transport really uses', async () => {
+    const where = isolated();
+    const model = { ...projectModel(), transport: { subjectPrefix: where.subjectPrefix, server: SERVER } };
+    const { document } = await new Parser().parse(renderAsyncApi(model, 'catalog.yaml'));
+    const server = document?.servers().all()[0];
+    const channel = document?.channels().all().find((each) => each.id() === 'plan.approved');
+    const message = channel?.messages().all()[0];
+    if (server === undefined || channel === undefined || message === undefined) throw new Error('the document lacks the server, channel or message');
+    // A plain client, knowing only the document: its server and the channel's address.
+    const plain = await connect({ servers: server.host() });
+    const subscription = plain.subscribe(channel.address() ?? '', { max: 1 });
+    await plain.flush();
+    const publisher = new NatsEventPublisher(nc, { source: '/test', ...where });
+    await publisher.start();
+    const event = localBus().bus.emit('plan.approved', { planId, approvedBy: alice }, { correlationId: 'trace-1' });
+    await publisher.publish(event);
+    let received: { headers: Record<string, string>; payload: unknown } | undefined;
+    for await (const msg of subscription) {
+      received = { headers: Object.fromEntries([...(msg.headers?.keys() ?? [])].map((key) => [key, msg.headers?.get(key) ?? ''])), payload: msg.json() };
+    }
+    await plain.close();
+    const ajv = new Ajv({ strict: false });
+    addFormats.default(ajv);
+    ajv.addFormat('ulid', true);
+    const headersValid = ajv.compile(message.headers()?.json() ?? {});
+    const payloadValid = ajv.compile(message.payload()?.json() ?? {});
+    expect(headersValid(received?.headers), JSON.stringify(headersValid.errors)).toBe(true);
+    expect(payloadValid(received?.payload), JSON.stringify(payloadValid.errors)).toBe(true);
+    expect(received?.headers).toMatchObject({ 'ce-id': event.id, 'Nats-Msg-Id': event.id, 'ce-type': 'plan.approved', 'ce-correlationid': 'trace-1' });
+    // And the document's schemas are not vacuous: a header set without the id fails them.
+    const withoutId: Record<string, string> = { ...received?.headers };
+    delete withoutId['ce-id'];
+    expect(headersValid(withoutId)).toBe(false);
   });
 });

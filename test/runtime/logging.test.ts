@@ -5,22 +5,11 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { LoggingEventBus, MemoryAuditSink, REDACTED } from '../../src/index.ts';
 import { EVENT_TYPES, eventRegistry, type EventType, type PayloadMap } from '../../generated/index.ts';
-import { projectModel } from '../support/catalogue.ts';
+import { projectModel, SENSITIVE_KEYS } from '../support/catalogue.ts';
 import { CapturingLogger } from '../support/capturing-logger.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const model = projectModel();
-
-/** The catalogue's sensitive values: each event's keys marked `x-sensitive`. */
-const SENSITIVE_KEYS: Readonly<Record<string, readonly string[]>> = {
-  'tool.invoked': ['arguments'],
-  'tool.completed': ['output'],
-  'session.message_received': ['content'],
-  'session.message_sent': ['content'],
-  'memory.stored': ['content'],
-  'memory.recalled': ['query'],
-  'system.config_changed': ['previous', 'current'],
-};
 
 /** The value at a sensitive key with `secret` inside, in the shape the schema wants there. */
 function withSecret(value: unknown, secret: string): unknown {

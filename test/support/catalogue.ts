@@ -11,3 +11,14 @@ export function projectModel(): CatalogueModel {
   if (!result.ok) throw new Error(`catalog.yaml does not lint: ${JSON.stringify(result.diagnostics)}`);
   return result.model;
 }
+
+/** The catalogue's sensitive values, as catalog.yaml marks them: each event's keys with `x-sensitive`. */
+export const SENSITIVE_KEYS: Readonly<Record<string, readonly string[]>> = {
+  'tool.invoked': ['arguments'],
+  'tool.completed': ['output'],
+  'session.message_received': ['content'],
+  'session.message_sent': ['content'],
+  'memory.stored': ['content'],
+  'memory.recalled': ['query'],
+  'system.config_changed': ['previous', 'current'],
+};
