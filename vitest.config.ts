@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // vitest 5's reporter calls Map.groupBy (Node 21+) when it prints a failure; Node 20 lacks it,
@@ -20,7 +21,19 @@ if (typeof (Map as { groupBy?: unknown }).groupBy !== 'function') {
   });
 }
 
+const source = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
 export default defineConfig({
+  // The runtime's package name resolves to its sources, as in tsconfig.json's `paths` (and for
+  // tsx, which reads them): tests run against the code, never against a stale build.
+  resolve: {
+    alias: [
+      { find: /^eventspec$/, replacement: source('./src/index.ts') },
+      { find: /^eventspec\/payload$/, replacement: source('./src/payload.ts') },
+      { find: /^eventspec\/reactive$/, replacement: source('./src/reactive-bus.ts') },
+      { find: /^eventspec\/nats$/, replacement: source('./src/nats/transport.ts') },
+    ],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/support/fast-check-seed.ts'],

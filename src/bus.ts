@@ -2,7 +2,7 @@
  * The contract between generated code and a bus. The generated helpers and registry are typed
  * by these interfaces; any bus that implements `EventBus` can carry the catalogue's events.
  */
-import type * as z from 'zod';
+import type * as z from 'zod/v4';
 import type { Redactor } from './redact.ts';
 
 /** Links an event to the chain it belongs to. */

@@ -4,7 +4,7 @@
  * for structured mode, or hand it to the CloudEvents SDK for binary mode); `fromCloudEvent`
  * reads one back, validating it exactly as `emit` validates a payload.
  */
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import type { DomainEvent, EventRegistry } from './bus.ts';
 import { EventValidationError, type PayloadIssue } from './errors.ts';
 import { freezeOwnedOutput } from './freeze.ts';

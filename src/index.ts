@@ -1,24 +1,24 @@
-// The runtime, catalogue-agnostic: typed by the generated `PayloadMap` and `eventRegistry`.
-// This entry point loads neither rxjs nor pino (pino only when a bus needs its default logger);
-// the rxjs bus is `eventspec/reactive`.
+/**
+ * The runtime, catalogue-agnostic: typed by the generated `PayloadMap` and `eventRegistry`.
+ * This entry point loads neither rxjs, pino nor a NATS client (pino only when a bus needs its
+ * default logger); the rxjs bus is `eventspec/reactive`, the transport `eventspec/nats`, and what
+ * generated payload modules need, Node-free, `eventspec/payload` (re-exported here too).
+ */
 export type {
   AnyEventHandler,
   DomainEvent,
   EventBus,
-  EventDefinition,
   EventEmitterLike,
   EventHandler,
   EventMeta,
   EventOf,
-  EventRegistry,
   Unsubscribe,
 } from './bus.ts';
 export { BaseEventBus } from './bus-core.ts';
 export type { BusOptions, HandlerErrorHook } from './bus-core.ts';
 export { LoggingEventBus } from './logging-bus.ts';
 export type { Logger } from './logger.ts';
-export { AuditError, AuditReadError, EventLoopError, EventValidationError } from './errors.ts';
-export type { PayloadIssue } from './errors.ts';
+export { AuditError, AuditReadError, EventLoopError } from './errors.ts';
 export { MemoryAuditSink } from './audit/sink.ts';
 export type { AnyEvent, AuditSink } from './audit/sink.ts';
 export { JsonlAuditSink } from './audit/jsonl-sink.ts';
@@ -26,23 +26,42 @@ export type { AuditRecovery, Durability, JsonlAuditSinkOptions } from './audit/j
 export { readAudit, readAuditRecords } from './audit/read.ts';
 export type { AuditRecord, ReadAuditOptions } from './audit/read.ts';
 export type { StoreRedacted } from './audit/redacted.ts';
-export { createIdGenerator } from './ids.ts';
+export { createIdGenerator, isForeignId, MAX_FOREIGN_ID_LENGTH } from './ids.ts';
 export type { IdGenerator } from './ids.ts';
-export { concealed, lazyRedactor, mask, REDACTED, redactEach, redactItems, redactProperties } from './redact.ts';
-export type { Conceal, Redactor } from './redact.ts';
-export { FORMAT_CHECKS, isDate, isDateTime, isEmail, isUlid, isUri, isUuid } from './formats.ts';
-export type { FormatName } from './formats.ts';
+export { dataschemaFor, fromCloudEvent, toCloudEvent } from './cloudevents.ts';
+export type { CloudEventJson, CloudEventOptions, FromCloudEventOptions } from './cloudevents.ts';
+export { DEFAULT_SUBJECT_PREFIX, subjectOf } from './nats/subjects.ts';
 export {
   allOf,
   codePointLength,
+  concealed,
+  EventValidationError,
   format,
+  FORMAT_CHECKS,
   integer,
+  isDate,
+  isDateTime,
+  isEmail,
+  isMultipleOf,
+  isPayload,
+  isUlid,
+  isUri,
+  isUuid,
   jsonEqual,
+  lazyRedactor,
+  mask,
   maxChars,
   minChars,
   multipleOf,
+  oneOf,
   ownProperties,
+  parsePayload,
+  REDACTED,
+  redactEach,
+  redactItems,
+  redactProperties,
+  safeParsePayload,
+  ULID_PATTERN,
   uniqueItems,
-} from './schema-checks.ts';
-export { dataschemaFor, fromCloudEvent, toCloudEvent } from './cloudevents.ts';
-export type { CloudEventJson, CloudEventOptions, FromCloudEventOptions } from './cloudevents.ts';
+} from './payload.ts';
+export type { Conceal, EventDefinition, EventRegistry, FormatName, PayloadIssue, PayloadResult, Redactor } from './payload.ts';

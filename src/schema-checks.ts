@@ -2,7 +2,7 @@
  * zod checks for the JSON Schema keywords whose meaning differs from zod's nearest built-in.
  * Generated validators call these, so a payload is judged as JSON Schema would judge it.
  */
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { FORMAT_CHECKS, type FormatName } from './formats.ts';
 
 /** Length in Unicode code points, as JSON Schema counts `minLength` and `maxLength`. */
@@ -96,6 +96,24 @@ export function allOf<const T extends readonly [z.core.$ZodType, z.core.$ZodType
     }
   });
   return all as unknown as z.ZodType<AllOutputs<T>>;
+}
+
+type AnyOutput<T extends readonly z.core.$ZodType[]> = z.output<T[number]>;
+
+/**
+ * `oneOf`: exactly one alternative accepts the value. (zod 4's `z.xor` says the same, but zod
+ * 3.25's v4 API lacks it, and generated code works with both.) The value passes through unchanged.
+ */
+export function oneOf<const T extends readonly [z.core.$ZodType, ...z.core.$ZodType[]]>(...alternatives: T): z.ZodType<AnyOutput<T>> {
+  const one = z.unknown().superRefine((value, context) => {
+    const matching = alternatives.filter((alternative) => z.safeParse(alternative, value).success).length;
+    if (matching === 1) return;
+    context.addIssue({
+      code: 'custom',
+      message: matching === 0 ? `Invalid input: matches none of the ${alternatives.length} alternatives` : `Invalid input: matches ${matching} of the alternatives, where exactly one must`,
+    });
+  });
+  return one as unknown as z.ZodType<AnyOutput<T>>;
 }
 
 /** Deep equality of JSON values; object key order does not matter. */

@@ -1,5 +1,5 @@
 /** Checking a payload against its event's schema: shared by `emit` and by `fromCloudEvent`. */
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import type { EventDefinition, EventRegistry } from './bus.ts';
 import { EventValidationError, type PayloadIssue } from './errors.ts';
 
@@ -55,4 +55,33 @@ export function validatePayload(definition: EventDefinition, type: string, paylo
   const result = safeParse(definition.schema, payload);
   if (!result.success) throw validationError(type, issuesOf(result.error), stackFrames);
   return result.data;
+}
+
+/** What `safeParsePayload` gives: the typed payload, or the error `parsePayload` would throw. */
+export type PayloadResult<P> = { readonly success: true; readonly data: P } | { readonly success: false; readonly error: EventValidationError };
+
+/**
+ * Validates untrusted input as the payload of event type `type`, by the catalogue's schema:
+ * returns it typed as that event's payload, or throws `EventValidationError` naming each bad field.
+ * @example const payload = parsePayload(eventRegistry, 'plan.created', JSON.parse(body)); // PlanCreatedPayload
+ */
+export function parsePayload<M, T extends keyof M & string>(registry: EventRegistry<M>, type: T, value: unknown): M[T] {
+  const definition = definitionOf(registry, type);
+  if (definition === undefined) throw unknownType(type);
+  return validatePayload(definition, type, value) as M[T];
+}
+
+/** `parsePayload` without the throw: `{ success: true, data }` or `{ success: false, error }`. */
+export function safeParsePayload<M, T extends keyof M & string>(registry: EventRegistry<M>, type: T, value: unknown): PayloadResult<M[T]> {
+  try {
+    return { success: true, data: parsePayload(registry, type, value) };
+  } catch (error) {
+    if (error instanceof EventValidationError) return { success: false, error };
+    throw error;
+  }
+}
+
+/** Whether `value` is a valid payload of event type `type`; narrows it to that payload's type. */
+export function isPayload<M, T extends keyof M & string>(registry: EventRegistry<M>, type: T, value: unknown): value is M[T] {
+  return safeParsePayload(registry, type, value).success;
 }

@@ -1,7 +1,7 @@
 import { Parser } from '@asyncapi/parser';
 import { describe, expect, it } from 'vitest';
-import { renderAsyncApi } from '../codegen/render/asyncapi.ts';
-import { lintCatalogue } from '../codegen/pipeline.ts';
+import { renderAsyncApi } from '../codegen/pipeline/render/asyncapi.ts';
+import { lintCatalogue } from '../codegen/pipeline/index.ts';
 import { projectModel } from './support/catalogue.ts';
 
 const ERROR = 0;

@@ -3,9 +3,10 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlin
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { main, type Console } from '../codegen/cli.ts';
-import { readOutput } from '../codegen/output.ts';
+import { main, type Console } from '../codegen/cli/main.ts';
+import { readOutput } from '../codegen/pipeline/output.ts';
 import { CATALOGUE_PATH, GENERATED_DIR } from './support/catalogue.ts';
+import { runCli } from './support/cli.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(ROOT, 'test', '.tmp-cli-'));
@@ -21,13 +22,7 @@ async function cli(cwd: string, ...argv: string[]): Promise<Run> {
   const out: string[] = [];
   const err: string[] = [];
   const io: Console = { out: (text) => out.push(text), err: (text) => err.push(text) };
-  const previous = process.cwd();
-  process.chdir(cwd);
-  try {
-    return { code: await main(argv, io), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    process.chdir(previous);
-  }
+  return { code: await main(argv, io, undefined, undefined, cwd), out: out.join('\n'), err: err.join('\n') };
 }
 
 let project: string;
@@ -130,7 +125,7 @@ describe('eventspec diff', () => {
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/cannot read catalog\.yaml at HEAD~1 through git: fatal: path 'catalog\.yaml' exists on disk, but not in 'HEAD~1'/);
     // The real binary, run elsewhere, given the catalogue by its absolute path.
-    const elsewhere = spawnSync(process.execPath, [join(ROOT, 'codegen', 'bin.js'), 'diff', '--against', 'HEAD', '--catalog', join(project, 'catalog.yaml')], { cwd: scratch, encoding: 'utf8' });
+    const elsewhere = runCli(scratch, ['diff', '--against', 'HEAD', '--catalog', join(project, 'catalog.yaml')]);
     expect(elsewhere.stderr).toBe('');
     expect(elsewhere.status).toBe(1);
     expect(elsewhere.stdout).toContain('1 breaking change(s) in backward mode; without a version bump: plan.created.');
@@ -195,7 +190,10 @@ describe('diagnostic formats and usage', () => {
   it.each([
     [['frobnicate'], /unknown command 'frobnicate'/],
     [[], /missing command/],
-    [['generate', '--outdir', 'x'], /Unknown option '--outdir'/],
+    [['generate', '--outdir', 'x'], /^eventspec: unknown option '--outdir' for generate; did you mean '--out'\? \(`eventspec generate --help` lists the options\)$/],
+    [['check', '--watch'], /unknown option '--watch' for check/],
+    [['genrate'], /unknown command 'genrate'; did you mean 'generate'\?/],
+    [['generate', '--out'], /option '--out' needs a value/],
     [['lint', '--format', 'xml'], /--format must be one of text, json, github/],
     [['lint', 'extra'], /unexpected argument 'extra'/],
     [['lint', '--catalog', 'nowhere.yaml'], /cannot read the catalogue nowhere\.yaml: ENOENT/],
@@ -214,15 +212,90 @@ describe('diagnostic formats and usage', () => {
 
 describe('the installed command', () => {
   it('runs from a fresh checkout with no build step, and checks this repository', async () => {
-    const run = spawnSync(process.execPath, [join(ROOT, 'codegen', 'bin.js'), 'check'], { cwd: ROOT, encoding: 'utf8' });
+    const run = runCli(ROOT, ['check']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^generated\/ is fresh: 54 files for 38 events in 8 domains \(\d+ ms\)\n$/);
   });
 
   it('treats a catalogue path that is a directory as a usage error, not a crash', async () => {
-    const run = spawnSync(process.execPath, [join(ROOT, 'codegen', 'bin.js'), 'lint', '--catalog', 'test'], { cwd: ROOT, encoding: 'utf8' });
+    const run = runCli(ROOT, ['lint', '--catalog', 'test']);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/cannot read the catalogue test: EISDIR/);
+  });
+});
+
+describe('the command, as a process', () => {
+  // Every path ends promptly with its documented code; a hang would fail on runCli's timeout.
+  it.each([
+    [['--help'], 0, /^Usage: eventspec <command> \[options\]/],
+    [['generate', '--help'], 0, /^Usage: eventspec generate \[--catalog <file>\]/],
+    [['check', '-h'], 0, /^Usage: eventspec check/],
+    [['--version'], 0, /^\d+\.\d+\.\d+\n$/],
+    [['generate', '--ouT', 'x'], 2, /^eventspec: unknown option '--ouT' for generate; did you mean '--out'\?/],
+    [['check', '--catalogue', 'x'], 2, /did you mean '--catalog'\?/],
+    [['frobnicate'], 2, /unknown command 'frobnicate'/],
+    [[], 2, /missing command/],
+  ])('eventspec %j exits %i', (args, code, output) => {
+    const run = runCli(project, args);
+    expect(run.status, run.stderr).toBe(code);
+    expect(code === 0 ? run.stdout : run.stderr).toMatch(output);
+    // One line for a mistake, not the whole usage.
+    if (code === 2) expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('exits 1 on catalogue errors and on stale output, 3 never for a mistake', () => {
+    writeFileSync(join(project, 'catalog.yaml'), readFileSync(join(project, 'catalog.yaml'), 'utf8').replace('type: string, minLength: 1, maxLength: 200', 'type: strng'));
+    const broken = runCli(project, ['generate']);
+    expect([broken.status, broken.stderr]).toEqual([1, expect.stringMatching(/^catalog\.yaml:\d+:\d+ error invalid-keyword-value/)]);
+    cpSync(CATALOGUE_PATH, join(project, 'catalog.yaml'));
+    expect(runCli(project, ['generate']).status).toBe(0);
+    writeFileSync(join(project, 'generated', 'emit.ts'), `${readFileSync(join(project, 'generated', 'emit.ts'), 'utf8')}// edited\n`);
+    const stale = runCli(project, ['check', '--format', 'github']);
+    expect(stale.status).toBe(1);
+    expect(stale.stdout).toMatch(/^::error file=generated\/emit\.ts,line=\d+,title=eventspec%3A generated code is stale::emit\.ts differs from what catalog\.yaml generates/m);
+  });
+
+  it('finds the catalogue upward from a subdirectory, and says where it looked when there is none', () => {
+    const deep = join(project, 'services', 'billing');
+    mkdirSync(deep, { recursive: true });
+    const found = runCli(deep, ['lint']);
+    expect([found.status, found.stdout]).toEqual([0, expect.stringMatching(/^\.\.\/\.\.\/catalog\.yaml: 38 events in 8 domains, no errors/)]);
+    expect(runCli(deep, ['generate']).status).toBe(0);
+    expect(existsSync(join(project, 'generated', 'index.ts'))).toBe(true);
+    mkdirSync(join(project, '.git'));
+    unlinkSync(join(project, 'catalog.yaml'));
+    const missing = runCli(deep, ['lint']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toBe(`eventspec: no catalog.yaml (nor a package.json "eventspec" entry) in ${deep} and every directory above it up to ${project}; run \`eventspec init\` to create one, or pass --catalog <file>\n`);
+  });
+
+  it('takes the catalogue and output directory from package.json', () => {
+    mkdirSync(join(project, 'events'));
+    cpSync(CATALOGUE_PATH, join(project, 'events', 'catalog.yaml'));
+    unlinkSync(join(project, 'catalog.yaml'));
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', eventspec: { catalog: 'events/catalog.yaml', out: 'src/events' } }));
+    const run = runCli(project, ['generate']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(existsSync(join(project, 'src', 'events', 'registry.ts'))).toBe(true);
+  });
+
+  it('init writes a starter catalogue that generates, and never overwrites one', () => {
+    const empty = mkdtempSync(join(scratch, 'empty-'));
+    const first = runCli(empty, ['init']);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain('created catalog.yaml: one domain (order) and one event (order.placed).');
+    expect(runCli(empty, ['generate']).status).toBe(0);
+    expect(readFileSync(join(empty, 'generated', 'emit.ts'), 'utf8')).toContain('export function emitOrderPlaced(');
+    const again = runCli(empty, ['init']);
+    expect([again.status, again.stderr]).toEqual([1, expect.stringMatching(/catalog\.yaml exists; init writes a new catalogue and never overwrites one/)]);
+  });
+
+  it('colours diagnostics for a terminal only: FORCE_COLOR on, NO_COLOR and pipes off', () => {
+    writeFileSync(join(project, 'catalog.yaml'), readFileSync(join(project, 'catalog.yaml'), 'utf8').replace('type: string, minLength: 1, maxLength: 200', 'type: strng'));
+    expect(runCli(project, ['lint'], { FORCE_COLOR: '1' }).stderr).toContain('\u001b[31merror\u001b[39m');
+    expect(runCli(project, ['lint'], { FORCE_COLOR: '1', NO_COLOR: '1' }).stderr).toContain('\u001b[31m');
+    expect(runCli(project, ['lint'], { NO_COLOR: '1' }).stderr).not.toContain('\u001b[');
+    expect(runCli(project, ['lint']).stderr).not.toContain('\u001b[');
   });
 });

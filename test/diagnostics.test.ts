@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../codegen/diagnostics.ts';
-import { formatDiagnostics } from '../codegen/format-diagnostics.ts';
-import { lintCatalogue } from '../codegen/pipeline.ts';
+import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../codegen/catalogue/diagnostics.ts';
+import { formatDiagnostics } from '../codegen/cli/format-diagnostics.ts';
+import { lintCatalogue } from '../codegen/pipeline/index.ts';
 
 /** A small valid catalogue; each case below changes one thing in it. */
 const HEAD = ['version: 1', 'domains:', '  plan: Plans.', 'events:'];

@@ -1,7 +1,7 @@
 /** The breaking-change rules, one before/after pair each, with the classification asserted. */
 import { describe, expect, it } from 'vitest';
-import { diffCatalogues, type CompatibilityMode, type DiffReport } from '../codegen/diff.ts';
-import { lintCatalogue } from '../codegen/pipeline.ts';
+import { diffCatalogues, type CompatibilityMode, type DiffReport } from '../codegen/diff/diff.ts';
+import { lintCatalogue } from '../codegen/pipeline/index.ts';
 
 const BASE = `version: 1
 domains:

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { describe, expect, it } from 'vitest';
 import { eventRegistry, type EventType } from '../generated/index.ts';
 import { FORMAT_CHECKS, type FormatName } from '../src/formats.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { lintCatalogue } from '../codegen/pipeline.ts';
-import { anchor, renderDocs } from '../codegen/render/docs.ts';
+import { lintCatalogue } from '../codegen/pipeline/index.ts';
+import { anchor, renderDocs } from '../codegen/pipeline/render/docs.ts';
 import { projectModel } from './support/catalogue.ts';
 
 describe('EVENTS.md', () => {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { describe, expect, it } from 'vitest';
-import { generateFiles } from '../codegen/generate.ts';
-import { readOutput } from '../codegen/output.ts';
+import { generateFiles } from '../codegen/pipeline/generate.ts';
+import { readOutput } from '../codegen/pipeline/output.ts';
 import * as generated from '../generated/index.ts';
 import { EVENT_DOMAIN, EVENT_TYPES, EventType, eventRegistry, type PayloadMap } from '../generated/index.ts';
 import { CATALOGUE_PATH, GENERATED_DIR, projectModel, SENSITIVE_KEYS } from './support/catalogue.ts';

@@ -8,9 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { afterAll, describe, expect, it } from 'vitest';
-import { lintCatalogue } from '../codegen/pipeline.ts';
+import { lintCatalogue } from '../codegen/pipeline/index.ts';
 import { generateInto, ROOT, scratchDirectory } from './support/generate-fixture.ts';
 import { anyJson, RUNS_SCALE, subjectOfText, tripsAjvUniqueProto, valuesFor, type Subject } from './support/oracle.ts';
 import { catalogueArbitrary } from './support/random-catalogue.ts';
@@ -24,9 +24,16 @@ describe('random catalogues', () => {
     catalogues.forEach((text, index) => {
       const linted = lintCatalogue(text, `random-${index}.json`);
       expect(linted.ok ? [] : linted.diagnostics, text).toEqual([]);
-      generateInto(join(scratch, `c${index}`), text, `random-${index}.json`);
+      const out = generateInto(join(scratch, `c${index}`), text, `random-${index}.json`);
+      // The types must also be usable: `{}` fits a payload whose fields are all optional (an
+      // optional `constructor: string` alone would refuse it: `{}` inherits a Function there).
+      if (linted.ok) {
+        const optional = linted.model.events.filter((event) => event.payload.kind === 'object' && event.payload.properties.every((property) => !property.required));
+        const names = optional.map((event) => event.names.payloadInterface);
+        if (names.length > 0) writeFileSync(join(out, 'usable.ts'), `import type { ${names.join(', ')} } from './index.js';\n${names.map((name) => `export const empty${name}: ${name} = {};\n`).join('')}`);
+      }
     });
-    writeFileSync(join(scratch, 'tsconfig.json'), JSON.stringify({ extends: '../../tsconfig.json', include: ['c*/generated'] }));
+    writeFileSync(join(scratch, 'tsconfig.json'), JSON.stringify({ extends: '../../tsconfig.json', include: ['c*/generated'], exclude: [] }));
     const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(scratch, 'tsconfig.json'), '--checkers', '1'], { encoding: 'utf8' });
     const report = tsc.stdout + tsc.stderr;
     // Name the catalogue of the first error, so a failure can be reproduced from it.

@@ -6,13 +6,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeOutput } from '../codegen/output.ts';
-import { generateFiles } from '../codegen/generate.ts';
-import { lintCatalogue } from '../codegen/pipeline.ts';
-import { GeneratedCodeError } from '../codegen/generated-code-error.ts';
-import { verifyFiles } from '../codegen/verify.ts';
+import { writeOutput } from '../codegen/pipeline/output.ts';
+import { generateFiles } from '../codegen/pipeline/generate.ts';
+import { lintCatalogue } from '../codegen/pipeline/index.ts';
+import { GeneratedCodeError } from '../codegen/pipeline/verify/generated-code-error.ts';
+import { verifyFiles } from '../codegen/pipeline/verify/verify.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(ROOT, 'test', '.tmp-injection-'));
@@ -61,7 +61,7 @@ describe('hostile catalogue strings', () => {
   writeOutput(out, result.files);
 
   it('generate code that type-checks under strict settings', () => {
-    writeFileSync(join(scratch, 'tsconfig.json'), JSON.stringify({ extends: '../../tsconfig.json', include: ['generated'] }));
+    writeFileSync(join(scratch, 'tsconfig.json'), JSON.stringify({ extends: '../../tsconfig.json', include: ['generated'], exclude: [] }));
     const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(scratch, 'tsconfig.json'), '--checkers', '1'], { encoding: 'utf8' });
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
@@ -101,7 +101,7 @@ describe('a catalogue that uses every keyword, recursive types included', () => 
     writeOutput(join(dir, 'generated'), result.files);
     expect(result.files.get('payloads/shared.ts')).toContain('export const NodeSchema: z.ZodType = z.strictObject({');
     expect(result.files.get('payloads/shared.ts')).toContain('z.array(z.lazy(() => NodeSchema))');
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../../../tsconfig.json', include: ['generated'] }));
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../../../tsconfig.json', include: ['generated'], exclude: [] }));
     const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'tsconfig.json'), '--checkers', '1'], { encoding: 'utf8' });
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);

@@ -1,7 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { BUNDLE_PATH, DEFAULT_BASE_URI, eventSchemaId, eventSchemaPath, renderJsonSchemas } from '../codegen/render/json-schema.ts';
+import { BUNDLE_PATH, DEFAULT_BASE_URI, eventSchemaId, eventSchemaPath, renderJsonSchemas } from '../codegen/pipeline/render/json-schema.ts';
 import { projectModel } from './support/catalogue.ts';
 
 const model = projectModel();

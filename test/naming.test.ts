@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { domainOf, EVENT_NAME, eventNames, pascalCase, propertyKey, typeNames } from '../codegen/naming.ts';
+import { domainOf, EVENT_NAME, eventNames, pascalCase, propertyKey, typeNames } from '../codegen/catalogue/naming.ts';
 
 describe('naming', () => {
   it.each([

@@ -4,7 +4,7 @@
  * zod's output types are mutable and give optional fields `| undefined`; both sides are
  * normalised for those two differences, which are not differences in the accepted values.
  */
-import type * as z from 'zod';
+import type * as z from 'zod/v4';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type * as generated from '../generated/index.ts';
 import { EVENT_TYPES, type EventType, type PayloadMap } from '../generated/index.ts';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { describe, expect, it } from 'vitest';
 import { codePointLength, integer, jsonEqual, maxChars, minChars, multipleOf, uniqueItems } from '../src/schema-checks.ts';
 

@@ -1,11 +1,11 @@
 /** `eventspec generate --watch`, as a user runs it: a real process, real saves, Ctrl-C. */
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readOutput } from '../codegen/output.ts';
+import { readOutput } from '../codegen/pipeline/output.ts';
 import { CATALOGUE_PATH } from './support/catalogue.ts';
+import { spawnCli } from './support/cli.ts';
 import { until as waitUntil } from './support/until.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -17,7 +17,7 @@ describe('eventspec generate --watch', () => {
     const catalogue = join(scratch, 'catalog.yaml');
     cpSync(CATALOGUE_PATH, catalogue);
     const original = readFileSync(catalogue, 'utf8');
-    const child = spawn(process.execPath, [join(ROOT, 'codegen', 'bin.js'), 'generate', '--watch'], { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnCli(scratch, ['generate', '--watch']);
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));

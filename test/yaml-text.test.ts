@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { toYaml } from '../codegen/render/yaml-text.ts';
+import { toYaml } from '../codegen/pipeline/render/yaml-text.ts';
 
 describe('toYaml', () => {
   it('writes block YAML that reads back as the same data, whatever the keys and strings', () => {

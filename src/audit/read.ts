@@ -1,6 +1,6 @@
 /** Reading an audit file back: every record checked, every event validated against the catalogue. */
 import { createReadStream } from 'node:fs';
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import type { DomainEvent, EventDefinition, EventRegistry } from '../bus.ts';
 import { AuditReadError } from '../errors.ts';
 import { frozenCopy } from '../freeze.ts';

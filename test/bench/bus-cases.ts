@@ -6,7 +6,7 @@ import { EventEmitter } from 'eventemitter3';
 import { Subject } from 'rxjs';
 import { Bench } from 'tinybench';
 import { ulid } from 'ulid';
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { createIdGenerator, type EventDefinition, type EventRegistry } from '../../src/index.ts';
 import { ReactiveEventBus } from '../../src/reactive-bus.ts';
 import { EVENT_TYPES, eventRegistry, type EventType, type PlanApprovedPayload } from '../../generated/index.ts';

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pascalCase } from '../../codegen/naming.ts';
+import { pascalCase } from '../../codegen/catalogue/naming.ts';
 import { synthesizeCatalogue, syntheticEventNames } from './synthesize.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -49,7 +49,7 @@ function measure(command: string, args: readonly string[], cwd: string): Measure
 const TSCONFIG = {
   compilerOptions: {
     target: 'es2023', lib: ['es2023'], module: 'nodenext', moduleResolution: 'nodenext', types: ['node'],
-    strict: true, noEmit: true, allowImportingTsExtensions: true, erasableSyntaxOnly: true, verbatimModuleSyntax: true,
+    strict: true, noEmit: true, erasableSyntaxOnly: true, verbatimModuleSyntax: true,
     noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true,
   },
   files: ['consumer.ts'],
@@ -62,8 +62,8 @@ function consumer(size: number): string {
   const picked = Array.from({ length: count }, (_, k) => names[Math.floor((k * names.length) / count)] ?? '');
   const lines = [
     "import type { EventBus } from 'eventspec';",
-    `import { ${picked.map((name) => `emit${pascalCase(name)}`).join(', ')} } from './generated/index.ts';`,
-    "import type { PayloadMap } from './generated/index.ts';",
+    `import { ${picked.map((name) => `emit${pascalCase(name)}`).join(', ')} } from './generated/index.js';`,
+    "import type { PayloadMap } from './generated/index.js';",
     'declare const bus: EventBus<PayloadMap>;',
     "const by = { kind: 'agent', id: 'a-1' } as const;",
   ];
@@ -97,6 +97,10 @@ function row(cells: readonly (string | number)[]): string {
 const ms = (value: number): string => (Number.isNaN(value) ? 'n/a' : `${Math.round(value)}`);
 const seconds = (value: number): string => (Number.isNaN(value) ? 'n/a' : (value / 1000).toFixed(2));
 
+// The CLI as users run it: compiled, from the package's dist/ (and the runtime's, which it imports).
+const built = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
+if (built.status !== 0) throw new Error(`npm run build failed: ${built.stdout}${built.stderr}`);
+
 const cpuBySize = new Map<string, Map<number, number>>();
 const results: string[] = [];
 console.log(`# eventspec codegen benchmark (${new Date().toISOString().slice(0, 10)}, ${process.version})\n`);
@@ -109,7 +113,7 @@ for (const size of SIZES) {
   writeFileSync(join(dir, 'catalog.yaml'), synthesizeCatalogue(size));
   writeFileSync(join(dir, 'consumer.ts'), consumer(size));
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(TSCONFIG, null, 2));
-  const cli = join(ROOT, 'codegen', 'bin.js');
+  const cli = join(ROOT, 'codegen', 'dist', 'cli', 'bin.js');
   const generate = measure(process.execPath, [cli, 'generate'], dir);
   if (generate.status !== 0) throw new Error(`generate failed at ${size}: ${generate.output}`);
   const check = measure(process.execPath, [cli, 'check'], dir);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoggingEventBus, MemoryAuditSink, type DomainEvent } from '../../src/index.ts';
 import { ensureStreams, FileHandledEvents, NatsEventConsumer, NatsEventPublisher, StreamConfigError, subjectFilters, type ConsumerOptions } from '../../src/nats/transport.ts';
 import { eventRegistry, type PayloadMap } from '../../generated/index.ts';
-import { renderAsyncApi } from '../../codegen/render/asyncapi.ts';
+import { renderAsyncApi } from '../../codegen/pipeline/render/asyncapi.ts';
 import { projectModel } from '../support/catalogue.ts';
 import { CapturingLogger } from '../support/capturing-logger.ts';
 import { until } from '../support/until.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { lintCatalogue } from '../../codegen/pipeline.ts';
-import type { CatalogueModel } from '../../codegen/model.ts';
+import { lintCatalogue } from '../../codegen/pipeline/index.ts';
+import type { CatalogueModel } from '../../codegen/pipeline/model.ts';
 
 export const CATALOGUE_PATH = new URL('../../catalog.yaml', import.meta.url);
 export const GENERATED_DIR = new URL('../../generated/', import.meta.url);

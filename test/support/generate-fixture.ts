@@ -5,8 +5,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { generateFiles } from '../../codegen/generate.ts';
-import { writeOutput } from '../../codegen/output.ts';
+import { generateFiles } from '../../codegen/pipeline/generate.ts';
+import { writeOutput } from '../../codegen/pipeline/output.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

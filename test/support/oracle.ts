@@ -7,12 +7,12 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import fc from 'fast-check';
-import * as z from 'zod';
+import * as z from 'zod/v4';
 import { expect } from 'vitest';
-import { compileValidators } from '../../codegen/examples.ts';
-import type { CatalogueModel, SchemaNode } from '../../codegen/model.ts';
-import { lintCatalogue } from '../../codegen/pipeline.ts';
-import { DEFAULT_BASE_URI, eventSchemaPath, renderJsonSchemas } from '../../codegen/render/json-schema.ts';
+import { compileValidators } from '../../codegen/pipeline/examples.ts';
+import type { CatalogueModel, SchemaNode } from '../../codegen/pipeline/model.ts';
+import { lintCatalogue } from '../../codegen/pipeline/index.ts';
+import { DEFAULT_BASE_URI, eventSchemaPath, renderJsonSchemas } from '../../codegen/pipeline/render/json-schema.ts';
 import type { FormatName } from '../../src/formats.ts';
 
 export const ULID_PATTERN = '^[0-7][0-9A-HJKMNP-TV-Z]{25}$';

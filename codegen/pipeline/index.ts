@@ -1,0 +1,56 @@
+/**
+ * The generator as one function per use: lint (load → validate → model → examples) and
+ * render (lint → render). Pure: text in, diagnostics and file texts out. Verification is
+ * separate (`verify.ts`, or `verifier.ts` on a worker thread), so that only its callers load ts-morph.
+ */
+import { hasErrors, sortDiagnostics, type Diagnostic, type DocPath, type SourcePosition } from '../catalogue/diagnostics.ts';
+import { checkExamples } from './examples.ts';
+import { loadCatalogue } from './load.ts';
+import { buildModel, type CatalogueModel } from './model.ts';
+import { renderFiles, type RenderedFiles } from './render/files.ts';
+import { validateCatalogue } from './validate/index.ts';
+
+export type LintResult =
+  | {
+      readonly ok: true;
+      readonly diagnostics: readonly Diagnostic[];
+      readonly model: CatalogueModel;
+      /** Line and column of any path in the catalogue (for reports of later tools, such as diff). */
+      readonly locate: (path: DocPath) => SourcePosition;
+    }
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+
+/** Every problem in the catalogue at once, and its model when it has no errors. */
+export function lintCatalogue(text: string, file: string): LintResult {
+  const loaded = loadCatalogue(text, file);
+  if (!loaded.ok) return { ok: false, diagnostics: sortDiagnostics(loaded.diagnostics) };
+  const { place } = loaded.catalogue;
+  const validated = validateCatalogue(loaded.catalogue.data);
+  if (!validated.ok) return { ok: false, diagnostics: sortDiagnostics(validated.findings.map(place)) };
+  const model = buildModel(validated.document);
+  const diagnostics = sortDiagnostics([...validated.findings, ...checkExamples(model)].map(place));
+  const locate = (path: DocPath): SourcePosition => {
+    const { line, column } = place({ code: 'invalid-structure', path, message: '' });
+    return { line, column };
+  };
+  return hasErrors(diagnostics) ? { ok: false, diagnostics } : { ok: true, diagnostics, model, locate };
+}
+
+export type GenerateResult =
+  | { readonly ok: true; readonly diagnostics: readonly Diagnostic[]; readonly model: CatalogueModel; readonly files: RenderedFiles }
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+
+
+export interface GenerateOptions {
+  /** The catalogue as diagnostics should name it. */
+  readonly file: string;
+  /** The catalogue as generated headers name it. */
+  readonly headerName: string;
+}
+
+/** Lints, then renders every generated file; nothing is verified or written here. */
+export function renderCatalogue(text: string, options: GenerateOptions): GenerateResult {
+  const linted = lintCatalogue(text, options.file);
+  if (!linted.ok) return linted;
+  return { ok: true, diagnostics: linted.diagnostics, model: linted.model, files: renderFiles(linted.model, { catalogueName: options.headerName }) };
+}

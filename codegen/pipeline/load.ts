@@ -1,0 +1,111 @@
+/**
+ * Stage 1: catalogue text → plain data, plus a locator that maps any path in that data back to
+ * its line and column. Nothing here knows the catalogue format; it only reads YAML safely.
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import type { Diagnostic, DocPath, Finding, SourcePosition } from '../catalogue/diagnostics.ts';
+import { DIAGNOSTIC_CODES, toPointer } from '../catalogue/diagnostics.ts';
+
+/** How many alias expansions one document may need; far above any real catalogue, far below a bomb. */
+const MAX_ALIAS_COUNT = 1000;
+
+export interface LoadedCatalogue {
+  readonly file: string;
+  readonly data: unknown;
+  /** Turns findings of later stages into positioned diagnostics. */
+  readonly place: (finding: Finding) => Diagnostic;
+}
+
+export type LoadResult =
+  | { readonly ok: true; readonly catalogue: LoadedCatalogue }
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+
+type Located = { readonly range?: readonly [number, number, number] | null | undefined } | null | undefined;
+
+function offsetOf(node: Located): number {
+  return node?.range?.[0] ?? 0;
+}
+
+/** Finds the node at `path`, following aliases; stops at the deepest node that exists. */
+function locate(doc: Document, path: DocPath, atKey: boolean): number {
+  let node: unknown = doc.contents;
+  let offset = offsetOf(doc.contents as Located);
+  for (const [index, segment] of path.entries()) {
+    if (isAlias(node)) node = node.resolve(doc);
+    const last = index === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
+      if (pair === undefined || !isPair(pair)) return offset;
+      if (last && atKey) return offsetOf(pair.key as Located);
+      node = pair.value;
+      offset = pair.value === null ? offsetOf(pair.key as Located) : offsetOf(pair.value as Located);
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item: unknown = node.items[segment];
+      if (item === undefined) return offset;
+      node = item;
+      offset = offsetOf(item as Located);
+    } else {
+      return offset;
+    }
+  }
+  return offset;
+}
+
+function positionAt(lineCounter: LineCounter, offset: number): SourcePosition {
+  const { line, col } = lineCounter.linePos(offset);
+  return { line, column: col };
+}
+
+/** Parses catalogue text; every YAML problem is reported at once, with its position. */
+export function loadCatalogue(text: string, file: string): LoadResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const yamlProblems = [...doc.errors, ...doc.warnings].map((problem): Diagnostic => {
+    const code = problem.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax';
+    const message = problem.message.split('\n')[0] ?? problem.message;
+    return {
+      code,
+      severity: 'error',
+      message,
+      ...(code === 'duplicate-key' ? { hint: 'Keep one of the two keys; YAML would silently keep only one.' } : {}),
+      file,
+      ...positionAt(lineCounter, problem.pos[0]),
+      pointer: '',
+    };
+  });
+  if (yamlProblems.length > 0) return { ok: false, diagnostics: yamlProblems };
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // The yaml library throws a ReferenceError when aliases would expand past the limit.
+    if (!(error instanceof ReferenceError)) throw error;
+    return {
+      ok: false,
+      diagnostics: [
+        {
+          code: 'yaml-alias-limit',
+          severity: 'error',
+          message: `YAML aliases expand past ${MAX_ALIAS_COUNT} nodes`,
+          hint: 'Write the repeated parts out, or move them into shared `types:` and use `$ref`.',
+          file,
+          line: 1,
+          column: 1,
+          pointer: '',
+        },
+      ],
+    };
+  }
+
+  const place = (finding: Finding): Diagnostic => ({
+    code: finding.code,
+    severity: DIAGNOSTIC_CODES[finding.code].severity,
+    message: finding.message,
+    ...(finding.hint === undefined ? {} : { hint: finding.hint }),
+    file,
+    ...positionAt(lineCounter, locate(doc, finding.path, finding.atKey ?? false)),
+    pointer: toPointer(finding.path),
+  });
+  return { ok: true, catalogue: { file, data, place } };
+}

@@ -1,0 +1,124 @@
+/**
+ * An AsyncAPI 3.0 document of the catalogue, as the NATS transport really carries it: a server,
+ * one channel per event addressed by its subject (`<prefix>.<type>`), a `send` and a `receive`
+ * operation per event with NATS bindings, and per message the CloudEvents headers and the
+ * payload schema, with descriptions, versions and deprecation. YAML, deterministic, with the
+ * generated-file header as its first line.
+ */
+import type { CatalogueModel, EventModel, ExportedSchema } from '../model.ts';
+import type { JsonValue } from '../../catalogue/types.ts';
+import { dataschemaFor, subjectOf } from 'eventspec';
+import { lineComment } from './code-text.ts';
+import { toYaml } from './yaml-text.ts';
+
+export const ASYNCAPI_PATH = 'asyncapi.yaml';
+/** The components key of the headers schema; no type (PascalCase) or event (dots) can have it. */
+const HEADERS = 'cloudevents-headers';
+const NATS_BINDING = { nats: { bindingVersion: '0.1.0' } };
+
+/**
+ * `$ref`s into the catalogue's types point into the document's components. AsyncAPI reads
+ * payloads as draft-07 by default, which ignores keys beside `$ref`: a `$ref` with a description
+ * (or other keys) beside it becomes `allOf: [{ $ref }]` beside them, which every draft reads alike.
+ */
+function componentRefs(schema: JsonValue): JsonValue {
+  if (Array.isArray(schema)) return schema.map(componentRefs);
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const entries = Object.entries(schema).map(([key, value]): [string, JsonValue] => [key, key === '$ref' && typeof value === 'string' ? value.replace('#/$defs/', '#/components/schemas/') : componentRefs(value)]);
+  const ref = entries.find(([key]) => key === '$ref');
+  if (ref === undefined || entries.length === 1) return Object.fromEntries(entries);
+  return Object.fromEntries([...entries.filter(([key]) => key !== '$ref'), ['allOf', [{ $ref: ref[1] }]]]);
+}
+
+/** The CloudEvents binary-mode attributes the publisher sets as NATS headers, and the message id. */
+function headersSchema(): Record<string, unknown> {
+  const text = (description: string): Record<string, unknown> => ({ type: 'string', description });
+  return {
+    type: 'object',
+    description: 'CloudEvents 1.0 attributes in binary mode, as NATS message headers, and the id JetStream de-duplicates on.',
+    properties: {
+      'ce-specversion': { type: 'string', const: '1.0' },
+      'ce-id': text('The event id: a ULID for events made by eventspec, any string for events from elsewhere.'),
+      'ce-source': text('Who emitted the event, e.g. `/agent-platform/planner`.'),
+      'ce-type': text('The event type.'),
+      'ce-time': { type: 'string', format: 'date-time', description: 'When the event happened, UTC.' },
+      'ce-dataschema': text('The `$id` of the payload schema, which carries the event version.'),
+      'ce-correlationid': text('The chain the event belongs to.'),
+      'ce-causationid': text('The event that caused this one.'),
+      'content-type': { type: 'string', const: 'application/json' },
+      'Nats-Msg-Id': text('Equal to `ce-id`: JetStream drops a second message with the same id inside its duplicate window.'),
+    },
+    required: ['ce-specversion', 'ce-id', 'ce-source', 'ce-type', 'ce-time', 'ce-dataschema', 'ce-correlationid', 'content-type', 'Nats-Msg-Id'],
+  };
+}
+
+function message(event: EventModel): Record<string, unknown> {
+  return {
+    name: event.name,
+    title: event.name,
+    summary: event.description,
+    contentType: 'application/json',
+    headers: {
+      allOf: [
+        { $ref: `#/components/schemas/${HEADERS}` },
+        { type: 'object', properties: { 'ce-type': { const: event.name }, 'ce-dataschema': { const: dataschemaFor('urn:eventspec:', event.name, event.version) } } },
+      ],
+    },
+    payload: { $ref: `#/components/schemas/${event.name}` },
+    ...(event.examples.length === 0 ? {} : { examples: event.examples.map((payload, index) => ({ name: `example${index + 1}`, payload })) }),
+    'x-eventspec-domain': event.domain,
+    'x-eventspec-version': event.version,
+    ...(event.deprecated === false ? {} : { 'x-eventspec-deprecated': event.deprecated }),
+  };
+}
+
+function payloadSchema(event: EventModel): ExportedSchema {
+  return {
+    ...(componentRefs(event.jsonSchema) as ExportedSchema),
+    ...(event.deprecated === false ? {} : { deprecated: true }),
+    ...(event.redaction === undefined ? {} : { 'x-eventspec-sensitive': true }),
+  };
+}
+
+function operations(model: CatalogueModel, action: 'send' | 'receive'): [string, unknown][] {
+  return model.events.map((event) => [`${action}.${event.name}`, {
+    action,
+    channel: { $ref: `#/channels/${event.name}` },
+    summary: action === 'send' ? `Publish ${event.name}.` : `Consume ${event.name}.`,
+    messages: [{ $ref: `#/channels/${event.name}/messages/${event.name}` }],
+    bindings: NATS_BINDING,
+  }]);
+}
+
+export function renderAsyncApi(model: CatalogueModel, catalogueName: string): string {
+  const document = {
+    asyncapi: '3.0.0',
+    info: {
+      title: 'Event catalogue',
+      version: '1.0.0',
+      description: `The events of ${catalogueName}, one channel per event type on NATS JetStream (subjects \`${model.transport.subjectPrefix}.<type>\`). Each message carries a JSON payload and CloudEvents headers; the event's own version is \`x-eventspec-version\`.`,
+    },
+    defaultContentType: 'application/json',
+    servers: {
+      nats: { host: model.transport.server, protocol: 'nats', description: 'The NATS server with JetStream that carries the events.' },
+    },
+    channels: Object.fromEntries(model.events.map((event) => [event.name, {
+      address: subjectOf(model.transport.subjectPrefix, event.name),
+      title: event.name,
+      description: event.description,
+      servers: [{ $ref: '#/servers/nats' }],
+      messages: { [event.name]: { $ref: `#/components/messages/${event.name}` } },
+    }])),
+    operations: Object.fromEntries([...operations(model, 'send'), ...operations(model, 'receive')]),
+    components: {
+      schemas: {
+        [HEADERS]: headersSchema(),
+        ...Object.fromEntries(model.types.map((type) => [type.name, componentRefs(type.jsonSchema)])),
+        ...Object.fromEntries(model.events.map((event) => [event.name, payloadSchema(event)])),
+      },
+      messages: Object.fromEntries(model.events.map((event) => [event.name, message(event)])),
+    },
+  };
+  const header = `# Generated by eventspec from ${lineComment(catalogueName)}. Do not edit by hand: change the catalogue and run \`eventspec generate\`.\n`;
+  return header + toYaml(document);
+}

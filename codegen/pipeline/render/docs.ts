@@ -1,0 +1,145 @@
+/** `EVENTS.md`: the catalogue as a document people would rather read than the YAML. */
+import { readFileSync } from 'node:fs';
+import Handlebars from 'handlebars';
+import type { CatalogueModel, EventModel, PropertyNode, SchemaNode } from '../model.ts';
+
+const template = Handlebars.compile(readFileSync(new URL('../../templates/events-md.hbs', import.meta.url), 'utf8'), { noEscape: true, strict: true });
+
+/** Catalogue text as Markdown: no HTML, no table breaks, no line breaks inside a cell. */
+function text(value: string): string {
+  return value.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ').replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('|', '\\|').trim();
+}
+
+function code(value: string): string {
+  return `\`${value.replaceAll('`', "'").replaceAll('|', '\\|')}\``;
+}
+
+/** GitHub's heading anchors: lower case, punctuation dropped, spaces as hyphens. */
+export function anchor(heading: string): string {
+  return heading.toLowerCase().replace(/[^a-z0-9 _-]/g, '').replaceAll(' ', '-');
+}
+
+function typeLabel(node: SchemaNode): string {
+  switch (node.kind) {
+    case 'ref':
+      return `[${node.type}](#${anchor(node.type)})`;
+    case 'number':
+      return node.integer ? 'integer' : 'number';
+    case 'literal':
+      return node.values.map((value) => code(JSON.stringify(value))).join(' \\| ');
+    case 'array':
+      return `array of ${typeLabel(node.items)}`;
+    case 'union':
+      return node.variants.map(typeLabel).join(' or ');
+    case 'intersection':
+      return node.parts.map(typeLabel).join(' and ');
+    case 'unknown':
+      return 'any';
+    case 'object':
+      return node.additional === false ? 'object' : 'object (open)';
+    default:
+      return node.kind;
+  }
+}
+
+function constraints(node: SchemaNode): string[] {
+  switch (node.kind) {
+    case 'string':
+      return [
+        ...(node.format === undefined ? [] : [`format ${node.format}`]),
+        ...(node.minLength === undefined && node.maxLength === undefined ? [] : [`${node.minLength ?? 0}–${node.maxLength ?? '∞'} characters`]),
+        ...(node.pattern === undefined ? [] : [`matches ${code(node.pattern)}`]),
+      ];
+    case 'number':
+      return [
+        ...(node.minimum === undefined ? [] : [`≥ ${node.minimum}`]),
+        ...(node.exclusiveMinimum === undefined ? [] : [`> ${node.exclusiveMinimum}`]),
+        ...(node.maximum === undefined ? [] : [`≤ ${node.maximum}`]),
+        ...(node.exclusiveMaximum === undefined ? [] : [`< ${node.exclusiveMaximum}`]),
+        ...(node.multipleOf === undefined ? [] : [`multiple of ${node.multipleOf}`]),
+      ];
+    case 'array':
+      return [
+        ...(node.minItems === undefined && node.maxItems === undefined ? [] : [`${node.minItems ?? 0}–${node.maxItems ?? '∞'} items`]),
+        ...(node.uniqueItems ? ['unique items'] : []),
+        ...constraints(node.items).map((each) => `each: ${each}`),
+      ];
+    case 'union': {
+      const nullable = node.variants.some((variant) => variant.kind === 'null');
+      return [...(nullable ? ['may be null'] : []), ...node.variants.flatMap(constraints)];
+    }
+    default:
+      return [];
+  }
+}
+
+interface Row {
+  readonly field: string;
+  readonly type: string;
+  readonly required: boolean;
+  readonly constraints: string[];
+  readonly sensitive: boolean;
+  readonly description: string;
+}
+
+/** One row per field, nested objects and array items flattened into `a.b` and `a[].b`. */
+function rows(node: SchemaNode, prefix: string, out: Row[]): Row[] {
+  const target = node.kind === 'array' ? node.items : node;
+  if (target.kind === 'object') {
+    for (const property of target.properties) out.push(...fieldRows(property, prefix));
+  }
+  return out;
+}
+
+function fieldRows(property: PropertyNode, prefix: string): Row[] {
+  const field = prefix === '' ? property.name : `${prefix}.${property.name}`;
+  const row: Row = {
+    field,
+    type: typeLabel(property.schema),
+    required: property.required,
+    constraints: constraints(property.schema),
+    sensitive: property.sensitive === true,
+    description: (property.description ?? '') + (property.deprecated === true ? ' (deprecated)' : ''),
+  };
+  const nested = property.schema.kind === 'array' ? rows(property.schema, `${field}[]`, []) : rows(property.schema, field, []);
+  return [row, ...nested];
+}
+
+function table(node: SchemaNode): string {
+  const list = rows(node, '', []);
+  if (list.length === 0) return node.kind === 'object' ? '_No fields._' : `A value of type ${typeLabel(node)}${constraints(node).length === 0 ? '' : ` (${constraints(node).join(', ')})`}.`;
+  return [
+    '| field | type | required | constraints | sensitive | description |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...list.map((row) => `| ${code(row.field)} | ${row.type} | ${row.required ? 'yes' : 'no'} | ${row.constraints.join(', ')} | ${row.sensitive ? 'yes' : ''} | ${text(row.description)} |`),
+  ].join('\n');
+}
+
+function meta(event: EventModel): string {
+  const parts = [`Version ${event.version}`];
+  if (event.deprecated !== false) parts.push(`**Deprecated**${typeof event.deprecated === 'string' ? `: ${text(event.deprecated)}` : ''}`);
+  if (event.redaction !== undefined) parts.push('sensitive values redacted in logs');
+  return parts.join(' · ');
+}
+
+export function renderDocs(model: CatalogueModel, catalogueName: string): string {
+  const domains = model.domains.filter((domain) => domain.events.length > 0);
+  return template({
+    header: `<!-- Generated by eventspec from ${catalogueName.replaceAll('--', '- -')}. Do not edit by hand: change the catalogue and run \`eventspec generate\`. -->`,
+    summary: `${model.events.length} events in ${domains.length} domains, from ${code(catalogueName)}. Payload objects accept only the fields listed unless marked open.`,
+    domains: domains.map((domain) => ({
+      name: domain.name,
+      anchor: anchor(domain.name),
+      description: text(domain.description),
+      eventList: domain.events.map((event) => `[${event.name}](#${anchor(event.name)})`).join(', '),
+      events: domain.events.map((event) => ({
+        name: event.name,
+        description: text(event.description),
+        meta: meta(event),
+        table: table(event.payload),
+        example: event.examples.length === 0 ? '' : JSON.stringify(event.examples[0], null, 2),
+      })),
+    })),
+    types: model.types.map((type) => ({ name: type.name, description: text(type.description ?? ''), table: table(type.schema) })),
+  });
+}

@@ -1,0 +1,160 @@
+/**
+ * Stage 2: plain data → a `CatalogueDocument` that later stages can trust, or every problem at
+ * once. Structure first (zod), then each schema's keywords, then the rules across the catalogue.
+ */
+import type { DocPath, Finding } from '../../catalogue/diagnostics.ts';
+import { DIAGNOSTIC_CODES } from '../../catalogue/diagnostics.ts';
+import type { CatalogueDocument, JsonSchema } from '../../catalogue/types.ts';
+import { domainOf, EVENT_NAME, eventNames, FIXED_IDENTIFIERS, NAME_SEGMENT, TYPE_NAME, typeNames } from '../../catalogue/naming.ts';
+import { checkStructure } from './structure.ts';
+import { checkSchema, isRecord } from './schema-keywords.ts';
+
+export type ValidateResult =
+  | { readonly ok: true; readonly document: CatalogueDocument; readonly findings: readonly Finding[] }
+  | { readonly ok: false; readonly findings: readonly Finding[] };
+
+const REF = /^#\/types\/([^/]+)$/;
+
+/** `__proto__` keys are found before anything copies the data, so no object is ever corrupted by one. */
+function findProtoKeys(value: unknown, path: DocPath, findings: Finding[]): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => findProtoKeys(item, [...path, index], findings));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, child] of Object.entries(value)) {
+      if (key === '__proto__') {
+        findings.push({ code: 'reserved-name', path: [...path, key], atKey: true, message: '`__proto__` cannot be used as a key: it would change the prototype of generated objects', hint: 'rename it' });
+      } else {
+        findProtoKeys(child, [...path, key], findings);
+      }
+    }
+  }
+}
+
+function checkNames(document: CatalogueDocument): Finding[] {
+  const findings: Finding[] = [];
+  for (const name of Object.keys(document.domains)) {
+    if (!NAME_SEGMENT.test(name)) {
+      findings.push({ code: 'invalid-name', path: ['domains', name], atKey: true, message: `domain name ${JSON.stringify(name)} is not lower snake case`, hint: 'use letters, digits and underscores, starting with a letter: `plan`, `tool_call`' });
+    }
+  }
+  for (const name of Object.keys(document.types ?? {})) {
+    if (!TYPE_NAME.test(name)) {
+      findings.push({ code: 'invalid-name', path: ['types', name], atKey: true, message: `type name ${JSON.stringify(name)} is not PascalCase`, hint: 'start with a capital letter, then letters and digits: `Actor`, `ErrorInfo`' });
+    }
+  }
+  for (const name of Object.keys(document.events)) {
+    if (!EVENT_NAME.test(name)) {
+      findings.push({ code: 'invalid-event-name', path: ['events', name], atKey: true, message: `event name ${JSON.stringify(name)} is not \`domain.action\` or \`domain.entity.action\` in lower snake case`, hint: 'for example `plan.created` or `agent.heartbeat_missed`' });
+    } else if (!Object.hasOwn(document.domains, domainOf(name))) {
+      findings.push({ code: 'undeclared-domain', path: ['events', name], atKey: true, message: `event ${JSON.stringify(name)} belongs to domain \`${domainOf(name)}\`, which is not declared`, hint: `declare \`${domainOf(name)}\` under \`domains:\`, or fix the name` });
+    }
+  }
+  return findings;
+}
+
+function checkCollisions(document: CatalogueDocument): Finding[] {
+  const owners = new Map<string, string>(FIXED_IDENTIFIERS.map((identifier) => [identifier, 'the generated code itself']));
+  const findings: Finding[] = [];
+  // One finding per name: its first clashing identifier says enough.
+  const claim = (identifiers: readonly string[], owner: string, path: DocPath): void => {
+    const clash = identifiers.find((identifier) => owners.has(identifier));
+    if (clash !== undefined) {
+      findings.push({ code: 'identifier-collision', path, atKey: true, message: `${owner} would generate \`${clash}\`, which ${owners.get(clash)} also generates`, hint: 'rename one of them' });
+      return;
+    }
+    for (const identifier of identifiers) owners.set(identifier, owner);
+  };
+  for (const name of Object.keys(document.types ?? {})) claim(Object.values(typeNames(name)), `type \`${name}\``, ['types', name]);
+  for (const name of Object.keys(document.events)) claim(Object.values(eventNames(name)), `event \`${name}\``, ['events', name]);
+  return findings;
+}
+
+/** Types a schema refers to without an object property or array item in between. */
+function directRefs(schema: JsonSchema): string[] {
+  const own = schema.$ref === undefined ? [] : [schema.$ref.replace('#/types/', '')];
+  const members = [...(schema.oneOf ?? []), ...(schema.anyOf ?? []), ...(schema.allOf ?? [])];
+  return [...own, ...members.flatMap(directRefs)];
+}
+
+/** A cycle of plain references (`A` is `B`, `B` is `A`) describes no value at all. */
+function checkRefCycles(types: { readonly [name: string]: JsonSchema }): Finding[] {
+  const findings: Finding[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (name: string, trail: readonly string[]): void => {
+    if (state.get(name) === 'done') return;
+    if (state.get(name) === 'visiting') {
+      const cycle = [...trail.slice(trail.indexOf(name)), name];
+      findings.push({ code: 'ref-cycle', path: ['types', name], atKey: true, message: `types refer to each other with nothing in between: ${cycle.join(' → ')}`, hint: 'a recursive type needs an object property or array item on the way back' });
+      return;
+    }
+    const schema = types[name];
+    if (schema === undefined) return;
+    state.set(name, 'visiting');
+    for (const target of directRefs(schema)) visit(target, [...trail, name]);
+    state.set(name, 'done');
+  };
+  for (const name of Object.keys(types)) visit(name, []);
+  return findings;
+}
+
+/** The parts of a structurally broken catalogue that can still be checked: sections and events of the right kind. */
+function wellShapedParts(data: unknown): CatalogueDocument {
+  const root = isRecord(data) ? data : {};
+  const section = (value: unknown): Record<string, unknown> => (isRecord(value) ? value : {});
+  const entries = (value: unknown, keep: (entry: unknown) => boolean): Record<string, never> =>
+    Object.fromEntries(Object.entries(section(value)).filter(([, entry]) => keep(entry))) as Record<string, never>;
+  return {
+    version: 1,
+    domains: section(root['domains']) as Record<string, string>,
+    types: entries(root['types'], isRecord),
+    events: entries(root['events'], (event) => isRecord(event) && isRecord(event['payload'])),
+  };
+}
+
+/** Validates the whole catalogue and returns every finding, errors and warnings alike. */
+export function validateCatalogue(data: unknown): ValidateResult {
+  const protoFindings: Finding[] = [];
+  findProtoKeys(data, [], protoFindings);
+  if (protoFindings.length > 0) return { ok: false, findings: protoFindings };
+
+  const structural = checkStructure(data);
+  // With structural errors, the rules below still run on every part that has the right shape,
+  // so one run reports as much as it can.
+  const document = structural.length === 0 ? (data as CatalogueDocument) : wellShapedParts(data);
+  const types = document.types ?? {};
+
+  const findings: Finding[] = [...structural, ...checkNames(document)];
+  const refs: { ref: string; path: DocPath }[] = [];
+  const onRef = (ref: string, path: DocPath): void => {
+    refs.push({ ref, path });
+  };
+  for (const [name, schema] of Object.entries(types)) {
+    findings.push(...checkSchema(schema as Record<string, unknown>, ['types', name], onRef));
+  }
+  for (const [name, event] of Object.entries(document.events)) {
+    const payloadPath = ['events', name, 'payload'];
+    findings.push(...checkSchema(event.payload as Record<string, unknown>, payloadPath, onRef));
+    if (event.payload.type !== 'object') {
+      findings.push({ code: 'payload-not-object', path: payloadPath, message: `the payload of \`${name}\` must be \`type: object\``, hint: 'wrap the value in a property: `type: object`, `properties: {value: ...}`' });
+    }
+  }
+  for (const { ref, path } of refs) {
+    const target = REF.exec(ref)?.[1];
+    if (target === undefined || !Object.hasOwn(types, target)) {
+      const known = Object.keys(types).map((type) => `#/types/${type}`).join(', ');
+      findings.push({ code: 'undefined-ref', path, message: `\`$ref: ${ref}\` does not name a shared type`, hint: known === '' ? 'declare the type under `types:`' : `known types: ${known}` });
+    }
+  }
+  const hasErrors = (list: readonly Finding[]): boolean => list.some((finding) => DIAGNOSTIC_CODES[finding.code].severity === 'error');
+  // Cycles and collisions are only meaningful once every name and reference is sound.
+  if (!hasErrors(findings)) findings.push(...checkRefCycles(types), ...checkCollisions(document));
+
+  const usedDomains = new Set(Object.keys(document.events).map(domainOf));
+  // Events left out for their shape would make their domains look unused.
+  for (const domain of structural.length === 0 ? Object.keys(document.domains) : []) {
+    if (!usedDomains.has(domain)) {
+      findings.push({ code: 'unused-domain', path: ['domains', domain], atKey: true, message: `domain \`${domain}\` has no events`, hint: 'add its events, or remove the domain' });
+    }
+  }
+  return hasErrors(findings) ? { ok: false, findings } : { ok: true, document, findings };
+}

@@ -1,0 +1,37 @@
+// An ESM TypeScript app, compiled by tsc and run by plain node.
+import { EventValidationError, LoggingEventBus, MemoryAuditSink, parsePayload, safeParsePayload } from 'eventspec';
+import { ReactiveEventBus } from 'eventspec/reactive';
+import { emitBookBorrowed, eventRegistry, type BookBorrowedPayload, type PayloadMap } from '../generated/index.js';
+
+const lines: string[] = [];
+const logger = { info: (entry: object) => void lines.push(JSON.stringify(entry)), warn: () => undefined, error: () => undefined };
+const audit = new MemoryAuditSink();
+const logging = new LoggingEventBus<PayloadMap>({ registry: eventRegistry, audit, logger });
+const reactive = new ReactiveEventBus<PayloadMap>({ registry: eventRegistry, logger });
+const seen: string[] = [];
+reactive.on('book.borrowed').subscribe((event) => seen.push(event.payload.isbn));
+
+const payload: BookBorrowedPayload = { isbn: '9780141036144', member: { memberId: '3f0c7c3e-8b7a-4b59-9a8e-2c6e8d1f4a10', email: 'ada@example.com' }, dueDays: 21, tags: [['classic']] };
+const logged = emitBookBorrowed(logging, payload);
+emitBookBorrowed(reactive, payload);
+let rejected = '';
+try {
+  emitBookBorrowed(logging, { ...payload, dueDays: 0 });
+} catch (error) {
+  if (error instanceof EventValidationError) rejected = error.issues.map((issue) => issue.path.join('.')).join(',');
+}
+// Untrusted input, typed by the event's name.
+const parsed: BookBorrowedPayload = parsePayload(eventRegistry, 'book.borrowed', JSON.parse(JSON.stringify(payload)));
+const refused = safeParsePayload(eventRegistry, 'book.returned', { isbn: '9780141036144' });
+
+console.log(JSON.stringify({
+  logged: lines.length,
+  secretInLog: lines.join('').includes('ada@example.com'),
+  seen,
+  rejected,
+  parsed: parsed.isbn,
+  refused: refused.success ? '' : refused.error.issues.map((issue) => issue.path.join('.')).join(','),
+  audited: audit.events.length,
+  id: logged.id.length,
+  returnedVersion: eventRegistry['book.returned'].version,
+}));

@@ -1,0 +1,134 @@
+/**
+ * eventspec as a user gets it: both packages packed (`npm pack`, which builds them), checked by
+ * publint and arethetypeswrong, and installed from the tarballs into apps outside this repository
+ * (nothing linked from the workspace), which generate from a catalogue of their own with the
+ * installed CLI through `npx`:
+ *
+ * 1. ESM TypeScript under a user's strict tsconfig (`NodeNext`, no `skipLibCheck`), compiled by
+ *    tsc and run by plain node, on both buses; misuses fail to compile;
+ * 2. CommonJS: TypeScript compiled to require() calls, and a plain .cjs file;
+ * 3. tsx, straight from TypeScript source;
+ * 4. a browser bundle (esbuild, `platform: browser`) of the generated validators, run where no
+ *    Node API exists;
+ * 5. the runtime installed alone: none of the generator's tooling comes with it, and it works with
+ *    zod 3.25's v4 API too.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../support/generate-fixture.ts';
+
+const HERE = join(ROOT, 'test', 'consumers');
+// Outside the repository, so that no package resolves through this repository's node_modules.
+const work = mkdtempSync(join(tmpdir(), 'eventspec-consumers-'));
+const packs = join(work, 'packs');
+const app = join(work, 'app');
+const runtimeOnly = join(work, 'runtime-only');
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** The version this repository's lock file installed, so the apps take the same (from npm's cache when it has them). */
+function lockedVersion(name: string): string {
+  return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+function run(command: string, args: readonly string[], cwd: string): string {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 240_000, env: { ...process.env, NODE_OPTIONS: '' } });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} (in ${cwd}) exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
+  return result.stdout;
+}
+
+const npm = (args: readonly string[], cwd: string): string => run('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], cwd);
+const node = (args: readonly string[], cwd: string): string => run(process.execPath, args, cwd);
+const tsc = (project: string): string => node([join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project, '--checkers', '1'], project);
+
+let tarballs: { runtime: string; cli: string };
+
+beforeAll(() => {
+  mkdirSync(packs);
+  // `npm pack` runs each package's prepack (the build), as publishing would.
+  npm(['pack', '--workspace', 'src', '--workspace', 'codegen', '--pack-destination', packs], ROOT);
+  const files = readdirSync(packs);
+  tarballs = { runtime: join(packs, files.find((file) => file.startsWith('eventspec-0')) ?? ''), cli: join(packs, files.find((file) => file.startsWith('eventspec-cli-')) ?? '') };
+
+  cpSync(join(HERE, 'apps'), app, { recursive: true });
+  cpSync(join(HERE, 'catalog.yaml'), join(app, 'catalog.yaml'));
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer-apps', private: true }));
+  npm(['install', tarballs.runtime, `zod@${lockedVersion('zod')}`, `rxjs@${lockedVersion('rxjs')}`, `@types/node@${lockedVersion('@types/node')}`], app);
+  npm(['install', '--save-dev', tarballs.cli], app);
+  for (const each of ['esm', 'cjs', 'tsx', 'browser']) run('npx', ['eventspec', 'generate', '--catalog', '../catalog.yaml', '--out', 'generated'], join(app, each));
+
+  mkdirSync(runtimeOnly);
+  writeFileSync(join(runtimeOnly, 'package.json'), JSON.stringify({ name: 'runtime-only', private: true, type: 'module' }));
+  npm(['install', tarballs.runtime, 'zod@3.25.76'], runtimeOnly);
+}, 300_000);
+
+describe('the packed packages', () => {
+  it('hold what a user needs and nothing else, and pass publint and arethetypeswrong', () => {
+    const list = (tarball: string): string[] => execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    const runtime = list(tarballs.runtime);
+    expect(runtime).toContain('package/dist/index.js');
+    expect(runtime).toContain('package/dist/payload.d.ts');
+    expect(runtime.filter((file) => /\/(app|test|fixtures)\/|demo|\.test\./.test(file))).toEqual([]);
+    const cli = list(tarballs.cli);
+    expect(cli).toContain('package/dist/cli/bin.js');
+    expect(cli).toContain('package/dist/templates/registry.hbs');
+    expect(cli.filter((file) => /test|fixtures|\.ts$/.test(file))).toEqual([]);
+    for (const pkg of ['src', 'codegen']) expect(node([join(ROOT, 'node_modules', 'publint', 'src', 'cli.js'), pkg], ROOT)).toMatch(/All good!/);
+    // ESM only: `require()` of it works on Node 20.19+ (engines), which arethetypeswrong does not model.
+    for (const tarball of [tarballs.runtime, tarballs.cli]) node([join(ROOT, 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js'), '--profile', 'esm-only', tarball], ROOT);
+  });
+
+  it('the installed CLI answers --version and --help and exits', () => {
+    expect(run('npx', ['eventspec', '--version'], app).trim()).toBe('0.2.0');
+    expect(run('npx', ['eventspec', 'check', '--catalog', '../catalog.yaml', '--out', 'generated'], join(app, 'esm'))).toMatch(/^generated\/ is fresh: 7 files for 2 events in 1 domain/);
+  });
+});
+
+describe('apps that use them', () => {
+  it('ESM TypeScript: compiles under a strict tsconfig without skipLibCheck, and runs on plain node', () => {
+    expect(tsc(join(app, 'esm'))).toBe('');
+    const result = JSON.parse(node(['dist/src/main.js'], join(app, 'esm'))) as Record<string, unknown>;
+    expect(result).toEqual({ logged: 1, secretInLog: false, seen: ['9780141036144'], rejected: 'dueDays', parsed: '9780141036144', refused: 'lateDays', audited: 1, id: 26, returnedVersion: 2 });
+  });
+
+  it('CommonJS: TypeScript compiled to require(), and plain require() of every entry point', () => {
+    expect(tsc(join(app, 'cjs'))).toBe('');
+    expect(readFileSync(join(app, 'cjs', 'dist', 'src', 'main.js'), 'utf8')).toContain('require("eventspec")');
+    expect(JSON.parse(node(['dist/src/main.js'], join(app, 'cjs')))).toEqual({ module: 'object', type: 'book.borrowed', logged: 1, rejected: 'isbn' });
+    expect(JSON.parse(node(['plain.cjs'], join(app, 'cjs')))).toEqual({ ulid: true, parsePayload: 'function', REDACTED: '[REDACTED]', bus: 'function' });
+  });
+
+  it('tsx: runs the generated TypeScript from source', () => {
+    const output = node(['--import', join(ROOT, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs'), 'src/main.ts'], join(app, 'tsx'));
+    expect(JSON.parse(output)).toEqual({ type: 'book.returned', version: 2 });
+  });
+
+  it('a browser bundle of the generated validators runs where no Node API exists', async () => {
+    const bundle = await build({ absWorkingDir: join(app, 'browser'), entryPoints: ['entry.ts'], bundle: true, platform: 'browser', format: 'iife', write: false, logLevel: 'silent' });
+    const code = bundle.outputFiles[0]?.text ?? '';
+    expect(code).not.toMatch(/require\(|node:/);
+    const context: { result?: unknown } = {};
+    runInNewContext(code, context);
+    expect(context.result).toEqual({ isbn: '9780141036144', bad: 'member.memberId', redacted: { member: { memberId: 'm', email: 'hidden' } } });
+  });
+
+  it('the runtime alone pulls none of the generator tooling, and validates with zod 3.25’s v4 API', () => {
+    const installed = npm(['ls', '--all', '--parseable'], runtimeOnly).split('\n').map((path) => path.replace(/^.*node_modules\//, ''));
+    for (const tool of ['typescript', 'ts-morph', '@ts-morph/common', 'handlebars', 'yaml', 'diff', 'tsx', 'esbuild', '@eventspec/cli']) expect(installed, tool).not.toContain(tool);
+    expect(installed).toContain('zod');
+    cpSync(join(app, 'esm', 'dist', 'generated'), join(runtimeOnly, 'generated'), { recursive: true });
+    writeFileSync(join(runtimeOnly, 'main.js'), `import { parsePayload, safeParsePayload } from 'eventspec';
+import { eventRegistry } from './generated/index.js';
+const good = parsePayload(eventRegistry, 'book.borrowed', { isbn: '9780141036144', member: { memberId: '3f0c7c3e-8b7a-4b59-9a8e-2c6e8d1f4a10' }, dueDays: 3, format: 'paper', constructor: 'c' });
+const bad = safeParsePayload(eventRegistry, 'book.borrowed', { isbn: '9780141036144', member: { memberId: '3f0c7c3e-8b7a-4b59-9a8e-2c6e8d1f4a10' }, dueDays: 3, format: 'vinyl' });
+const absent = safeParsePayload(eventRegistry, 'book.borrowed', { isbn: '9780141036144', member: { memberId: '3f0c7c3e-8b7a-4b59-9a8e-2c6e8d1f4a10' }, dueDays: 3 });
+console.log(JSON.stringify({ good: good.dueDays, bad: bad.success ? '' : bad.error.issues.map((issue) => issue.path.join('.')).join(','), absent: absent.success }));
+`);
+    expect(JSON.parse(node(['main.js'], runtimeOnly))).toEqual({ good: 3, bad: 'format', absent: true });
+    expect((JSON.parse(readFileSync(join(runtimeOnly, 'node_modules', 'zod', 'package.json'), 'utf8')) as { version: string }).version).toBe('3.25.76');
+  });
+});
