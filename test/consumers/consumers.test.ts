@@ -11,7 +11,8 @@
  * 4. a browser bundle (esbuild, `platform: browser`) of the generated validators, run where no
  *    Node API exists;
  * 5. the runtime installed alone: none of the generator's tooling comes with it, and it works with
- *    zod 3.25's v4 API too.
+ *    zod 3.25's v4 API too;
+ * 6. the README's quickstart, its commands run as written, in an empty directory.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -131,4 +132,36 @@ console.log(JSON.stringify({ good: good.dueDays, bad: bad.success ? '' : bad.err
     expect(JSON.parse(node(['main.js'], runtimeOnly))).toEqual({ good: 3, bad: 'format', absent: true });
     expect((JSON.parse(readFileSync(join(runtimeOnly, 'node_modules', 'zod', 'package.json'), 'utf8')) as { version: string }).version).toBe('3.25.76');
   });
+});
+
+/** The README's quickstart: its blocks marked `<!-- quickstart:<what> -->`, in order. */
+function quickstart(): Map<string, string> {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  return new Map([...readme.matchAll(/<!-- quickstart:(\S+) -->\n```\w*\n([\s\S]*?)```/g)].map((match) => [match[1] ?? '', match[2] ?? '']));
+}
+
+describe('the README', () => {
+  it('quickstart, followed literally in an empty directory, works', () => {
+    const blocks = quickstart();
+    expect([...blocks.keys()]).toEqual(['shell', 'tsconfig.json', 'src/main.ts', 'run']);
+    const parent = join(work, 'quickstart');
+    mkdirSync(parent);
+    // The commands as written; only the tarballs' folder is where this run packed them.
+    const env = { ...process.env, NODE_OPTIONS: '', npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_loglevel: 'error' };
+    const shell = (script: string, cwd: string): string => {
+      const result = spawnSync('bash', ['-e', '-c', script.replaceAll('/tmp/eventspec/', `${packs}/`)], { cwd, env, encoding: 'utf8', timeout: 240_000 });
+      if (result.status !== 0) throw new Error(`${script}\nexited ${result.status}:\n${result.stdout}\n${result.stderr}`);
+      return result.stdout;
+    };
+    shell(blocks.get('shell') ?? '', parent);
+    const project = join(parent, 'my-service');
+    mkdirSync(join(project, 'src'));
+    writeFileSync(join(project, 'tsconfig.json'), blocks.get('tsconfig.json') ?? '');
+    writeFileSync(join(project, 'src', 'main.ts'), blocks.get('src/main.ts') ?? '');
+    const output = shell(blocks.get('run') ?? '', project);
+    expect(output).toContain('order 01JDQ8Z1X4N6V7W8Y9ZAB2C3DE: 42.5 EUR');
+    expect(output).toContain('[REDACTED]');
+    expect(output).not.toContain('ada@example.com');
+    expect(readFileSync(join(project, 'audit.jsonl'), 'utf8')).toContain('ada@example.com');
+  }, 300_000);
 });
