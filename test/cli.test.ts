@@ -285,6 +285,9 @@ describe('the command, as a process', () => {
     const first = runCli(empty, ['init']);
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toContain('created catalog.yaml: one domain (order) and one event (order.placed).');
+    // The modeline points editors at the catalogue's JSON Schema, which exists there.
+    const modeline = /^# yaml-language-server: \$schema=(\S+)\n/.exec(readFileSync(join(empty, 'catalog.yaml'), 'utf8'));
+    expect(existsSync(join(empty, modeline?.[1] ?? 'missing'))).toBe(true);
     expect(runCli(empty, ['generate']).status).toBe(0);
     expect(readFileSync(join(empty, 'generated', 'emit.ts'), 'utf8')).toContain('export function emitOrderPlaced(');
     const again = runCli(empty, ['init']);

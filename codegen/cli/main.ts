@@ -4,7 +4,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Diagnostic } from '../catalogue/diagnostics.ts';
 import { closest } from '../catalogue/suggest.ts';
@@ -12,6 +13,7 @@ import { compareOutput, isFresh, OutputError, readOutput, unifiedDiff, writeOutp
 import { GeneratedCodeError } from '../pipeline/verify/generated-code-error.ts';
 import { lintCatalogue, renderCatalogue, type LintResult } from '../pipeline/index.ts';
 import { ASYNCAPI_PATH, renderAsyncApi } from '../pipeline/render/asyncapi.ts';
+import { CATALOGUE_SCHEMA_FILE } from '../pipeline/validate/structure.ts';
 import { renderJsonSchemas } from '../pipeline/render/json-schema.ts';
 import { startVerifier, type Verifier } from '../pipeline/verify/verifier.ts';
 import { colorEnabled, paint, type Paint } from './color.ts';
@@ -194,16 +196,22 @@ function readAtRef(ref: string, absolute: string, name: string): string {
   }
 }
 
-/** The version of this package, from its own package.json (found upward: from source or from dist/). */
-function ownVersion(): string {
+/** This package's root and manifest (found upward from this module: from source or from dist/). */
+function ownPackage(): { root: string; version: string } {
   for (let url = new URL('./', import.meta.url); ; url = new URL('../', url)) {
     const candidate = new URL('package.json', url);
     if (existsSync(candidate)) {
       const manifest = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
-      if (manifest.name === '@eventspec/cli') return manifest.version ?? 'unknown';
+      if (manifest.name === '@eventspec/cli') return { root: fileURLToPath(url), version: manifest.version ?? 'unknown' };
     }
-    if (url.pathname === '/') return 'unknown';
+    if (url.pathname === '/') return { root: fileURLToPath(new URL('../', import.meta.url)), version: 'unknown' };
   }
+}
+
+/** The modeline that points editors (yaml-language-server) at the catalogue's JSON Schema in this package. */
+function schemaModeline(catalogue: string): string {
+  const schema = relative(dirname(catalogue), join(ownPackage().root, CATALOGUE_SCHEMA_FILE)).split(sep).join('/');
+  return `# yaml-language-server: $schema=${schema.startsWith('.') ? schema : `./${schema}`}\n`;
 }
 
 function init(path: string, io: Console): number {
@@ -211,7 +219,7 @@ function init(path: string, io: Console): number {
     io.err(`eventspec: ${path} exists; init writes a new catalogue and never overwrites one`);
     return EXIT.problems;
   }
-  writeFileSync(path, STARTER_CATALOGUE, { flag: 'wx' });
+  writeFileSync(path, schemaModeline(path) + STARTER_CATALOGUE, { flag: 'wx' });
   const name = basename(path);
   io.out(`created ${name}: one domain (order) and one event (order.placed).
 
@@ -408,7 +416,7 @@ export async function main(argv: readonly string[], io: Console = processConsole
         io.out(parsed.text);
         return EXIT.ok;
       case 'version':
-        io.out(ownVersion());
+        io.out(ownPackage().version);
         return EXIT.ok;
       case 'init':
         return init(parsed.path, io);

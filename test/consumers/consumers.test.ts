@@ -163,5 +163,8 @@ describe('the README', () => {
     expect(output).toContain('[REDACTED]');
     expect(output).not.toContain('ada@example.com');
     expect(readFileSync(join(project, 'audit.jsonl'), 'utf8')).toContain('ada@example.com');
+    // init's modeline points editors at the catalogue's JSON Schema in the installed CLI.
+    expect(readFileSync(join(project, 'catalog.yaml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\/node_modules\/@eventspec\/cli\/catalog\.schema\.json\n/);
+    expect(JSON.parse(readFileSync(join(project, 'node_modules', '@eventspec', 'cli', 'catalog.schema.json'), 'utf8'))).toMatchObject({ $id: 'urn:eventspec:schema:catalog:1' });
   }, 300_000);
 });

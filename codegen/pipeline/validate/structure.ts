@@ -8,35 +8,65 @@ import type { DocPath, Finding } from '../../catalogue/diagnostics.ts';
 const isExtensionKey = (key: string): boolean => key.startsWith('x-');
 
 const EventDefinitionShape = z.strictObject({
-  description: z.string().min(1, 'an event needs a description'),
-  payload: z.record(z.string(), z.unknown(), 'expected a JSON Schema object'),
-  version: z.int().positive('expected a positive integer').optional(),
-  deprecated: z.union([z.boolean(), z.string().min(1)], 'expected true, false or a message').optional(),
-  examples: z.array(z.unknown()).optional(),
+  description: z.string().min(1, 'an event needs a description').describe('What happened, in a sentence: it becomes the JSDoc of the event and its helpers.'),
+  payload: z.record(z.string(), z.unknown(), 'expected a JSON Schema object').describe('The payload as a JSON Schema (draft 2020-12 semantics) of `type: object`, in the subset the README lists.'),
+  version: z.int().positive('expected a positive integer').optional().describe('The version of the payload shape (default 1); bump it on a breaking change.'),
+  deprecated: z.union([z.boolean(), z.string().min(1)], 'expected true, false or a message').optional().describe('true, or a message saying what to use instead; removing a deprecated event is no breaking change.'),
+  examples: z.array(z.unknown()).optional().describe('Example payloads; lint validates each with the generated validator.'),
 });
 
 const CatalogueShape = z.strictObject({
-  version: z.literal(1, 'expected format version 1'),
-  defaults: z.strictObject({ additionalProperties: z.boolean().optional() }).optional(),
+  $schema: z.string().optional().describe('The JSON Schema of this file, for editors.'),
+  version: z.literal(1, 'expected format version 1').describe('The catalogue format version: 1.'),
+  defaults: z.strictObject({ additionalProperties: z.boolean().optional().describe('Whether payload objects accept keys they do not declare (default false: closed).') }).optional().describe('Defaults for every payload schema.'),
   outputs: z
     .strictObject({
-      jsonschema: z.boolean().optional(),
+      jsonschema: z.boolean().optional().describe('Also write a JSON Schema per event and a bundle into jsonschema/.'),
       asyncapi: z
         .union([
           z.boolean(),
           z.strictObject({
-            subjectPrefix: z.string().regex(/^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/, 'expected NATS subject tokens separated by dots, such as `events`').optional(),
-            server: z.string().min(1, 'expected host:port').optional(),
+            subjectPrefix: z.string().regex(/^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/, 'expected NATS subject tokens separated by dots, such as `events`').optional().describe('Subjects are <subjectPrefix>.<event type> (default events).'),
+            server: z.string().min(1, 'expected host:port').optional().describe('The NATS server, host:port (default localhost:4222).'),
           }),
         ], 'expected true, false or { subjectPrefix, server }')
-        .optional(),
-      importExtension: z.enum(['js', 'ts', 'none'], 'expected js (the default), ts or none').optional(),
+        .optional()
+        .describe('Also write asyncapi.yaml, an AsyncAPI 3.0 document of the events on NATS.'),
+      importExtension: z.enum(['js', 'ts', 'none'], 'expected js (the default), ts or none').optional().describe('How generated files import each other: js (default), ts or none.'),
     })
-    .optional(),
-  domains: z.record(z.string(), z.string().min(1, 'a domain needs a description')),
-  types: z.record(z.string(), z.record(z.string(), z.unknown(), 'expected a JSON Schema object')).optional(),
-  events: z.record(z.string(), EventDefinitionShape),
+    .optional()
+    .describe('What generate writes besides the TypeScript and EVENTS.md.'),
+  domains: z.record(z.string(), z.string().min(1, 'a domain needs a description')).describe('Domain name (lower snake case) → description. An event belongs to the domain its name starts with.'),
+  types: z.record(z.string(), z.record(z.string(), z.unknown(), 'expected a JSON Schema object')).optional().describe('Shared schemas (PascalCase names), used as $ref: #/types/Name.'),
+  events: z.record(z.string(), EventDefinitionShape).describe('Event name (domain.action or domain.entity.action, lower snake case) → definition.'),
 });
+
+/** The `$id` of the catalogue's own JSON Schema; editors read the copy in the CLI package (`catalog.schema.json`). */
+export const CATALOGUE_SCHEMA_ID = 'urn:eventspec:schema:catalog:1';
+
+/** The file, at the CLI package's root, that holds `catalogueJsonSchema()` (kept fresh by a test). */
+export const CATALOGUE_SCHEMA_FILE = 'catalog.schema.json';
+
+/**
+ * The catalogue format as a JSON Schema, for editors: made from the zod description that
+ * validates the catalogue, so the two cannot disagree. `x-` keys are allowed wherever the
+ * catalogue allows them.
+ */
+export function catalogueJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(CatalogueShape, { unrepresentable: 'any' }) as Record<string, unknown>;
+  const allowExtensions = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach(allowExtensions);
+      return;
+    }
+    if (typeof node !== 'object' || node === null) return;
+    const record = node as Record<string, unknown>;
+    if (record['additionalProperties'] === false) record['patternProperties'] = { '^x-': {} };
+    for (const child of Object.values(record)) allowExtensions(child);
+  };
+  allowExtensions(schema);
+  return { $schema: schema['$schema'], $id: CATALOGUE_SCHEMA_ID, title: 'eventspec catalogue', ...schema };
+}
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && issue.input === undefined) return `missing required field \`${String(issue.path.at(-1))}\``;
