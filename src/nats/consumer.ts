@@ -22,6 +22,7 @@ import { readCloudEvent } from '../cloudevents.ts';
 import { EventValidationError } from '../errors.ts';
 import { isUlid } from '../formats.ts';
 import { KvHandledEvents, type HandledEvents } from './handled.ts';
+import { retryTransient } from './retry.ts';
 import { ensureStreams, resolveStreams, type ResolvedStreams, type StreamOptions } from './streams.ts';
 import { subjectOf } from './subjects.ts';
 
@@ -107,22 +108,23 @@ export class NatsEventConsumer<M> {
 
   /** Creates (or updates) the durable consumer and starts delivering into the bus. */
   async start(): Promise<void> {
-    const jsm = await jetstreamManager(this.#nc);
+    const jsm = await retryTransient(() => jetstreamManager(this.#nc));
     await ensureStreams(jsm, this.#options);
-    this.#handled = this.#options.handled ?? (await KvHandledEvents.open(this.#nc, { bucket: bucketName(this.#resolved.stream, this.#options.durable), ttlMs: this.#resolved.maxAgeMs, replicas: this.#resolved.replicas }));
+    const bucket = bucketName(this.#resolved.stream, this.#options.durable);
+    this.#handled = this.#options.handled ?? (await retryTransient(() => KvHandledEvents.open(this.#nc, { bucket, ttlMs: this.#resolved.maxAgeMs, replicas: this.#resolved.replicas })));
     const filters = subjectFilters(this.#resolved.prefix, this.#options.select ?? {});
     // One filter is `filter_subject`, which every JetStream server has; several need 2.10.
     const filter = filters.length === 1 ? { filter_subject: filters[0] ?? '' } : { filter_subjects: filters };
     const settings = { ...filter, max_deliver: this.#options.maxDeliver ?? 5, ack_wait: nanos(this.#options.ackWaitMs ?? 30_000) };
     const config = { durable_name: this.#options.durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ...settings };
     try {
-      await jsm.consumers.info(this.#resolved.stream, this.#options.durable);
-      await jsm.consumers.update(this.#resolved.stream, this.#options.durable, settings);
+      await retryTransient(() => jsm.consumers.info(this.#resolved.stream, this.#options.durable));
+      await retryTransient(() => jsm.consumers.update(this.#resolved.stream, this.#options.durable, settings));
     } catch (error) {
       if (!/consumer not found/i.test((error as Error).message)) throw error;
-      await jsm.consumers.add(this.#resolved.stream, config);
+      await retryTransient(() => jsm.consumers.add(this.#resolved.stream, config));
     }
-    const consumer = await jetstream(this.#nc).consumers.get(this.#resolved.stream, this.#options.durable);
+    const consumer = await retryTransient(() => jetstream(this.#nc).consumers.get(this.#resolved.stream, this.#options.durable));
     const messages = await consumer.consume();
     this.#messages = messages;
     this.#running = (async () => {

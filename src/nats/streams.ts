@@ -5,6 +5,7 @@
  */
 import { nanos, type NatsConnection } from '@nats-io/nats-core';
 import { jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig, type StreamInfo } from '@nats-io/jetstream';
+import { retryTransient } from './retry.ts';
 import { DEFAULT_SUBJECT_PREFIX } from './subjects.ts';
 
 const DAY_MS = 86_400_000;
@@ -118,7 +119,7 @@ function differences(config: StreamConfig, wanted: Wanted): { fixed: string[]; c
 
 async function streamInfo(jsm: JetStreamManager, name: string): Promise<StreamInfo | undefined> {
   try {
-    return await jsm.streams.info(name);
+    return await retryTransient(() => jsm.streams.info(name));
   } catch (error) {
     if (/stream not found/i.test((error as Error).message)) return undefined;
     throw error;
@@ -132,13 +133,13 @@ async function streamInfo(jsm: JetStreamManager, name: string): Promise<StreamIn
  * otherwise `StreamConfigError` names each difference. Storage and retention cannot be changed.
  */
 export async function ensureStreams(connection: NatsConnection | JetStreamManager, options: StreamOptions = {}): Promise<StreamReport[]> {
-  const jsm = 'streams' in connection ? connection : await jetstreamManager(connection);
+  const jsm = 'streams' in connection ? connection : await retryTransient(() => jetstreamManager(connection));
   const resolved = resolveStreams(options);
   const reports: StreamReport[] = [];
   for (const wanted of wantedStreams(resolved)) {
     const info = await streamInfo(jsm, wanted.name);
     if (info === undefined) {
-      await jsm.streams.add({ ...wanted, storage: StorageType.File, retention: RetentionPolicy.Limits });
+      await retryTransient(() => jsm.streams.add({ ...wanted, storage: StorageType.File, retention: RetentionPolicy.Limits }));
       reports.push({ stream: wanted.name, action: 'created', differences: [] });
       continue;
     }
@@ -150,7 +151,7 @@ export async function ensureStreams(connection: NatsConnection | JetStreamManage
     }
     if (resolved.onStreamMismatch !== 'update') throw new StreamConfigError(wanted.name, changeable, "Pass onStreamMismatch: 'update' to change it, or configure the transport as the stream is.");
     const subjects = [...new Set([...(info.config.subjects ?? []), ...(wanted.subjects ?? [])])];
-    await jsm.streams.update(wanted.name, { ...info.config, ...wanted, subjects });
+    await retryTransient(() => jsm.streams.update(wanted.name, { ...info.config, ...wanted, subjects }));
     reports.push({ stream: wanted.name, action: 'updated', differences: changeable });
   }
   return reports;
