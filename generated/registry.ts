@@ -57,64 +57,102 @@ import type {
 } from "./payloads/system.js";
 import {
   PlanCreatedPayloadSchema,
+  isPlanCreatedPayload,
   PlanApprovedPayloadSchema,
+  isPlanApprovedPayload,
   PlanStartedPayloadSchema,
+  isPlanStartedPayload,
   PlanPausedPayloadSchema,
+  isPlanPausedPayload,
   PlanResumedPayloadSchema,
+  isPlanResumedPayload,
   PlanCompletedPayloadSchema,
+  isPlanCompletedPayload,
   PlanFailedPayloadSchema,
+  isPlanFailedPayload,
   PlanCancelledPayloadSchema,
+  isPlanCancelledPayload,
 } from "./payloads/plan.js";
 import {
   DecisionRequestedPayloadSchema,
+  isDecisionRequestedPayload,
   DecisionRecordedPayloadSchema,
+  isDecisionRecordedPayload,
   DecisionApprovedPayloadSchema,
+  isDecisionApprovedPayload,
   DecisionRejectedPayloadSchema,
+  isDecisionRejectedPayload,
   DecisionSupersededPayloadSchema,
+  isDecisionSupersededPayload,
 } from "./payloads/decision.js";
 import {
   TaskCreatedPayloadSchema,
+  isTaskCreatedPayload,
   TaskAssignedPayloadSchema,
+  isTaskAssignedPayload,
   TaskStartedPayloadSchema,
+  isTaskStartedPayload,
   TaskCompletedPayloadSchema,
+  isTaskCompletedPayload,
   TaskFailedPayloadSchema,
+  isTaskFailedPayload,
 } from "./payloads/task.js";
 import {
   AgentRegisteredPayloadSchema,
+  isAgentRegisteredPayload,
   AgentActivatedPayloadSchema,
+  isAgentActivatedPayload,
   AgentDeactivatedPayloadSchema,
+  isAgentDeactivatedPayload,
   AgentHeartbeatMissedPayloadSchema,
+  isAgentHeartbeatMissedPayload,
   AgentErroredPayloadSchema,
+  isAgentErroredPayload,
 } from "./payloads/agent.js";
 import {
   ToolInvokedPayloadSchema,
+  isToolInvokedPayload,
   ToolInvokedPayloadRedactor,
   ToolCompletedPayloadSchema,
+  isToolCompletedPayload,
   ToolCompletedPayloadRedactor,
   ToolFailedPayloadSchema,
+  isToolFailedPayload,
   ToolApprovalRequestedPayloadSchema,
+  isToolApprovalRequestedPayload,
 } from "./payloads/tool.js";
 import {
   SessionOpenedPayloadSchema,
+  isSessionOpenedPayload,
   SessionMessageReceivedPayloadSchema,
+  isSessionMessageReceivedPayload,
   SessionMessageReceivedPayloadRedactor,
   SessionMessageSentPayloadSchema,
+  isSessionMessageSentPayload,
   SessionMessageSentPayloadRedactor,
   SessionClosedPayloadSchema,
+  isSessionClosedPayload,
 } from "./payloads/session.js";
 import {
   MemoryStoredPayloadSchema,
+  isMemoryStoredPayload,
   MemoryStoredPayloadRedactor,
   MemoryRecalledPayloadSchema,
+  isMemoryRecalledPayload,
   MemoryRecalledPayloadRedactor,
   MemoryForgottenPayloadSchema,
+  isMemoryForgottenPayload,
 } from "./payloads/memory.js";
 import {
   SystemStartedPayloadSchema,
+  isSystemStartedPayload,
   SystemStoppingPayloadSchema,
+  isSystemStoppingPayload,
   SystemConfigChangedPayloadSchema,
+  isSystemConfigChangedPayload,
   SystemConfigChangedPayloadRedactor,
   SystemHealthChangedPayloadSchema,
+  isSystemHealthChangedPayload,
 } from "./payloads/system.js";
 
 /** The payload type of each event type. */
@@ -214,6 +252,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "An agent or user drafted a new plan.",
     deprecated: false,
     schema: PlanCreatedPayloadSchema,
+    check: isPlanCreatedPayload,
   },
   "plan.approved": {
     type: "plan.approved",
@@ -222,6 +261,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "A plan was approved for execution.",
     deprecated: false,
     schema: PlanApprovedPayloadSchema,
+    check: isPlanApprovedPayload,
   },
   "plan.started": {
     type: "plan.started",
@@ -230,6 +270,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "Execution of an approved plan began.",
     deprecated: false,
     schema: PlanStartedPayloadSchema,
+    check: isPlanStartedPayload,
   },
   "plan.paused": {
     type: "plan.paused",
@@ -238,6 +279,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "A running plan was paused; it can be resumed.",
     deprecated: false,
     schema: PlanPausedPayloadSchema,
+    check: isPlanPausedPayload,
   },
   "plan.resumed": {
     type: "plan.resumed",
@@ -246,6 +288,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "A paused plan continued.",
     deprecated: false,
     schema: PlanResumedPayloadSchema,
+    check: isPlanResumedPayload,
   },
   "plan.completed": {
     type: "plan.completed",
@@ -254,6 +297,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "Every step of a plan finished successfully.",
     deprecated: false,
     schema: PlanCompletedPayloadSchema,
+    check: isPlanCompletedPayload,
   },
   "plan.failed": {
     type: "plan.failed",
@@ -262,6 +306,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "A plan stopped because a step failed.",
     deprecated: false,
     schema: PlanFailedPayloadSchema,
+    check: isPlanFailedPayload,
   },
   "plan.cancelled": {
     type: "plan.cancelled",
@@ -270,6 +315,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "A plan was cancelled before it completed.",
     deprecated: false,
     schema: PlanCancelledPayloadSchema,
+    check: isPlanCancelledPayload,
   },
   "decision.requested": {
     type: "decision.requested",
@@ -278,6 +324,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "A decision was put to a person or an agent.",
     deprecated: false,
     schema: DecisionRequestedPayloadSchema,
+    check: isDecisionRequestedPayload,
   },
   "decision.recorded": {
     type: "decision.recorded",
@@ -286,6 +333,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "A choice was made for a requested decision.",
     deprecated: false,
     schema: DecisionRecordedPayloadSchema,
+    check: isDecisionRecordedPayload,
   },
   "decision.approved": {
     type: "decision.approved",
@@ -294,6 +342,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "A recorded decision was approved.",
     deprecated: false,
     schema: DecisionApprovedPayloadSchema,
+    check: isDecisionApprovedPayload,
   },
   "decision.rejected": {
     type: "decision.rejected",
@@ -302,6 +351,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "A recorded decision was rejected.",
     deprecated: false,
     schema: DecisionRejectedPayloadSchema,
+    check: isDecisionRejectedPayload,
   },
   "decision.superseded": {
     type: "decision.superseded",
@@ -310,6 +360,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "A decision was replaced by a newer one.",
     deprecated: false,
     schema: DecisionSupersededPayloadSchema,
+    check: isDecisionSupersededPayload,
   },
   "task.created": {
     type: "task.created",
@@ -318,6 +369,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "A unit of work was created, usually as a step of a plan.",
     deprecated: false,
     schema: TaskCreatedPayloadSchema,
+    check: isTaskCreatedPayload,
   },
   "task.assigned": {
     type: "task.assigned",
@@ -326,6 +378,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "A task was given to an agent or a person.",
     deprecated: false,
     schema: TaskAssignedPayloadSchema,
+    check: isTaskAssignedPayload,
   },
   "task.started": {
     type: "task.started",
@@ -334,6 +387,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "Work on a task began.",
     deprecated: false,
     schema: TaskStartedPayloadSchema,
+    check: isTaskStartedPayload,
   },
   "task.completed": {
     type: "task.completed",
@@ -342,6 +396,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "A task finished successfully.",
     deprecated: false,
     schema: TaskCompletedPayloadSchema,
+    check: isTaskCompletedPayload,
   },
   "task.failed": {
     type: "task.failed",
@@ -350,6 +405,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "A task attempt failed.",
     deprecated: false,
     schema: TaskFailedPayloadSchema,
+    check: isTaskFailedPayload,
   },
   "agent.registered": {
     type: "agent.registered",
@@ -358,6 +414,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "A new agent joined the platform.",
     deprecated: false,
     schema: AgentRegisteredPayloadSchema,
+    check: isAgentRegisteredPayload,
   },
   "agent.activated": {
     type: "agent.activated",
@@ -366,6 +423,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "An agent started taking work.",
     deprecated: false,
     schema: AgentActivatedPayloadSchema,
+    check: isAgentActivatedPayload,
   },
   "agent.deactivated": {
     type: "agent.deactivated",
@@ -374,6 +432,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "An agent stopped taking work.",
     deprecated: false,
     schema: AgentDeactivatedPayloadSchema,
+    check: isAgentDeactivatedPayload,
   },
   "agent.heartbeat_missed": {
     type: "agent.heartbeat_missed",
@@ -382,6 +441,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "An agent failed to report in on time.",
     deprecated: false,
     schema: AgentHeartbeatMissedPayloadSchema,
+    check: isAgentHeartbeatMissedPayload,
   },
   "agent.errored": {
     type: "agent.errored",
@@ -390,6 +450,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "An agent hit an error it could not handle.",
     deprecated: false,
     schema: AgentErroredPayloadSchema,
+    check: isAgentErroredPayload,
   },
   "tool.invoked": {
     type: "tool.invoked",
@@ -398,6 +459,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "An agent called a tool.",
     deprecated: false,
     schema: ToolInvokedPayloadSchema,
+    check: isToolInvokedPayload,
     redact: ToolInvokedPayloadRedactor,
   },
   "tool.completed": {
@@ -407,6 +469,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "A tool call returned a result.",
     deprecated: false,
     schema: ToolCompletedPayloadSchema,
+    check: isToolCompletedPayload,
     redact: ToolCompletedPayloadRedactor,
   },
   "tool.failed": {
@@ -416,6 +479,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "A tool call failed.",
     deprecated: false,
     schema: ToolFailedPayloadSchema,
+    check: isToolFailedPayload,
   },
   "tool.approval_requested": {
     type: "tool.approval_requested",
@@ -424,6 +488,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "A tool call needs a person's approval before it runs.",
     deprecated: false,
     schema: ToolApprovalRequestedPayloadSchema,
+    check: isToolApprovalRequestedPayload,
   },
   "session.opened": {
     type: "session.opened",
@@ -432,6 +497,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "A conversation started.",
     deprecated: false,
     schema: SessionOpenedPayloadSchema,
+    check: isSessionOpenedPayload,
   },
   "session.message_received": {
     type: "session.message_received",
@@ -440,6 +506,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "A message arrived in a conversation.",
     deprecated: false,
     schema: SessionMessageReceivedPayloadSchema,
+    check: isSessionMessageReceivedPayload,
     redact: SessionMessageReceivedPayloadRedactor,
   },
   "session.message_sent": {
@@ -449,6 +516,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "An agent replied in a conversation.",
     deprecated: false,
     schema: SessionMessageSentPayloadSchema,
+    check: isSessionMessageSentPayload,
     redact: SessionMessageSentPayloadRedactor,
   },
   "session.closed": {
@@ -458,6 +526,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "A conversation ended.",
     deprecated: false,
     schema: SessionClosedPayloadSchema,
+    check: isSessionClosedPayload,
   },
   "memory.stored": {
     type: "memory.stored",
@@ -466,6 +535,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "An agent stored a memory.",
     deprecated: false,
     schema: MemoryStoredPayloadSchema,
+    check: isMemoryStoredPayload,
     redact: MemoryStoredPayloadRedactor,
   },
   "memory.recalled": {
@@ -475,6 +545,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "An agent searched its memory.",
     deprecated: false,
     schema: MemoryRecalledPayloadSchema,
+    check: isMemoryRecalledPayload,
     redact: MemoryRecalledPayloadRedactor,
   },
   "memory.forgotten": {
@@ -484,6 +555,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "A memory was deleted.",
     deprecated: false,
     schema: MemoryForgottenPayloadSchema,
+    check: isMemoryForgottenPayload,
   },
   "system.started": {
     type: "system.started",
@@ -492,6 +564,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "The platform process started.",
     deprecated: false,
     schema: SystemStartedPayloadSchema,
+    check: isSystemStartedPayload,
   },
   "system.stopping": {
     type: "system.stopping",
@@ -500,6 +573,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "The platform process is shutting down.",
     deprecated: false,
     schema: SystemStoppingPayloadSchema,
+    check: isSystemStoppingPayload,
   },
   "system.config_changed": {
     type: "system.config_changed",
@@ -508,6 +582,7 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "A configuration value changed at run time.",
     deprecated: false,
     schema: SystemConfigChangedPayloadSchema,
+    check: isSystemConfigChangedPayload,
     redact: SystemConfigChangedPayloadRedactor,
   },
   "system.health_changed": {
@@ -517,5 +592,6 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
     description: "A component's health status changed.",
     deprecated: false,
     schema: SystemHealthChangedPayloadSchema,
+    check: isSystemHealthChangedPayload,
   },
 });

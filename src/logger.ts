@@ -5,6 +5,8 @@ export interface Logger {
   info(object: object, message?: string): void;
   warn(object: object, message?: string): void;
   error(object: object, message?: string): void;
+  /** pino's: whether a line of this level would be written. When it says no, the bus builds none. */
+  isLevelEnabled?(level: string): boolean;
 }
 
 /** A pino logger writing JSON lines to standard output, loaded only when no logger is given. */

@@ -10,6 +10,8 @@ import { mask } from './redact.ts';
 
 export class LoggingEventBus<M> extends BaseEventBus<M> {
   protected publish(event: DomainEvent<M>): void {
+    // A logger whose level drops info lines costs no line: nothing is redacted or built.
+    if (this.logger.isLevelEnabled?.('info') === false) return;
     const redact = this.definitionOf(event.type)?.redact;
     this.logger.info(
       {

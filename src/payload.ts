@@ -5,7 +5,7 @@
  */
 export { FORMAT_CHECKS, isDate, isDateTime, isEmail, isUlid, isUri, isUuid, ULID_PATTERN } from './formats.ts';
 export type { FormatName } from './formats.ts';
-export { allOf, codePointLength, format, integer, isMultipleOf, jsonEqual, maxChars, minChars, multipleOf, oneOf, ownProperties, uniqueItems } from './schema-checks.ts';
+export { allOf, codePointLength, format, hasUniqueItems, integer, isMultipleOf, isRecord, jsonEqual, maxChars, minChars, multipleOf, oneOf, ownProperties, ownValue, uniqueItems } from './schema-checks.ts';
 export { concealed, lazyRedactor, mask, REDACTED, redactEach, redactItems, redactProperties } from './redact.ts';
 export type { Conceal, Redactor } from './redact.ts';
 export { isPayload, parsePayload, safeParsePayload } from './validate-payload.ts';

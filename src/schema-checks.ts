@@ -133,11 +133,23 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   );
 }
 
+/** Whether no two items are equal as JSON values (`uniqueItems: true`). */
+export function hasUniqueItems(items: readonly unknown[]): boolean {
+  return items.every((item, i) => items.findIndex((other) => jsonEqual(item, other)) === i);
+}
+
 /** `uniqueItems: true`: no two items are equal as JSON values. */
-export const uniqueItems: z.core.$ZodCheck<readonly unknown[]> = z.refine<readonly unknown[]>(
-  (items) => items.every((item, i) => items.findIndex((other) => jsonEqual(item, other)) === i),
-  { message: 'Expected unique items' },
-);
+export const uniqueItems: z.core.$ZodCheck<readonly unknown[]> = z.refine<readonly unknown[]>(hasUniqueItems, { message: 'Expected unique items' });
+
+/** A plain object, as an object schema takes it: not null, not an array. */
+export function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An own property's value, or `undefined`: for property names every object inherits (`constructor`). */
+export function ownValue(record: Readonly<Record<string, unknown>>, key: string): unknown {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
 
 const formatChecks = Object.fromEntries(
   Object.entries(FORMAT_CHECKS).map(([name, test]) => [

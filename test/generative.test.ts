@@ -60,12 +60,15 @@ describe('random catalogues', () => {
     });
     fc.assert(
       fc.property(cases, ([text, event, values]) => {
-        const { ours, references } = subjectOf(text);
+        const { ours, fast, references } = subjectOf(text);
         const validator = ours(event);
+        const check = fast(event);
         const reference = references(event);
         for (const value of values) {
           if (tripsAjvUniqueProto(value)) continue;
-          expect(z.safeParse(validator, value).success, `${event} in ${text}\nvalue: ${JSON.stringify(value)}`).toBe(reference(value));
+          const verdict = reference(value);
+          expect(z.safeParse(validator, value).success, `${event} in ${text}\nvalue: ${JSON.stringify(value)}`).toBe(verdict);
+          expect(check(value), `${event} (fast check) in ${text}\nvalue: ${JSON.stringify(value)}`).toBe(verdict);
         }
       }),
       { numRuns: 150 * RUNS_SCALE },

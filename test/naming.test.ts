@@ -18,9 +18,10 @@ describe('naming', () => {
       payloadInterface: 'AgentHeartbeatMissedPayload',
       payloadSchema: 'AgentHeartbeatMissedPayloadSchema',
       payloadRedactor: 'AgentHeartbeatMissedPayloadRedactor',
+      payloadGuard: 'isAgentHeartbeatMissedPayload',
       emitHelper: 'emitAgentHeartbeatMissed',
     });
-    expect(typeNames('ErrorInfo')).toEqual({ typeInterface: 'ErrorInfo', typeSchema: 'ErrorInfoSchema', typeRedactor: 'ErrorInfoRedactor' });
+    expect(typeNames('ErrorInfo')).toEqual({ typeInterface: 'ErrorInfo', typeSchema: 'ErrorInfoSchema', typeRedactor: 'ErrorInfoRedactor', typeGuard: 'isErrorInfo' });
   });
 
   it('accepts two or three lower snake case segments only', () => {

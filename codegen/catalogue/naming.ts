@@ -39,6 +39,8 @@ export interface EventNames {
   readonly payloadSchema: string;
   /** Conceals the payload's sensitive values; generated only for payloads that have some. */
   readonly payloadRedactor: string;
+  /** The fast check of a payload, a type guard: `isPlanCreatedPayload`. */
+  readonly payloadGuard: string;
   readonly emitHelper: string;
 }
 
@@ -49,6 +51,7 @@ export function eventNames(eventName: string): EventNames {
     payloadInterface: `${base}Payload`,
     payloadSchema: `${base}PayloadSchema`,
     payloadRedactor: `${base}PayloadRedactor`,
+    payloadGuard: `is${base}Payload`,
     emitHelper: `emit${base}`,
   };
 }
@@ -58,10 +61,12 @@ export interface TypeNames {
   readonly typeSchema: string;
   /** Conceals the type's sensitive values; generated only for types that have some. */
   readonly typeRedactor: string;
+  /** The fast check of a value of the type, a type guard: `isActor`. */
+  readonly typeGuard: string;
 }
 
 export function typeNames(typeName: string): TypeNames {
-  return { typeInterface: typeName, typeSchema: `${typeName}Schema`, typeRedactor: `${typeName}Redactor` };
+  return { typeInterface: typeName, typeSchema: `${typeName}Schema`, typeRedactor: `${typeName}Redactor`, typeGuard: `is${typeName}` };
 }
 
 /** The domain in an event name: its first segment. */

@@ -4,14 +4,12 @@
  * validator that ships, not by a second interpretation of the schema.
  */
 import * as z from 'zod/v4';
-import * as checks from 'eventspec/payload';
+import * as runtime from 'eventspec/payload';
 import type { Finding } from '../catalogue/diagnostics.ts';
 import type { CatalogueModel } from './model.ts';
-import { stringLiteral } from './render/code-text.ts';
+import { RUNTIME, stringLiteral } from './render/code-text.ts';
+import { CheckFile } from './render/check-code.ts';
 import { zodSchema } from './render/schema-code.ts';
-
-// Generated code may call any export of the checks module; all of them are in scope here too.
-const CHECK_NAMES = Object.keys(checks);
 
 /** Evaluates the generated schema expressions; the text is ours, with every catalogue string escaped. */
 export function compileValidators(model: CatalogueModel, eventNames: readonly string[]): Map<string, z.core.$ZodType> {
@@ -22,9 +20,23 @@ export function compileValidators(model: CatalogueModel, eventNames: readonly st
     ...model.events.filter((event) => wanted.has(event.name)).map((event) => `${stringLiteral(event.name)}: ${zodSchema(event.payload, '')},`),
     '};',
   ].join('\n');
-  const factory = new Function('z', ...CHECK_NAMES, body) as (...args: unknown[]) => Record<string, z.core.$ZodType>;
-  const schemas = factory(z, ...CHECK_NAMES.map((name) => checks[name as keyof typeof checks]));
-  return new Map(Object.entries(schemas));
+  // The generated code calls the runtime through this name, as its files import it.
+  const factory = new Function('z', RUNTIME, body) as (...args: unknown[]) => Record<string, z.core.$ZodType>;
+  return new Map(Object.entries(factory(z, runtime)));
+}
+
+/** Evaluates the generated fast checks (the type guards, untyped) of the given events. */
+export function compileChecks(model: CatalogueModel, eventNames: readonly string[]): Map<string, (value: unknown) => boolean> {
+  const wanted = new Set(eventNames);
+  const file = new CheckFile(false);
+  const guards = [
+    ...model.types.map((type) => file.guard(type.names.typeGuard, type.names.typeInterface, type.schema, '', false)),
+    ...model.events.filter((event) => wanted.has(event.name)).map((event) => file.guard(event.names.payloadGuard, event.names.payloadInterface, event.payload, '', false)),
+  ];
+  const events = model.events.filter((event) => wanted.has(event.name));
+  const body = [...file.declarations(), ...guards, `return { ${events.map((event) => `${stringLiteral(event.name)}: ${event.names.payloadGuard}`).join(', ')} };`].join('\n');
+  const factory = new Function(RUNTIME, body) as (...args: unknown[]) => Record<string, (value: unknown) => boolean>;
+  return new Map(Object.entries(factory(runtime)));
 }
 
 /** A finding for each example that its event's payload validator rejects, naming the bad field. */

@@ -7,7 +7,8 @@ import { Subject } from 'rxjs';
 import { Bench } from 'tinybench';
 import { ulid } from 'ulid';
 import * as z from 'zod/v4';
-import { createIdGenerator, type EventDefinition, type EventRegistry } from '../../src/index.ts';
+import pino from 'pino';
+import { createIdGenerator, LoggingEventBus, MemoryAuditSink, type EventDefinition, type EventRegistry } from '../../src/index.ts';
 import { ReactiveEventBus } from '../../src/reactive-bus.ts';
 import { EVENT_TYPES, eventRegistry, type EventType, type PlanApprovedPayload } from '../../generated/index.ts';
 import { projectModel } from '../support/catalogue.ts';
@@ -131,6 +132,27 @@ export const CASES: Record<string, () => () => void> = {
     const registry = syntheticRegistry(100);
     const bus = ourBus(registry, 1, Object.keys(registry));
     return () => bus.emit('bench.e37', payload);
+  },
+  'LoggingEventBus emit, logger at warn (drops info), 1 sub': () => {
+    const bus = new LoggingEventBus({ registry: eventRegistry, logger: pino({ level: 'warn' }, pino.destination('/dev/null')), onHandlerError: () => undefined });
+    bus.subscribe('plan.approved', handler);
+    return () => bus.emit('plan.approved', payload);
+  },
+  'LoggingEventBus emit, logger at warn, MemoryAuditSink, 1 sub': () => {
+    const audit = new MemoryAuditSink();
+    const bus = new LoggingEventBus({ registry: eventRegistry, audit, logger: pino({ level: 'warn' }, pino.destination('/dev/null')), onHandlerError: () => undefined });
+    bus.subscribe('plan.approved', handler);
+    return () => bus.emit('plan.approved', payload);
+  },
+  'LoggingEventBus emit, logger at warn, 38 types mixed': () => {
+    const bus = new LoggingEventBus({ registry: eventRegistry, logger: pino({ level: 'warn' }, pino.destination('/dev/null')), onHandlerError: () => undefined });
+    for (const type of EVENT_TYPES) bus.subscribe(type, handler);
+    const events = mixed();
+    let i = 0;
+    return () => {
+      const next = events[i++ % events.length];
+      if (next !== undefined) bus.emit(next.type, next.payload as never);
+    };
   },
   'eventspec emit, rejected payload (1 bad field)': () => rejecting(nearMiss),
   'eventspec emit, rejected payload (3 bad fields)': () => rejecting(broken),

@@ -60,6 +60,24 @@ describe('LoggingEventBus', () => {
     expect(text.join('').split(REDACTED).length - 1).toBe(secrets);
   });
 
+  it('builds no line for a logger whose level drops info (pino at warn), and still dispatches', () => {
+    const lines: string[] = [];
+    const out = new Writable({ write(chunk: Buffer, _encoding, done) { lines.push(chunk.toString()); done(); } });
+    const logger = pino({ level: 'warn' }, out);
+    let redactions = 0;
+    const registry = { ...eventRegistry, 'tool.invoked': { ...eventRegistry['tool.invoked'], redact: (payload: unknown) => { redactions++; return payload; } } };
+    const bus = new LoggingEventBus<PayloadMap>({ registry, logger });
+    const seen: string[] = [];
+    bus.subscribe('tool.invoked', (event) => {
+      seen.push(event.id);
+    });
+    const event = bus.emit('tool.invoked', model.events.find((each) => each.name === 'tool.invoked')?.examples[0] as unknown as PayloadMap['tool.invoked']);
+    expect([lines, redactions, seen]).toEqual([[], 0, [event.id]]);
+    logger.level = 'info';
+    bus.emit('tool.invoked', event.payload);
+    expect([lines.length, redactions]).toEqual([1, 1]);
+  });
+
   it('is a drop-in replacement: callbacks are dispatched too', () => {
     const bus = new LoggingEventBus<PayloadMap>({ registry: eventRegistry, logger: new CapturingLogger() });
     const seen: EventType[] = [];

@@ -9,7 +9,7 @@ import addFormats from 'ajv-formats';
 import fc from 'fast-check';
 import * as z from 'zod/v4';
 import { expect } from 'vitest';
-import { compileValidators } from '../../codegen/pipeline/examples.ts';
+import { compileChecks, compileValidators } from '../../codegen/pipeline/examples.ts';
 import type { CatalogueModel, SchemaNode } from '../../codegen/pipeline/model.ts';
 import { lintCatalogue } from '../../codegen/pipeline/index.ts';
 import { DEFAULT_BASE_URI, eventSchemaPath, renderJsonSchemas } from '../../codegen/pipeline/render/json-schema.ts';
@@ -30,6 +30,8 @@ export function oracle(): Ajv2020 {
 export interface Subject {
   readonly model: CatalogueModel;
   readonly ours: (event: string) => z.core.$ZodType;
+  /** The generated fast check of an event (the type guard the bus runs before zod). */
+  readonly fast: (event: string) => (value: unknown) => boolean;
   /** ajv's verdict for one event; compiles its schema once per event. */
   readonly references: (event: string) => (value: unknown) => boolean;
 }
@@ -45,9 +47,11 @@ export function subjectOfText(text: string, file: string, ours?: (event: string)
   const exported = renderJsonSchemas(linted.model, { catalogueName: 'catalog.yaml', baseUri: DEFAULT_BASE_URI });
   const ajv = oracle();
   const compiled = compileValidators(linted.model, linted.model.events.map((event) => event.name));
+  const checks = compileChecks(linted.model, linted.model.events.map((event) => event.name));
   return {
     model: linted.model,
     ours: ours ?? ((event) => compiled.get(event) ?? z.never()),
+    fast: (event) => checks.get(event) ?? (() => false),
     references: (event) => {
       const model = linted.model.events.find((each) => each.name === event);
       const schema = JSON.parse(exported.get(model === undefined ? '' : eventSchemaPath(model)) ?? '{}') as { $id?: string };
@@ -227,6 +231,7 @@ export function agree(subjectUnderTest: Subject, baseRuns: number): void {
   const runs = baseRuns * RUNS_SCALE;
   for (const event of subjectUnderTest.model.events) {
     const ours = subjectUnderTest.ours(event.name);
+    const fast = subjectUnderTest.fast(event.name);
     const reference = subjectUnderTest.references(event.name);
     let accepted = 0;
     fc.assert(
@@ -234,6 +239,7 @@ export function agree(subjectUnderTest: Subject, baseRuns: number): void {
         fc.pre(!tripsAjvUniqueProto(value));
         const verdict = reference(value);
         expect(z.safeParse(ours, value).success, `${event.name}: ${JSON.stringify(value)}`).toBe(verdict);
+        expect(fast(value), `${event.name} (fast check): ${JSON.stringify(value)}`).toBe(verdict);
         if (verdict) accepted++;
       }),
       { numRuns: runs },

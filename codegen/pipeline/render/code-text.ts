@@ -1,5 +1,12 @@
 /** Turning catalogue data into code text that can never break out of its literal or comment. */
 
+/**
+ * The name generated payload modules give the runtime's `eventspec/payload` (a namespace import,
+ * so that no catalogue name, such as a type `Ulid` whose guard is `isUlid`, can clash with one of
+ * the runtime's).
+ */
+export const RUNTIME = 'runtime';
+
 const LINE_BREAKS = /\r\n|[\r\n\u2028\u2029\u0085]/g;
 
 /** A JavaScript string literal; line and paragraph separators escaped so every tool reads one line. */

@@ -5,11 +5,12 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { CatalogueModel, DomainModel, EventModel, ImportExtension, RedactionPlan, SchemaNode, TypeModel } from '../model.ts';
-import { jsDoc, lineComment, moduleStatement, stringLiteral } from './code-text.ts';
+import { jsDoc, lineComment, moduleStatement, RUNTIME, stringLiteral } from './code-text.ts';
 import { ASYNCAPI_PATH, renderAsyncApi } from './asyncapi.ts';
 import { renderDocs } from './docs.ts';
 import { DEFAULT_BASE_URI, renderJsonSchemas } from './json-schema.ts';
-import { objectMembers, redactorCode, redactorNamesUsed, runtimeChecksUsed, tsType, typesReferenced, zodSchema } from './schema-code.ts';
+import { CheckFile } from './check-code.ts';
+import { objectMembers, redactorCode, redactorsReferenced, schemaUsesRuntime, tsType, typesReferenced, zodSchema } from './schema-code.ts';
 
 /** Events per payload file: tsc's cost per file grows faster than linearly (see the README's figures). */
 export const EVENTS_PER_FILE = 100;
@@ -128,15 +129,17 @@ interface Declaration {
   readonly schema: string;
   /** The redactor's declaration, doc included; empty when nothing in the schema is sensitive. */
   readonly redactor: string;
+  /** The type guard: the fast check, with the schema's verdict. */
+  readonly guard: string;
 }
 
 function redactorDeclaration(name: string, described: string, plan: RedactionPlan | undefined): string {
   if (plan === undefined) return '';
   const doc = jsDoc([`A copy of ${described} with each \`x-sensitive\` value passed through \`conceal\`.`], '');
-  return `${doc}export const ${name}: Redactor = ${redactorCode(plan, '')};`;
+  return `${doc}export const ${name}: ${RUNTIME}.Redactor = ${redactorCode(plan, '')};`;
 }
 
-function typeDeclarationOf(type: TypeModel): Declaration {
+function typeDeclarationOf(type: TypeModel, checks: CheckFile): Declaration {
   return {
     doc: jsDoc(type.description === undefined ? [] : [type.description], ''),
     typeDeclaration: typeDeclaration(type.names.typeInterface, type.schema),
@@ -146,10 +149,11 @@ function typeDeclarationOf(type: TypeModel): Declaration {
     schemaAnnotation: type.recursive ? ': z.ZodType' : '',
     schema: zodSchema(type.schema, ''),
     redactor: redactorDeclaration(type.names.typeRedactor, `a {@link ${type.names.typeInterface}}`, type.redaction),
+    guard: checks.guard(type.names.typeGuard, type.names.typeInterface, type.schema, jsDoc([`Whether a value is a valid {@link ${type.names.typeInterface}}: the verdict of {@link ${type.names.typeSchema}}, without its work.`], ''), true),
   };
 }
 
-function eventDeclarationOf(event: EventModel): Declaration {
+function eventDeclarationOf(event: EventModel, checks: CheckFile): Declaration {
   return {
     doc: jsDoc([`Payload of \`${event.name}\`: ${event.description}`, ...deprecationLines(event.deprecated)], ''),
     typeDeclaration: typeDeclaration(event.names.payloadInterface, event.payload),
@@ -158,35 +162,37 @@ function eventDeclarationOf(event: EventModel): Declaration {
     schemaAnnotation: '',
     schema: zodSchema(event.payload, ''),
     redactor: redactorDeclaration(event.names.payloadRedactor, `a \`${event.name}\` payload`, event.redaction),
+    guard: checks.guard(event.names.payloadGuard, event.names.payloadInterface, event.payload, jsDoc([`Whether a value is a valid \`${event.name}\` payload: the verdict of {@link ${event.names.payloadSchema}}, without its work (the bus runs this first).`], ''), true),
   };
 }
 
-function payloadImports(path: string, declared: readonly { node: SchemaNode; redaction?: RedactionPlan }[], ownTypes: ReadonlySet<string>, model: CatalogueModel): string[] {
-  const extension = model.importExtension;
-  const checks = new Set<string>();
+function payloadImports(path: string, declared: readonly { node: SchemaNode; redaction?: RedactionPlan }[], ownTypes: ReadonlySet<string>, model: CatalogueModel, checks: CheckFile): string[] {
   const types = new Set<string>();
-  const combinators = new Set<string>();
   const redactors = new Set<string>();
+  let usesRuntime = checks.usesRuntime;
   for (const { node, redaction } of declared) {
-    runtimeChecksUsed(node, checks);
     typesReferenced(node, types);
-    if (redaction !== undefined) redactorNamesUsed(redaction, combinators, redactors);
+    if (schemaUsesRuntime(node)) usesRuntime = true;
+    if (redaction !== undefined) {
+      usesRuntime = true;
+      redactorsReferenced(redaction, redactors);
+    }
   }
   const external = model.types.filter((type) => types.has(type.name) && !ownTypes.has(type.name));
   const externalRedactors = external.map((type) => type.names.typeRedactor).filter((name) => redactors.has(name));
+  const shared = relativeModule(path, SHARED_FILE, model.importExtension);
   return [
     `import * as z from ${stringLiteral(ZOD_MODULE)};`,
-    ...(combinators.size === 0 ? [] : [moduleStatement('import', ['Redactor'], RUNTIME_MODULE, true)]),
-    ...(checks.size + combinators.size === 0 ? [] : [moduleStatement('import', [...checks, ...combinators].sort(), RUNTIME_MODULE, false)]),
+    ...(usesRuntime ? [`import * as ${RUNTIME} from ${stringLiteral(RUNTIME_MODULE)};`] : []),
     ...(external.length === 0 ? [] : [
-      moduleStatement('import', external.map((type) => type.names.typeInterface), relativeModule(path, SHARED_FILE, extension), true),
-      moduleStatement('import', [...external.map((type) => type.names.typeSchema), ...externalRedactors], relativeModule(path, SHARED_FILE, extension), false),
+      moduleStatement('import', external.map((type) => type.names.typeInterface), shared, true),
+      moduleStatement('import', [...external.flatMap((type) => [type.names.typeSchema, type.names.typeGuard]), ...externalRedactors], shared, false),
     ]),
   ];
 }
 
-function renderPayloadFile(declarations: Declaration[], imports: string[], options: RenderOptions): string {
-  return TEMPLATES.payloads({ header: header(options), imports, declarations });
+function renderPayloadFile(declarations: Declaration[], imports: string[], checks: CheckFile, options: RenderOptions): string {
+  return TEMPLATES.payloads({ header: header(options), imports, declarations, helpers: checks.declarations() });
 }
 
 interface EventView {
@@ -197,6 +203,7 @@ interface EventView {
   readonly helper: string;
   readonly payloadInterface: string;
   readonly payloadSchema: string;
+  readonly payloadGuard: string;
   readonly version: number;
   readonly descriptionLiteral: string;
   readonly deprecated: string;
@@ -213,6 +220,7 @@ function eventView(event: EventModel, indent: string): EventView {
     helper: event.names.emitHelper,
     payloadInterface: event.names.payloadInterface,
     payloadSchema: event.names.payloadSchema,
+    payloadGuard: event.names.payloadGuard,
     version: event.version,
     descriptionLiteral: stringLiteral(event.description),
     deprecated: typeof event.deprecated === 'string' ? stringLiteral(event.deprecated) : String(event.deprecated),
@@ -242,13 +250,16 @@ export function renderFiles(model: CatalogueModel, options: RenderOptions): Rend
   if (model.types.length > 0) {
     const own = new Set(model.types.map((type) => type.name));
     const declared = model.types.map((type) => ({ node: type.schema, ...(type.redaction === undefined ? {} : { redaction: type.redaction }) }));
-    files.set(SHARED_FILE, renderPayloadFile(model.types.map(typeDeclarationOf), payloadImports(SHARED_FILE, declared, own, model), options));
+    const checks = new CheckFile(true);
+    const declarations = model.types.map((type) => typeDeclarationOf(type, checks));
+    files.set(SHARED_FILE, renderPayloadFile(declarations, payloadImports(SHARED_FILE, declared, own, model, checks), checks, options));
   }
   const chunks = payloadFiles(model);
   for (const chunk of chunks) {
     const declared = chunk.events.map((event) => ({ node: event.payload, ...(event.redaction === undefined ? {} : { redaction: event.redaction }) }));
-    const imports = payloadImports(chunk.path, declared, new Set(), model);
-    files.set(chunk.path, renderPayloadFile(chunk.events.map(eventDeclarationOf), imports, options));
+    const checks = new CheckFile(true);
+    const declarations = chunk.events.map((event) => eventDeclarationOf(event, checks));
+    files.set(chunk.path, renderPayloadFile(declarations, payloadImports(chunk.path, declared, new Set(), model, checks), checks, options));
   }
 
   const importsFromChunks = (from: string, pick: (event: EventModel) => string[], typeOnly: boolean): string[] =>
@@ -259,7 +270,7 @@ export function renderFiles(model: CatalogueModel, options: RenderOptions): Rend
     imports: [
       moduleStatement('import', ['EventRegistry'], RUNTIME_MODULE, true),
       ...importsFromChunks('registry.ts', (event) => [event.names.payloadInterface], true),
-      ...importsFromChunks('registry.ts', (event) => [event.names.payloadSchema, ...(event.redaction === undefined ? [] : [event.names.payloadRedactor])], false),
+      ...importsFromChunks('registry.ts', (event) => [event.names.payloadSchema, event.names.payloadGuard, ...(event.redaction === undefined ? [] : [event.names.payloadRedactor])], false),
     ],
     domains: domainViews(model.domains, '  '),
   }));

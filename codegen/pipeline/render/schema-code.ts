@@ -4,7 +4,7 @@
  */
 import type { JsonScalar } from '../../catalogue/types.ts';
 import type { PropertyNode, RedactionPlan, SchemaNode } from '../model.ts';
-import { jsDoc, jsonLiteral, stringLiteral } from './code-text.ts';
+import { jsDoc, jsonLiteral, RUNTIME, stringLiteral } from './code-text.ts';
 
 const INDENT = '  ';
 
@@ -96,8 +96,8 @@ export function tsType(node: SchemaNode, indent: string): string {
 
 function numberChain(node: SchemaNode & { kind: 'number' }): string {
   const checks = [
-    ...(node.integer ? ['integer'] : []),
-    ...(node.multipleOf === undefined ? [] : [`multipleOf(${jsonLiteral(node.multipleOf)})`]),
+    ...(node.integer ? [`${RUNTIME}.integer`] : []),
+    ...(node.multipleOf === undefined ? [] : [`${RUNTIME}.multipleOf(${jsonLiteral(node.multipleOf)})`]),
   ];
   return [
     'z.number()',
@@ -111,9 +111,9 @@ function numberChain(node: SchemaNode & { kind: 'number' }): string {
 
 function stringChain(node: SchemaNode & { kind: 'string' }): string {
   const checks = [
-    ...(node.format === undefined ? [] : [`format(${stringLiteral(node.format)})`]),
-    ...(node.minLength === undefined ? [] : [`minChars(${node.minLength})`]),
-    ...(node.maxLength === undefined ? [] : [`maxChars(${node.maxLength})`]),
+    ...(node.format === undefined ? [] : [`${RUNTIME}.format(${stringLiteral(node.format)})`]),
+    ...(node.minLength === undefined ? [] : [`${RUNTIME}.minChars(${node.minLength})`]),
+    ...(node.maxLength === undefined ? [] : [`${RUNTIME}.maxChars(${node.maxLength})`]),
   ];
   return [
     'z.string()',
@@ -138,7 +138,7 @@ export function objectSchema(node: SchemaNode & { kind: 'object' }, indent: stri
     : node.additional === true ? `z.looseObject(${shape})`
     : `z.object(${shape}).catchall(${zodSchema(node.additional, indent)})`;
   // zod reads `value.constructor` for an absent `constructor` and finds Object's: look at own properties only.
-  return node.ownOnly ? `ownProperties(${schema})` : schema;
+  return node.ownOnly ? `${RUNTIME}.ownProperties(${schema})` : schema;
 }
 
 /** The zod 4 schema expression for a schema; objects span lines, indented from `indent`. */
@@ -153,7 +153,7 @@ export function zodSchema(node: SchemaNode, indent: string): string {
         `z.array(${zodSchema(node.items, indent)})`,
         node.minItems === undefined ? '' : `.min(${node.minItems})`,
         node.maxItems === undefined ? '' : `.max(${node.maxItems})`,
-        node.uniqueItems ? '.check(uniqueItems)' : '',
+        node.uniqueItems ? `.check(${RUNTIME}.uniqueItems)` : '',
       ];
       return checks.join('');
     }
@@ -172,10 +172,10 @@ export function zodSchema(node: SchemaNode, indent: string): string {
       // `[T, null]` is the common nullable field: say it the short way.
       if (!node.exclusive && rest.length === 0 && second?.kind === 'null' && first !== undefined) return `${zodSchema(first, indent)}.nullable()`;
       const variants = node.variants.map((variant) => zodSchema(variant, indent)).join(', ');
-      return node.exclusive ? `oneOf(${variants})` : `z.union([${variants}])`;
+      return node.exclusive ? `${RUNTIME}.oneOf(${variants})` : `z.union([${variants}])`;
     }
     case 'intersection':
-      return `allOf(${node.parts.map((part) => zodSchema(part, indent)).join(', ')})`;
+      return `${RUNTIME}.allOf(${node.parts.map((part) => zodSchema(part, indent)).join(', ')})`;
     case 'unknown':
       return 'z.unknown()';
   }
@@ -193,23 +193,22 @@ function forEachNode(node: SchemaNode, visit: (node: SchemaNode) => void): void 
   for (const child of children) forEachNode(child, visit);
 }
 
-/** Which runtime checks a piece of generated code calls, so its file imports exactly those. */
-export function runtimeChecksUsed(node: SchemaNode, used: Set<string>): void {
+/** Whether the zod schema of a node calls the runtime (so its file imports it). */
+export function schemaUsesRuntime(node: SchemaNode): boolean {
+  let uses = false;
   forEachNode(node, (each) => {
-    if (each.kind === 'array' && each.uniqueItems) used.add('uniqueItems');
-    if (each.kind === 'object' && each.ownOnly) used.add('ownProperties');
-    if (each.kind === 'intersection') used.add('allOf');
-    if (each.kind === 'union' && each.exclusive) used.add('oneOf');
-    if (each.kind === 'string') {
-      if (each.format !== undefined) used.add('format');
-      if (each.minLength !== undefined) used.add('minChars');
-      if (each.maxLength !== undefined) used.add('maxChars');
-    }
-    if (each.kind === 'number') {
-      if (each.integer) used.add('integer');
-      if (each.multipleOf !== undefined) used.add('multipleOf');
+    if (
+      (each.kind === 'array' && each.uniqueItems) ||
+      (each.kind === 'object' && each.ownOnly) ||
+      each.kind === 'intersection' ||
+      (each.kind === 'union' && each.exclusive) ||
+      (each.kind === 'string' && (each.format !== undefined || each.minLength !== undefined || each.maxLength !== undefined)) ||
+      (each.kind === 'number' && (each.integer || each.multipleOf !== undefined))
+    ) {
+      uses = true;
     }
   });
+  return uses;
 }
 
 /** The shared types a piece of generated code refers to. */
@@ -223,46 +222,41 @@ export function typesReferenced(node: SchemaNode, used: Set<string>): void {
 export function redactorCode(plan: RedactionPlan, indent: string): string {
   switch (plan.kind) {
     case 'conceal':
-      return 'concealed';
+      return `${RUNTIME}.concealed`;
     case 'type':
-      return plan.lazy ? `lazyRedactor(() => ${plan.names.typeRedactor})` : plan.names.typeRedactor;
+      return plan.lazy ? `${RUNTIME}.lazyRedactor(() => ${plan.names.typeRedactor})` : plan.names.typeRedactor;
     case 'items':
-      return `redactItems(${redactorCode(plan.plan, indent)})`;
+      return `${RUNTIME}.redactItems(${redactorCode(plan.plan, indent)})`;
     case 'each':
-      return `redactEach(${plan.plans.map((each) => redactorCode(each, indent)).join(', ')})`;
+      return `${RUNTIME}.redactEach(${plan.plans.map((each) => redactorCode(each, indent)).join(', ')})`;
     case 'properties': {
       const inner = indent + INDENT;
       const pairs = plan.properties.length === 0
         ? '[]'
         : `[\n${plan.properties.map((property) => `${inner}[${stringLiteral(property.name)}, ${redactorCode(property.plan, inner)}],\n`).join('')}${indent}]`;
-      if (plan.rest === undefined) return `redactProperties(${pairs})`;
+      if (plan.rest === undefined) return `${RUNTIME}.redactProperties(${pairs})`;
       const declared = `[${plan.rest.declared.map(stringLiteral).join(', ')}]`;
-      return `redactProperties(${pairs}, { declared: ${declared}, value: ${redactorCode(plan.rest.plan, indent)} })`;
+      return `${RUNTIME}.redactProperties(${pairs}, { declared: ${declared}, value: ${redactorCode(plan.rest.plan, indent)} })`;
     }
   }
 }
 
-/** Which runtime combinators a redactor calls, and the shared types' redactors it refers to. */
-export function redactorNamesUsed(plan: RedactionPlan, combinators: Set<string>, types: Set<string>): void {
+/** The shared types' redactors a redactor refers to (every redactor calls the runtime). */
+export function redactorsReferenced(plan: RedactionPlan, types: Set<string>): void {
   switch (plan.kind) {
     case 'conceal':
-      combinators.add('concealed');
       return;
     case 'type':
-      if (plan.lazy) combinators.add('lazyRedactor');
       types.add(plan.names.typeRedactor);
       return;
     case 'items':
-      combinators.add('redactItems');
-      redactorNamesUsed(plan.plan, combinators, types);
+      redactorsReferenced(plan.plan, types);
       return;
     case 'each':
-      combinators.add('redactEach');
-      for (const each of plan.plans) redactorNamesUsed(each, combinators, types);
+      for (const each of plan.plans) redactorsReferenced(each, types);
       return;
     case 'properties':
-      combinators.add('redactProperties');
-      for (const property of plan.properties) redactorNamesUsed(property.plan, combinators, types);
-      if (plan.rest !== undefined) redactorNamesUsed(plan.rest.plan, combinators, types);
+      for (const property of plan.properties) redactorsReferenced(property.plan, types);
+      if (plan.rest !== undefined) redactorsReferenced(plan.rest.plan, types);
   }
 }

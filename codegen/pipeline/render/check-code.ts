@@ -1,0 +1,202 @@
+/**
+ * A model schema → a straight-line check of it, as code text: the fast path the bus runs on every
+ * emit before it falls back to the zod schema, whose verdict the check always shares, for the
+ * issues of a payload it rejects. Plain comparisons and loops, no allocation on a valid value;
+ * nested objects, arrays and unions become helper functions of their own, declared once per file.
+ *
+ * The code is emitted typed (for the generated files) or untyped (for evaluation in tests), from
+ * the same walk.
+ */
+import type { JsonScalar } from '../../catalogue/types.ts';
+import type { SchemaNode } from '../model.ts';
+import { jsonLiteral, RUNTIME, stringLiteral } from './code-text.ts';
+
+/** The runtime function of each `format`. */
+const FORMAT_FUNCTIONS: { readonly [format: string]: string } = { 'date-time': 'isDateTime', date: 'isDate', uri: 'isUri', email: 'isEmail', uuid: 'isUuid', ulid: 'isUlid' };
+
+/** What one file's checks need: its helper functions and patterns, and the runtime functions they call. */
+export class CheckFile {
+  readonly #typed: boolean;
+  readonly #helpers: string[] = [];
+  readonly #patterns = new Map<string, string>();
+  /** Whether any check calls the runtime (so the file imports it). */
+  usesRuntime = false;
+  #count = 0;
+
+  constructor(typed: boolean) {
+    this.#typed = typed;
+  }
+
+  /** The file's module-level declarations the checks use: patterns first, then helpers. */
+  declarations(): string[] {
+    return [...[...this.#patterns].map(([pattern, name]) => `const ${name} = new RegExp(${stringLiteral(pattern)}, "u");`), ...this.#helpers];
+  }
+
+  /**
+   * A type guard: `function isPlanCreatedPayload(value: unknown): value is PlanCreatedPayload`
+   * (typed) or the same function without types, checking `node`.
+   */
+  guard(name: string, typeName: string, node: SchemaNode, doc: string, exported: boolean): string {
+    const signature = this.#typed ? `(value: unknown): value is ${typeName}` : '(value)';
+    return `${doc}${exported ? 'export ' : ''}function ${name}${signature} {\n${this.#body(node, name)}}`;
+  }
+
+  /** The statements of a function that checks `value` against `node`. */
+  #body(node: SchemaNode, owner: string): string {
+    if (node.kind === 'object') return this.#objectBody(node, owner);
+    if (node.kind === 'array') return this.#arrayBody(node, owner);
+    return `  return ${this.#expression(node, 'value', owner)};\n`;
+  }
+
+  #helper(node: SchemaNode, owner: string): string {
+    const name = `${owner}_${++this.#count}`;
+    const signature = this.#typed ? '(value: unknown): boolean' : '(value)';
+    this.#helpers.push(`function ${name}${signature} {\n${this.#body(node, owner)}}`);
+    return name;
+  }
+
+  #pattern(pattern: string): string {
+    let name = this.#patterns.get(pattern);
+    if (name === undefined) {
+      name = `pattern${this.#patterns.size + 1}`;
+      this.#patterns.set(pattern, name);
+    }
+    return name;
+  }
+
+  #use(name: string): string {
+    this.usesRuntime = true;
+    return `${RUNTIME}.${name}`;
+  }
+
+  /** A boolean expression: whether `value` (an identifier, so it may be read more than once) satisfies `node`. */
+  #expression(node: SchemaNode, value: string, owner: string): string {
+    switch (node.kind) {
+      case 'unknown':
+        return 'true';
+      case 'null':
+        return `${value} === null`;
+      case 'boolean':
+        return `typeof ${value} === "boolean"`;
+      case 'literal':
+        return node.values.length === 1 ? `${value} === ${literal(node.values[0] ?? null)}` : `(${node.values.map((each) => `${value} === ${literal(each)}`).join(' || ')})`;
+      case 'ref':
+        return `${node.names.typeGuard}(${value})`;
+      case 'string': {
+        const checks = [`typeof ${value} === "string"`];
+        if (node.pattern !== undefined) checks.push(`${this.#pattern(node.pattern)}.test(${value})`);
+        if (node.format !== undefined) checks.push(`${this.#use(FORMAT_FUNCTIONS[node.format] ?? 'isUlid')}(${value})`);
+        // Lengths count code points, and a code point is one or two UTF-16 units: `length` settles
+        // most strings without counting (at most `max` units, or at least twice `min`).
+        if (node.minLength !== undefined && node.minLength > 0) checks.push(`(${value}.length >= ${2 * node.minLength} || ${this.#use('codePointLength')}(${value}) >= ${node.minLength})`);
+        if (node.maxLength !== undefined) checks.push(`(${value}.length <= ${node.maxLength} || ${this.#use('codePointLength')}(${value}) <= ${node.maxLength})`);
+        return checks.length === 1 ? checks[0] ?? 'false' : `(${checks.join(' && ')})`;
+      }
+      case 'number': {
+        // zod's number takes no NaN and no infinity, as JSON has neither.
+        const checks = [`typeof ${value} === "number"`, node.integer ? `Number.isInteger(${value})` : `Number.isFinite(${value})`];
+        if (node.minimum !== undefined) checks.push(`${value} >= ${jsonLiteral(node.minimum)}`);
+        if (node.maximum !== undefined) checks.push(`${value} <= ${jsonLiteral(node.maximum)}`);
+        if (node.exclusiveMinimum !== undefined) checks.push(`${value} > ${jsonLiteral(node.exclusiveMinimum)}`);
+        if (node.exclusiveMaximum !== undefined) checks.push(`${value} < ${jsonLiteral(node.exclusiveMaximum)}`);
+        if (node.multipleOf !== undefined) checks.push(`${this.#use('isMultipleOf')}(${value}, ${jsonLiteral(node.multipleOf)})`);
+        return `(${checks.join(' && ')})`;
+      }
+      case 'union': {
+        // A shared type's guard that fails would narrow the value for the branches after it (to
+        // `never`, when the type is a string and so is the next branch): call it unguarded.
+        const variants = node.variants.map((variant, index) => (variant.kind === 'ref' && !node.exclusive && index < node.variants.length - 1 ? this.#unguarded(variant, value, owner) : this.#expression(variant, value, owner)));
+        if (node.exclusive) return `(${variants.map((variant) => `(${variant} ? 1 : 0)`).join(' + ')} === 1)`;
+        // A branch that takes anything takes the union (and `true || …` would confuse TypeScript's narrowing).
+        return variants.includes('true') ? 'true' : `(${variants.join(' || ')})`;
+      }
+      case 'intersection':
+        // Each part in a function of its own: a type guard in one part would narrow the value
+        // for the next, and TypeScript refuses comparisons it has narrowed away (`x === 1` on a string).
+        return `(${node.parts.map((part) => this.#call(part, value, owner)).join(' && ')})`;
+      case 'object':
+      case 'array':
+        return `${this.#helper(node, owner)}(${value})`;
+    }
+  }
+
+  /** A call of a helper that checks `node` and is no type guard, so a failure narrows nothing. */
+  #unguarded(node: SchemaNode, value: string, owner: string): string {
+    const name = `${owner}_${++this.#count}`;
+    const signature = this.#typed ? '(value: unknown): boolean' : '(value)';
+    this.#helpers.push(`function ${name}${signature} {\n  return ${this.#expression(node, 'value', owner)};\n}`);
+    return `${name}(${value})`;
+  }
+
+  /** A call of a function that checks `node`: the shared type's guard, or a helper of its own. */
+  #call(node: SchemaNode, value: string, owner: string): string {
+    if (node.kind === 'ref') return `${node.names.typeGuard}(${value})`;
+    if (node.kind === 'unknown') return 'true';
+    return `${this.#helper(node, owner)}(${value})`;
+  }
+
+  #objectBody(node: SchemaNode & { kind: 'object' }, owner: string): string {
+    const lines = [`  if (!${this.#use('isRecord')}(value)) return false;`];
+    const optional: string[] = [];
+    node.properties.forEach((property, index) => {
+      const field = `field${index}`;
+      const read = node.ownOnly ? `${this.#use('ownValue')}(value, ${stringLiteral(property.name)})` : `value[${stringLiteral(property.name)}]`;
+      lines.push(`  const ${field} = ${read};`);
+      const check = this.#expression(property.schema, field, owner);
+      if (property.required) lines.push(`  if (${field} === undefined${check === 'true' ? '' : ` || !${wrap(check)}`}) return false;`);
+      else {
+        if (check !== 'true') lines.push(`  if (${field} !== undefined && !${wrap(check)}) return false;`);
+        optional.push(field);
+      }
+    });
+    const required = node.properties.filter((property) => property.required).length;
+    if (node.additional === false) {
+      // Each key must be a declared one: count the declared fields present against all keys.
+      const present = [String(required), ...optional.map((field) => `(${field} === undefined ? 0 : 1)`)].filter((term) => term !== '0');
+      lines.push(`  return Object.keys(value).length === ${present.length === 0 ? '0' : present.join(' + ')};`);
+    } else if (node.additional === true) {
+      lines.push('  return true;');
+    } else {
+      const declared = node.properties.map((property) => `key === ${stringLiteral(property.name)}`);
+      const check = this.#expression(node.additional, 'item', owner);
+      lines.push('  for (const key of Object.keys(value)) {');
+      if (declared.length > 0) lines.push(`    if (${declared.join(' || ')}) continue;`);
+      lines.push('    const item = value[key];', `    if (item === undefined || !${wrap(check)}) return false;`, '  }', '  return true;');
+    }
+    return `${lines.join('\n')}\n`;
+  }
+
+  #arrayBody(node: SchemaNode & { kind: 'array' }, owner: string): string {
+    const lines = ['  if (!Array.isArray(value)) return false;'];
+    if (node.minItems !== undefined) lines.push(`  if (value.length < ${node.minItems}) return false;`);
+    if (node.maxItems !== undefined) lines.push(`  if (value.length > ${node.maxItems}) return false;`);
+    const check = this.#expression(node.items, 'item', owner);
+    if (check !== 'true') lines.push(`  for (const item of value) if (!${wrap(check)}) return false;`);
+    lines.push(node.uniqueItems ? `  return ${this.#use('hasUniqueItems')}(value);` : '  return true;');
+    return `${lines.join('\n')}\n`;
+  }
+}
+
+function literal(value: JsonScalar): string {
+  return value === null ? 'null' : typeof value === 'string' ? stringLiteral(value) : jsonLiteral(value);
+}
+
+/** An expression negatable with `!`: a call or a parenthesised one stays as it is. */
+function wrap(expression: string): string {
+  return /^[\w$]+\([^()]*\)$/.test(expression) || (expression.startsWith('(') && expression.endsWith(')') && balanced(expression.slice(1, -1))) ? expression : `(${expression})`;
+}
+
+function balanced(text: string): boolean {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (quote !== undefined) {
+      if (char === '\\') i++;
+      else if (char === quote) quote = undefined;
+    } else if (char === '"') quote = char;
+    else if (char === '(') depth++;
+    else if (char === ')' && --depth < 0) return false;
+  }
+  return depth === 0;
+}
