@@ -360,14 +360,19 @@ async function run(command: 'generate' | 'check' | 'lint' | 'export', config: Co
     return EXIT.ok;
   }
 
-  const generated = renderCatalogue(text, { file: config.catalogueName, headerName: config.headerName });
+  const onDisk = readOutput(config.outDir);
+  const verify = verifier();
+  // Each file goes to the verifier as soon as it is rendered, to be parsed while the rest renders.
+  // A file identical to the one on disk parsed when it was written (every write is verified
+  // first), so only new and changed files are parsed again.
+  const onFile = (path: string, rendered: string): void => {
+    if (onDisk.get(path) !== rendered) verify.add(path, rendered);
+  };
+  const generated = renderCatalogue(text, { file: config.catalogueName, headerName: config.headerName, onFile });
   report(generated.diagnostics, config, io);
   if (!generated.ok) return EXIT.problems;
   const { files, model } = generated;
-  const onDisk = readOutput(config.outDir);
-  // A file identical to the one on disk parsed when it was written (every write is verified
-  // first), so only new and changed files are parsed again.
-  await verifier().verify(new Map([...files].filter(([path, text]) => onDisk.get(path) !== text)));
+  await verify.done();
   const counts = `${plural(files.size, 'file')} for ${plural(model.events.length, 'event')} in ${plural(model.domains.length, 'domain')}`;
 
   if (command === 'check') {

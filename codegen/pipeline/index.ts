@@ -46,11 +46,13 @@ export interface GenerateOptions {
   readonly file: string;
   /** The catalogue as generated headers name it. */
   readonly headerName: string;
+  /** Hears of each file as soon as it is rendered. */
+  readonly onFile?: (path: string, text: string) => void;
 }
 
 /** Lints, then renders every generated file; nothing is verified or written here. */
 export function renderCatalogue(text: string, options: GenerateOptions): GenerateResult {
   const linted = lintCatalogue(text, options.file);
   if (!linted.ok) return linted;
-  return { ok: true, diagnostics: linted.diagnostics, model: linted.model, files: renderFiles(linted.model, { catalogueName: options.headerName }) };
+  return { ok: true, diagnostics: linted.diagnostics, model: linted.model, files: renderFiles(linted.model, { catalogueName: options.headerName }, options.onFile) };
 }

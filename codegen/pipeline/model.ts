@@ -2,7 +2,7 @@
  * Stage 3: a validated document → one normalised model. Every derived name, order and path is
  * computed here once; renderers only read the model.
  */
-import type { CatalogueDocument, JsonSchema, JsonScalar, JsonValue, TypeName } from '../catalogue/types.ts';
+import type { CatalogueDocument, EventDocument, JsonSchema, JsonScalar, JsonValue, TypeName } from '../catalogue/types.ts';
 import { DEFAULT_SUBJECT_PREFIX } from 'eventspec';
 import { ULID_PATTERN, type FormatName } from 'eventspec/payload';
 import { domainOf, eventNames, propertyKey, typeNames, type EventNames, type TypeNames } from '../catalogue/naming.ts';
@@ -358,9 +358,16 @@ export function buildModel(document: CatalogueDocument): CatalogueModel {
     return order.filter((name) => used.has(name));
   };
 
+  // Each event's domain is read once (catalogues of thousands of events have tens of domains).
+  const byDomain = new Map<string, [string, EventDocument][]>();
+  for (const entry of Object.entries(document.events)) {
+    const domain = domainOf(entry[0]);
+    const list = byDomain.get(domain);
+    if (list === undefined) byDomain.set(domain, [entry]);
+    else list.push(entry);
+  }
   const domains = Object.entries(document.domains).map(([domain, description]): DomainModel => {
-    const events = Object.entries(document.events)
-      .filter(([name]) => domainOf(name) === domain)
+    const events = (byDomain.get(domain) ?? [])
       .map(([name, event]): EventModel => {
         const payload = buildNode(event.payload, { closedByDefault, recursive, inType: false }) as EventModel['payload'];
         const redaction = redactionPlan(event.payload, { sensitiveTypes: sensitive, recursive, inType: false });

@@ -234,9 +234,19 @@ function domainViews(domains: readonly DomainModel[], indent: string): { name: s
     .map((domain) => ({ name: domain.name, comment: lineComment(domain.description), events: domain.events.map((event) => eventView(event, indent)) }));
 }
 
-/** Renders every generated file from the model; the same model always gives the same bytes. */
-export function renderFiles(model: CatalogueModel, options: RenderOptions): RenderedFiles {
-  const files = new Map<string, string>();
+/**
+ * Renders every generated file from the model; the same model always gives the same bytes.
+ * `onFile` hears of each file as soon as it is rendered (the CLI hands it to the verifier, which
+ * parses it while the rest renders).
+ */
+export function renderFiles(model: CatalogueModel, options: RenderOptions, onFile?: (path: string, text: string) => void): RenderedFiles {
+  const rendered = new Map<string, string>();
+  const files = {
+    set(path: string, text: string): void {
+      rendered.set(path, text);
+      onFile?.(path, text);
+    },
+  };
   const first = model.events[0];
 
   files.set('event-types.ts', TEMPLATES.eventTypes({
@@ -310,5 +320,5 @@ export function renderFiles(model: CatalogueModel, options: RenderOptions): Rend
       files.set(`${JSON_SCHEMA_DIR}/${path}`, text);
     }
   }
-  return files;
+  return rendered;
 }

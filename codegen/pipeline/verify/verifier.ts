@@ -7,7 +7,11 @@ import { assertParses } from './generated-code-error.ts';
 import type { RenderedFiles } from '../render/files.ts';
 
 export interface Verifier {
-  /** Resolves when every file parses; rejects with `GeneratedCodeError` otherwise. */
+  /** Hands one file over; the worker parses it at once, while the caller goes on. */
+  add(path: string, text: string): void;
+  /** Resolves when every file handed over since the last call parses; rejects with `GeneratedCodeError` otherwise. */
+  done(): Promise<void>;
+  /** `add` for each file, then `done`. */
   verify(files: RenderedFiles): Promise<void>;
   close(): Promise<void>;
 }
@@ -32,15 +36,27 @@ export function startVerifier(): Verifier {
   // A worker that fails before it is asked anything must still not crash the process.
   const failed = new Promise<never>((_, reject) => worker.once('error', reject));
   failed.catch(() => undefined);
-  return {
-    verify: (files) => {
-      if (files.size === 0) return Promise.resolve();
+  let pending = 0;
+  const verifier: Verifier = {
+    add: (path, text) => {
+      if (!path.endsWith('.ts')) return;
+      pending++;
+      worker.postMessage({ path, text });
+    },
+    done: () => {
+      if (pending === 0) return Promise.resolve();
+      pending = 0;
       const answered = new Promise<string[]>((resolve) => worker.once('message', resolve));
-      worker.postMessage([...files]);
+      worker.postMessage('end');
       return Promise.race([answered, failed]).then(assertParses);
+    },
+    verify: (files) => {
+      for (const [path, text] of files) verifier.add(path, text);
+      return verifier.done();
     },
     close: async () => {
       await worker.terminate();
     },
   };
+  return verifier;
 }

@@ -12,33 +12,39 @@ import type { RenderedFiles } from '../render/files.ts';
 const { ts } = createRequire(import.meta.url)('ts-morph') as typeof import('ts-morph');
 
 /**
- * Every syntax error in the files, as `path:line:column message`. Parsing goes straight to the
- * compiler that ts-morph carries: ts-morph's own wrappers would walk every node of a large
- * output again, for nothing a parse check needs.
+ * The syntax errors of one file, as `path:line:column message`. Parsing goes straight to the
+ * compiler that ts-morph carries: ts-morph's own wrappers would walk every node of a large output
+ * again, for nothing a parse check needs. A file's syntax does not depend on the others, so each
+ * is parsed as it comes.
  */
-export function syntaxErrors(files: RenderedFiles): string[] {
-  const sources = new Map(
-    [...files].filter(([path]) => path.endsWith('.ts')).map(([path, text]) => [`/generated/${path}`, ts.createSourceFile(`/generated/${path}`, text, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS)]),
-  );
+export function fileSyntaxErrors(path: string, text: string): string[] {
+  if (!path.endsWith('.ts')) return [];
+  const name = `/generated/${path}`;
+  // JSDoc is not parsed: a comment cannot make the code around it fail to parse, and skipping
+  // them saves a good part of a large output's parse.
+  const source = ts.createSourceFile(name, text, { languageVersion: ts.ScriptTarget.ES2022, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, ts.ScriptKind.TS);
   const options: import('ts-morph').ts.CompilerOptions = { noLib: true, noResolve: true, target: ts.ScriptTarget.ES2022 };
   const host: import('ts-morph').ts.CompilerHost = {
-    getSourceFile: (name) => sources.get(name),
+    getSourceFile: (file) => (file === name ? source : undefined),
     getDefaultLibFileName: () => '/lib.d.ts',
     writeFile: () => undefined,
     getCurrentDirectory: () => '/',
-    getCanonicalFileName: (name) => name,
+    getCanonicalFileName: (file) => file,
     useCaseSensitiveFileNames: () => true,
     getNewLine: () => '\n',
-    fileExists: (name) => sources.has(name),
+    fileExists: (file) => file === name,
     readFile: () => undefined,
   };
-  const program = ts.createProgram({ rootNames: [...sources.keys()], options, host });
-  return [...sources.values()].flatMap((source) =>
-    program.getSyntacticDiagnostics(source).map((diagnostic) => {
-      const { line, character } = source.getLineAndCharacterOfPosition(diagnostic.start ?? 0);
-      return `${source.fileName.slice('/generated/'.length)}:${line + 1}:${character + 1} ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`;
-    }),
-  );
+  const program = ts.createProgram({ rootNames: [name], options, host });
+  return program.getSyntacticDiagnostics(source).map((diagnostic) => {
+    const { line, character } = source.getLineAndCharacterOfPosition(diagnostic.start ?? 0);
+    return `${path}:${line + 1}:${character + 1} ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`;
+  });
+}
+
+/** Every syntax error in the files. */
+export function syntaxErrors(files: RenderedFiles): string[] {
+  return [...files].flatMap(([path, text]) => fileSyntaxErrors(path, text));
 }
 
 /** Throws `GeneratedCodeError` listing each syntax error, by file, line and column. */

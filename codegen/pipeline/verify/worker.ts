@@ -1,7 +1,17 @@
-/** The verify stage on its own thread, so loading the TypeScript compiler overlaps the other stages. */
+/**
+ * The verify stage on its own thread, so loading the TypeScript compiler, and parsing each file,
+ * overlap the other stages. It parses each file as it arrives and answers `end` with every
+ * syntax error found since the last `end`.
+ */
 import { parentPort } from 'node:worker_threads';
-import { syntaxErrors } from './verify.ts';
+import { fileSyntaxErrors } from './verify.ts';
 
-parentPort?.on('message', (files: [string, string][]) => {
-  parentPort?.postMessage(syntaxErrors(new Map(files)));
+let errors: string[] = [];
+parentPort?.on('message', (message: { readonly path: string; readonly text: string } | 'end') => {
+  if (message === 'end') {
+    parentPort?.postMessage(errors);
+    errors = [];
+  } else {
+    errors.push(...fileSyntaxErrors(message.path, message.text));
+  }
 });
