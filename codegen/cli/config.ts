@@ -1,11 +1,8 @@
 /** Options from the command line, resolved once into a fully defaulted configuration. */
 import { basename, dirname, resolve } from 'node:path';
 import { displayPath, findCatalogue } from './find-catalogue.ts';
+import { DEFAULT_BASE_URI } from '../pipeline/render/json-schema.ts';
 import type { DiagnosticFormat } from './format-diagnostics.ts';
-
-/** Compatibility modes of `eventspec diff` (see diff/diff.ts). */
-export type CompatibilityMode = 'backward' | 'forward' | 'full';
-export const COMPATIBILITY_MODES: readonly CompatibilityMode[] = ['backward', 'forward', 'full'];
 
 export type ExportFormat = 'jsonschema' | 'asyncapi';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['jsonschema', 'asyncapi'];
@@ -40,7 +37,6 @@ export interface Config {
 export const DEFAULT_OUT = 'generated';
 /** Where `export` writes when no --out is given. */
 export const DEFAULT_EXPORT_OUT: { readonly [F in ExportFormat]: string } = { jsonschema: 'jsonschema', asyncapi: 'asyncapi' };
-export const DEFAULT_BASE_URI = 'urn:eventspec:';
 
 /**
  * Without `--catalog`, the catalogue is found from the current directory upward (see

@@ -11,9 +11,9 @@
 import type { DocPath } from '../catalogue/diagnostics.ts';
 import type { CatalogueModel, EventModel, SchemaNode, TypeModel } from '../pipeline/model.ts';
 
-import type { CompatibilityMode } from '../cli/config.ts';
+import type { CompatibilityMode } from './modes.ts';
 
-export { COMPATIBILITY_MODES, type CompatibilityMode } from '../cli/config.ts';
+export { COMPATIBILITY_MODES, type CompatibilityMode } from './modes.ts';
 
 export type Effect = 'narrows' | 'widens' | 'changes' | 'none';
 

@@ -7,7 +7,8 @@ import { dataschemaFor } from 'eventspec';
 import type { CatalogueModel, EventModel, ExportedSchema } from '../model.ts';
 
 export const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
-export { DEFAULT_BASE_URI } from '../../cli/config.ts';
+/** The base of exported schemas' `$id`s unless one is given: `urn:eventspec:events:plan.created:v1`. */
+export const DEFAULT_BASE_URI = 'urn:eventspec:';
 
 export interface JsonSchemaOptions {
   readonly catalogueName: string;
