@@ -79,7 +79,7 @@ Run \`eventspec <command> --help\` for a command's options.
 
 ${EXIT_CODES}`;
 
-function commandUsage(name: string, spec: CommandSpec): string {
+function commandUsage(spec: CommandSpec): string {
   const options = [...spec.options, 'help' as const].map((option) => `  ${OPTIONS[option].help}`).join('\n');
   return `Usage: ${spec.synopsis}\n\n${spec.summary[0]?.toUpperCase()}${spec.summary.slice(1)}.${spec.more === undefined ? '' : `\n${spec.more}`}\n\nOptions:\n${options}\n\n${EXIT_CODES}`;
 }
@@ -127,7 +127,7 @@ function parse(argv: readonly string[], cwd: string): Parsed {
     const suggestion = closest(command, Object.keys(COMMANDS));
     throw new UsageError(`unknown command '${command}'${suggestion === undefined ? '' : `; did you mean '${suggestion}'?`} Commands: ${Object.keys(COMMANDS).join(', ')}`);
   }
-  if (values['help'] === true) return { kind: 'help', text: commandUsage(command, spec) };
+  if (values['help'] === true) return { kind: 'help', text: commandUsage(spec) };
   const allowed: readonly string[] = [...spec.options, 'help', 'version'];
   for (const token of tokens) {
     if (token.kind !== 'option') continue;

@@ -4,15 +4,12 @@
  */
 import { Worker } from 'node:worker_threads';
 import { assertParses } from './generated-code-error.ts';
-import type { RenderedFiles } from '../render/files.ts';
 
 export interface Verifier {
   /** Hands one file over; the worker parses it at once, while the caller goes on. */
   add(path: string, text: string): void;
   /** Resolves when every file handed over since the last call parses; rejects with `GeneratedCodeError` otherwise. */
   done(): Promise<void>;
-  /** `add` for each file, then `done`. */
-  verify(files: RenderedFiles): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -49,10 +46,6 @@ export function startVerifier(): Verifier {
       const answered = new Promise<string[]>((resolve) => worker.once('message', resolve));
       worker.postMessage('end');
       return Promise.race([answered, failed]).then(assertParses);
-    },
-    verify: (files) => {
-      for (const [path, text] of files) verifier.add(path, text);
-      return verifier.done();
     },
     close: async () => {
       await worker.terminate();
