@@ -3,11 +3,40 @@
  * `eventspec/payload`): the zod checks for JSON Schema keywords, the formats, the redaction
  * combinators, and typed validation of untrusted payloads. Bundles for browsers and edge runtimes.
  */
-export { FORMAT_CHECKS, isDate, isDateTime, isEmail, isUlid, isUri, isUuid, ULID_PATTERN } from './formats.ts';
-export type { FormatName } from './formats.ts';
-export { allOf, codePointLength, format, hasUniqueItems, integer, isMultipleOf, isRecord, jsonEqual, maxChars, minChars, multipleOf, oneOf, ownProperties, ownValue, uniqueItems } from './schema-checks.ts';
+export { FORMAT_CHECKS, FORMAT_TYPES, isDate, isDateTime, isEmail, isUlid, isUri, isUuid, NUMBER_FORMAT_CHECKS, ULID_PATTERN } from './formats.ts';
+export type { FormatName, NumberFormatName, StringFormatName } from './formats.ts';
+export {
+  allOf,
+  byKind,
+  codePointLength,
+  contains,
+  dependentRequired,
+  dependentSchemas,
+  discriminated,
+  format,
+  hasUniqueItems,
+  ifThenElse,
+  integer,
+  isMultipleOf,
+  isRecord,
+  jsonEqual,
+  jsonValues,
+  maxChars,
+  minChars,
+  multipleOf,
+  not,
+  numberFormat,
+  oneOf,
+  otherProperties,
+  ownProperties,
+  ownValue,
+  prefixItems,
+  propertyCount,
+  requiredKeys,
+  uniqueItems,
+} from './schema-checks.ts';
 export { concealed, lazyRedactor, mask, REDACTED, redactEach, redactItems, redactProperties } from './redact.ts';
-export type { Conceal, Redactor } from './redact.ts';
+export type { Conceal, OtherKeys, Redactor } from './redact.ts';
 export { isPayload, parsePayload, safeParsePayload } from './validate-payload.ts';
 export type { PayloadResult } from './validate-payload.ts';
 export { EventValidationError } from './errors.ts';

@@ -31,12 +31,23 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
   else target[key] = value;
 }
 
+/** What redacts the keys an object does not list: by pattern (`patternProperties`), and the rest. */
+export interface OtherKeys {
+  /** Keys with a redactor of their own (`properties`). */
+  readonly declared: readonly string[];
+  /** Each key a pattern matches, declared or not, passes through that pattern's redactor (if any). */
+  readonly patterns?: readonly (readonly [RegExp, Redactor | null])[];
+  /** The value of every key neither declared nor matched by a pattern (`additionalProperties`). */
+  readonly value?: Redactor;
+}
+
 /**
  * An object whose listed properties hold sensitive values (pairs, so that no key can become a
- * prototype), and, for a map, a redactor for the value of every key not in `declared`.
+ * prototype), and, for a map, redactors for the keys it does not list.
  */
-export function redactProperties(properties: readonly (readonly [string, Redactor])[], rest?: { readonly declared: readonly string[]; readonly value: Redactor }): Redactor {
-  const declared = new Set(rest?.declared);
+export function redactProperties(properties: readonly (readonly [string, Redactor])[], others?: OtherKeys): Redactor {
+  const declared = new Set(others?.declared);
+  const patterns = others?.patterns ?? [];
   return (value, conceal) => {
     if (!isRecord(value)) return value;
     const copy: Record<string, unknown> = {};
@@ -44,18 +55,30 @@ export function redactProperties(properties: readonly (readonly [string, Redacto
     for (const [key, redact] of properties) {
       if (Object.hasOwn(value, key)) setOwn(copy, key, redact(value[key], conceal));
     }
-    if (rest !== undefined) {
+    if (others !== undefined) {
       for (const key of Object.keys(value)) {
-        if (!declared.has(key)) setOwn(copy, key, rest.value(value[key], conceal));
+        let matched = false;
+        for (const [pattern, redact] of patterns) {
+          if (!pattern.test(key)) continue;
+          matched = true;
+          if (redact !== null) setOwn(copy, key, redact(copy[key], conceal));
+        }
+        if (!matched && !declared.has(key) && others.value !== undefined) setOwn(copy, key, others.value(copy[key], conceal));
       }
     }
     return copy;
   };
 }
 
-/** An array whose items hold sensitive values. */
-export function redactItems(item: Redactor): Redactor {
-  return (value, conceal) => (Array.isArray(value) ? value.map((each: unknown) => item(each, conceal)) : value);
+/** An array whose items hold sensitive values: the first ones by position (`prefixItems`), then every later one. */
+export function redactItems(item: Redactor | null, prefix: readonly (Redactor | null)[] = []): Redactor {
+  return (value, conceal) => {
+    if (!Array.isArray(value)) return value;
+    return value.map((each: unknown, index) => {
+      const redact = index < prefix.length ? prefix[index] : item;
+      return redact === null || redact === undefined ? each : redact(each, conceal);
+    });
+  };
 }
 
 /**

@@ -3,7 +3,7 @@
  * Generated validators call these, so a payload is judged as JSON Schema would judge it.
  */
 import * as z from 'zod/v4';
-import { FORMAT_CHECKS, type FormatName } from './formats.ts';
+import { FORMAT_CHECKS, NUMBER_FORMAT_CHECKS, type NumberFormatName, type StringFormatName } from './formats.ts';
 
 /** Length in Unicode code points, as JSON Schema counts `minLength` and `maxLength`. */
 export function codePointLength(value: string): number {
@@ -116,6 +116,28 @@ export function oneOf<const T extends readonly [z.core.$ZodType, ...z.core.$ZodT
   return one as unknown as z.ZodType<AnyOutput<T>>;
 }
 
+/**
+ * `oneOf`/`anyOf` of objects that one required property tells apart, each branch fixing it to its
+ * own value (`method: card` / `method: bank`): at most one branch can accept a value, the one its
+ * property names, so the verdict is that branch's, and so are the issues of a rejected value.
+ */
+export function discriminated<const T extends readonly [z.core.$ZodType, ...z.core.$ZodType[]]>(key: string, values: readonly unknown[], ...branches: T): z.ZodType<AnyOutput<T>> {
+  const union = z.unknown().superRefine((value, context) => {
+    if (!isRecord(value)) {
+      context.addIssue({ code: 'custom', message: 'Invalid input: expected object' });
+      return;
+    }
+    const index = Object.hasOwn(value, key) ? values.indexOf(value[key]) : -1;
+    const branch = index < 0 ? undefined : branches[index];
+    if (branch === undefined) {
+      context.addIssue({ code: 'custom', path: [key], message: `Invalid input: expected one of ${values.map((each) => JSON.stringify(each)).join(', ')}` });
+      return;
+    }
+    addIssuesOf(context, branch, value);
+  });
+  return union as unknown as z.ZodType<AnyOutput<T>>;
+}
+
 /** Deep equality of JSON values; object key order does not matter. */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -152,13 +174,162 @@ export function ownValue(record: Readonly<Record<string, unknown>>, key: string)
 }
 
 const formatChecks = Object.fromEntries(
-  Object.entries(FORMAT_CHECKS).map(([name, test]) => [
-    name,
-    z.refine<string>(test, { message: `Invalid ${name}` }),
-  ]),
-) as Record<FormatName, z.core.$ZodCheck<string>>;
+  Object.entries(FORMAT_CHECKS).map(([name, test]) => [name, z.refine<string>(test, { message: `Invalid ${name}` })]),
+) as Record<StringFormatName, z.core.$ZodCheck<string>>;
 
-/** `format`: one of the formats in `FORMAT_CHECKS`. */
-export function format(name: FormatName): z.core.$ZodCheck<string> {
+/** `format` on a string: one of the formats in `FORMAT_CHECKS`. */
+export function format(name: StringFormatName): z.core.$ZodCheck<string> {
   return formatChecks[name];
+}
+
+/** `format` on a number: `int32`, `int64`, `float` or `double`. */
+export function numberFormat(name: NumberFormatName): z.core.$ZodCheck<number> {
+  return z.refine<number>(NUMBER_FORMAT_CHECKS[name], { message: `Invalid ${name}` });
+}
+
+type Schema = z.core.$ZodType;
+type Context = z.core.$RefinementCtx;
+
+/** Adds a part's issues to a refinement, their paths under `path` (relative to the value checked). */
+function addIssuesOf(context: Context, schema: Schema, value: unknown, path: readonly PropertyKey[] = []): boolean {
+  const result = z.safeParse(schema, value);
+  if (result.success) return true;
+  for (const issue of result.error.issues) {
+    context.addIssue({ ...issue, path: [...path, ...issue.path] } as unknown as Parameters<Context['addIssue']>[0]);
+  }
+  return false;
+}
+
+/** `enum`/`const` with objects or arrays among the values: equal as JSON values to one of them. */
+export function jsonValues<const T extends readonly unknown[]>(values: T): z.ZodType<T[number]> {
+  return z.custom<T[number]>((value) => values.some((each) => jsonEqual(value, each)), {
+    message: `Invalid input: expected ${values.length === 1 ? JSON.stringify(values[0]) : `one of ${values.map((each) => JSON.stringify(each)).join(', ')}`}`,
+  });
+}
+
+/** `not`: the value must fail `schema`. */
+export function not(schema: Schema): z.ZodType<unknown> {
+  return z.unknown().check(z.refine((value) => !z.safeParse(schema, value).success, { message: 'Invalid input: matches a schema it must not match (`not`)' }));
+}
+
+/** `if`/`then`/`else`: a value `condition` accepts must pass `then`, any other `otherwise`. */
+export function ifThenElse(condition: Schema, then: Schema | undefined, otherwise: Schema | undefined): z.ZodType<unknown> {
+  return z.unknown().superRefine((value, context) => {
+    const branch = z.safeParse(condition, value).success ? then : otherwise;
+    if (branch !== undefined) addIssuesOf(context, branch, value);
+  });
+}
+
+/** An object's own keys, or none for anything else (object keywords pass other values). */
+function ownKeys(value: unknown): readonly string[] {
+  return isRecord(value) ? Object.keys(value) : [];
+}
+
+/** `minProperties`/`maxProperties`: how many keys an object has. */
+export function propertyCount(min: number | undefined, max: number | undefined): z.core.$ZodCheck<object> {
+  return z.refine<object>((value) => {
+    const count = Object.keys(value).length;
+    return (min === undefined || count >= min) && (max === undefined || count <= max);
+  }, { message: `Invalid input: expected ${min === undefined ? '' : `at least ${min} `}${min !== undefined && max !== undefined ? 'and ' : ''}${max === undefined ? '' : `at most ${max} `}properties` });
+}
+
+/** `dependentRequired`: when an object has the key, it must have the keys listed for it. */
+export function dependentRequired(dependencies: readonly (readonly [string, readonly string[]])[]): z.core.$ZodCheck<object> {
+  return z.superRefine<object>((value, context) => {
+    for (const [key, required] of dependencies) {
+      if (!Object.hasOwn(value, key)) continue;
+      for (const name of required) {
+        if (!Object.hasOwn(value, name)) context.addIssue({ code: 'custom', path: [name], message: `Required when \`${key}\` is present` });
+      }
+    }
+  });
+}
+
+/** `dependentSchemas`: when an object has the key, the whole object must pass the key's schema. */
+export function dependentSchemas(dependencies: readonly (readonly [string, Schema])[]): z.core.$ZodCheck<object> {
+  return z.superRefine<object>((value, context) => {
+    for (const [key, schema] of dependencies) if (Object.hasOwn(value, key)) addIssuesOf(context as Context, schema, value);
+  });
+}
+
+/** `required` names that `properties` does not declare (an open object or a pattern holds them). */
+export function requiredKeys(names: readonly string[]): z.core.$ZodCheck<object> {
+  return z.superRefine<object>((value, context) => {
+    for (const name of names) if (!Object.hasOwn(value, name)) context.addIssue({ code: 'custom', path: [name], message: 'Required' });
+  });
+}
+
+/** The JSON kind of a value, as type-specific keywords see it. */
+function kindOf(value: unknown): 'object' | 'array' | 'string' | 'number' | undefined {
+  if (Array.isArray(value)) return 'array';
+  if (isRecord(value)) return 'object';
+  const type = typeof value;
+  return type === 'string' || type === 'number' ? type : undefined;
+}
+
+/**
+ * Type-specific keywords in a schema without `type`: each kind of value meets its own keywords
+ * (`minLength` judges strings, `required` objects), and values of other kinds pass.
+ */
+export function byKind(cases: { readonly object?: Schema; readonly array?: Schema; readonly string?: Schema; readonly number?: Schema }): z.ZodType<unknown> {
+  return z.unknown().superRefine((value, context) => {
+    const kind = kindOf(value);
+    const schema = kind === undefined ? undefined : cases[kind];
+    if (schema !== undefined) addIssuesOf(context, schema, value);
+  });
+}
+
+/**
+ * The keys an object schema does not settle by `properties` alone: `patternProperties` (each key
+ * a pattern matches takes that pattern's schema, declared or not), `additionalProperties` (for
+ * keys neither declared nor matched: a schema, or `false`), and `propertyNames` (every key).
+ */
+export function otherProperties(options: {
+  readonly declared: readonly string[];
+  readonly patterns?: readonly (readonly [RegExp, Schema])[];
+  readonly additional?: Schema | false;
+  readonly names?: Schema;
+}): z.core.$ZodCheck<object> {
+  const declared = new Set(options.declared);
+  const patterns = options.patterns ?? [];
+  return z.superRefine<object>((value, context) => {
+    const record = value as Readonly<Record<string, unknown>>;
+    for (const key of ownKeys(record)) {
+      if (options.names !== undefined && !z.safeParse(options.names, key).success) {
+        context.addIssue({ code: 'custom', path: [key], message: 'Invalid key: `propertyNames` rejects it' });
+      }
+      let matched = declared.has(key);
+      for (const [pattern, schema] of patterns) {
+        if (!pattern.test(key)) continue;
+        matched = true;
+        addIssuesOf(context as Context, schema, record[key], [key]);
+      }
+      if (matched || options.additional === undefined) continue;
+      if (options.additional === false) context.addIssue({ code: 'custom', path: [key], message: 'Unexpected key' });
+      else addIssuesOf(context as Context, options.additional, record[key], [key]);
+    }
+  });
+}
+
+/**
+ * An array whose first items each have their own schema (`prefixItems`; an array may be shorter),
+ * and the rest `rest` (`items`: a schema, `false` for none, absent for anything).
+ */
+export function prefixItems(prefix: readonly Schema[], rest?: Schema | false): z.core.$ZodCheck<readonly unknown[]> {
+  return z.superRefine<readonly unknown[]>((items, context) => {
+    items.forEach((item, index) => {
+      const schema = index < prefix.length ? prefix[index] : rest;
+      if (schema === false) context.addIssue({ code: 'custom', path: [index], message: `Unexpected item: at most ${prefix.length} allowed` });
+      else if (schema !== undefined) addIssuesOf(context as Context, schema, item, [index]);
+    });
+  });
+}
+
+/** `contains` with `minContains` (default 1) and `maxContains`: how many items pass `schema`. */
+export function contains(schema: Schema, min = 1, max?: number): z.core.$ZodCheck<readonly unknown[]> {
+  return z.refine<readonly unknown[]>((items) => {
+    let count = 0;
+    for (const item of items) if (z.safeParse(schema, item).success) count++;
+    return count >= min && (max === undefined || count <= max);
+  }, { message: `Invalid input: expected ${max === undefined ? `at least ${min}` : `${min} to ${max}`} items matching \`contains\`` });
 }

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import * as z from 'zod/v4';
 import { describe, expect, it } from 'vitest';
 import { eventRegistry, type EventType } from '../generated/index.ts';
-import { FORMAT_CHECKS, type FormatName } from '../src/formats.ts';
+import { AJV_FORMAT_NAMES, FORMAT_CHECKS, FORMAT_TYPES, NUMBER_FORMAT_CHECKS, type StringFormatName } from '../src/formats.ts';
 import { CATALOGUE_PATH } from './support/catalogue.ts';
 import { agree, anyDouble, FORMAT_VALUES, nearMiss, oracle, RUNS_SCALE, subject } from './support/oracle.ts';
 
@@ -57,7 +57,21 @@ describe('generated validators agree with ajv', () => {
     );
   });
 
-  it.each(Object.keys(FORMAT_CHECKS) as FormatName[])('on the %s format', (format) => {
+  it('on every format ajv-formats knows, and ulid', () => {
+    expect(Object.keys(FORMAT_TYPES).sort()).toEqual([...AJV_FORMAT_NAMES, 'ulid'].sort());
+  });
+
+  it.each(Object.keys(NUMBER_FORMAT_CHECKS) as (keyof typeof NUMBER_FORMAT_CHECKS)[])('on the %s number format', (format) => {
+    const reference = oracle().compile({ type: 'number', format });
+    fc.assert(
+      fc.property(fc.oneof(fc.integer(), fc.constantFrom(2 ** 31, -(2 ** 31), 2 ** 31 - 1, -(2 ** 31) - 1, 1.5, 2 ** 53, 1e300)), (value) => {
+        expect(NUMBER_FORMAT_CHECKS[format](value), String(value)).toBe(reference(value));
+      }),
+      { numRuns: 500 * RUNS_SCALE },
+    );
+  });
+
+  it.each(Object.keys(FORMAT_CHECKS) as StringFormatName[])('on the %s format', (format) => {
     const ajv = oracle();
     const reference = ajv.compile({ type: 'string', format });
     fc.assert(

@@ -28,7 +28,7 @@ describe('random catalogues', () => {
       // The types must also be usable: `{}` fits a payload whose fields are all optional (an
       // optional `constructor: string` alone would refuse it: `{}` inherits a Function there).
       if (linted.ok) {
-        const optional = linted.model.events.filter((event) => event.payload.kind === 'object' && event.payload.properties.every((property) => !property.required));
+        const optional = linted.model.events.filter((event) => event.payload.kind === 'object' && event.payload.properties.every((property) => !property.required) && event.payload.requiredOnly.length === 0);
         const names = optional.map((event) => event.names.payloadInterface);
         if (names.length > 0) writeFileSync(join(out, 'usable.ts'), `import type { ${names.join(', ')} } from './index.js';\n${names.map((name) => `export const empty${name}: ${name} = {};\n`).join('')}`);
       }

@@ -6,18 +6,35 @@ export type JsonScalar = string | number | boolean | null;
 export const TYPE_NAMES = ['string', 'number', 'integer', 'boolean', 'object', 'array', 'null'] as const;
 export type TypeName = (typeof TYPE_NAMES)[number];
 
-/** A payload schema in the supported JSON Schema subset (see the README's keyword table). */
+/** A schema where JSON Schema allows a boolean too: `true` takes any value, `false` none. */
+export type SubSchema = JsonSchema | boolean;
+
+/** A payload schema in the supported JSON Schema 2020-12 vocabulary (see the README's keyword table). */
 export interface JsonSchema {
   readonly type?: TypeName | readonly TypeName[];
-  readonly properties?: { readonly [name: string]: JsonSchema };
+  readonly properties?: { readonly [name: string]: SubSchema };
   readonly required?: readonly string[];
-  readonly additionalProperties?: boolean | JsonSchema;
-  readonly items?: JsonSchema;
-  readonly enum?: readonly JsonScalar[];
-  readonly const?: JsonScalar;
-  readonly oneOf?: readonly JsonSchema[];
-  readonly anyOf?: readonly JsonSchema[];
-  readonly allOf?: readonly JsonSchema[];
+  readonly additionalProperties?: SubSchema;
+  readonly patternProperties?: { readonly [pattern: string]: SubSchema };
+  readonly propertyNames?: SubSchema;
+  readonly minProperties?: number;
+  readonly maxProperties?: number;
+  readonly dependentRequired?: { readonly [name: string]: readonly string[] };
+  readonly dependentSchemas?: { readonly [name: string]: SubSchema };
+  readonly items?: SubSchema;
+  readonly prefixItems?: readonly SubSchema[];
+  readonly contains?: SubSchema;
+  readonly minContains?: number;
+  readonly maxContains?: number;
+  readonly enum?: readonly JsonValue[];
+  readonly const?: JsonValue;
+  readonly oneOf?: readonly SubSchema[];
+  readonly anyOf?: readonly SubSchema[];
+  readonly allOf?: readonly SubSchema[];
+  readonly not?: SubSchema;
+  readonly if?: SubSchema;
+  readonly then?: SubSchema;
+  readonly else?: SubSchema;
   readonly $ref?: string;
   readonly format?: string;
   readonly pattern?: string;
@@ -41,6 +58,22 @@ export interface JsonSchema {
   readonly 'x-sensitive'?: boolean;
 }
 
+/** The schemas directly inside a schema (not through references), with the keyword path to each. */
+export function subSchemas(schema: JsonSchema): { readonly path: readonly (string | number)[]; readonly schema: SubSchema }[] {
+  const found: { path: (string | number)[]; schema: SubSchema }[] = [];
+  for (const keyword of ['properties', 'patternProperties', 'dependentSchemas'] as const) {
+    for (const [name, child] of Object.entries(schema[keyword] ?? {})) found.push({ path: [keyword, name], schema: child });
+  }
+  for (const keyword of ['additionalProperties', 'propertyNames', 'items', 'contains', 'not', 'if', 'then', 'else'] as const) {
+    const child = schema[keyword];
+    if (child !== undefined) found.push({ path: [keyword], schema: child });
+  }
+  for (const keyword of ['prefixItems', 'oneOf', 'anyOf', 'allOf'] as const) {
+    (schema[keyword] ?? []).forEach((child, index) => found.push({ path: [keyword, index], schema: child }));
+  }
+  return found;
+}
+
 /** Where the AsyncAPI document says the events travel: the NATS transport's subjects and server. */
 export interface AsyncApiSettings {
   /** Subjects are `<subjectPrefix>.<event type>`, as `NatsEventPublisher` publishes them (default `events`). */
@@ -60,7 +93,13 @@ export interface EventDocument {
 /** A catalogue that passed validate: every name, reference and schema in it is known to be sound. */
 export interface CatalogueDocument {
   readonly version: 1;
-  readonly defaults?: { readonly additionalProperties?: boolean };
+  readonly defaults?: {
+    readonly additionalProperties?: boolean;
+    /** Whether `format` rejects values (`assert`, the default) or only describes them (`annotate`, as JSON Schema 2020-12 does by default). */
+    readonly formats?: 'assert' | 'annotate';
+    /** Warnings fail lint and generate, as errors do. */
+    readonly strict?: boolean;
+  };
   /** Files `generate` writes besides the TypeScript and EVENTS.md. */
   readonly outputs?: {
     readonly jsonschema?: boolean;

@@ -13,6 +13,8 @@ export interface UserOptions {
   readonly format?: DiagnosticFormat;
   readonly exportFormat?: ExportFormat;
   readonly baseUri?: string;
+  /** Warnings fail, as errors do (`--strict`). */
+  readonly strict?: boolean;
   readonly cwd?: string;
 }
 
@@ -32,6 +34,8 @@ export interface Config {
   readonly exportFormat: ExportFormat;
   /** The base of exported schemas' `$id`s. */
   readonly baseUri: string;
+  /** Warnings fail, as errors do (`--strict`, or the catalogue's `defaults.strict`). */
+  readonly strict: boolean;
 }
 
 export const DEFAULT_OUT = 'generated';
@@ -58,5 +62,6 @@ export function resolveConfig(options: UserOptions): Config {
     format: options.format ?? 'text',
     exportFormat,
     baseUri: options.baseUri ?? DEFAULT_BASE_URI,
+    strict: options.strict === true,
   };
 }

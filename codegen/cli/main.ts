@@ -36,6 +36,7 @@ const OPTIONS = {
   against: { type: 'string', help: '--against <ref>    the git commit, branch or tag to compare the catalogue with' },
   mode: { type: 'string', help: '--mode <m>         backward (default), forward or full compatibility' },
   watch: { type: 'boolean', help: '--watch            regenerate whenever the catalogue changes (Ctrl-C to stop)' },
+  strict: { type: 'boolean', help: '--strict           warnings fail too, as errors do' },
   help: { type: 'boolean', short: 'h', help: '-h, --help         show this help' },
   version: { type: 'boolean', short: 'v', help: '-v, --version      print the version' },
 } as const;
@@ -50,9 +51,9 @@ interface CommandSpec {
 
 const COMMANDS: { readonly [name: string]: CommandSpec } = {
   init: { summary: 'write a starter catalogue (one domain, one event) to begin with', synopsis: 'eventspec init [--catalog <file>]', options: ['catalog'] },
-  generate: { summary: 'lint the catalogue and write the generated TypeScript', synopsis: 'eventspec generate [--catalog <file>] [--out <dir>] [--format text|json|github] [--watch]', options: ['catalog', 'out', 'format', 'watch'] },
-  check: { summary: 'generate in memory and compare with the output directory (for CI)', synopsis: 'eventspec check [--catalog <file>] [--out <dir>] [--format text|json|github]', options: ['catalog', 'out', 'format'] },
-  lint: { summary: "report the catalogue's problems only", synopsis: 'eventspec lint [--catalog <file>] [--format text|json|github]', options: ['catalog', 'format'] },
+  generate: { summary: 'lint the catalogue and write the generated TypeScript', synopsis: 'eventspec generate [--catalog <file>] [--out <dir>] [--format text|json|github] [--strict] [--watch]', options: ['catalog', 'out', 'format', 'strict', 'watch'] },
+  check: { summary: 'generate in memory and compare with the output directory (for CI)', synopsis: 'eventspec check [--catalog <file>] [--out <dir>] [--format text|json|github] [--strict]', options: ['catalog', 'out', 'format', 'strict'] },
+  lint: { summary: "report the catalogue's problems only", synopsis: 'eventspec lint [--catalog <file>] [--format text|json|github] [--strict]', options: ['catalog', 'format', 'strict'] },
   export: {
     summary: 'write the catalogue for other tools: JSON Schemas or an AsyncAPI document',
     synopsis: 'eventspec export --format jsonschema|asyncapi [--catalog <file>] [--out <dir>] [--base-uri <uri>]',
@@ -159,6 +160,7 @@ function parse(argv: readonly string[], cwd: string): Parsed {
     ...(format === undefined || command === 'export' ? {} : { format: format as DiagnosticFormat }),
     ...(command === 'export' ? { exportFormat: format as ExportFormat } : {}),
     ...(text('base-uri') === undefined ? {} : { baseUri: text('base-uri') as string }),
+    strict: values['strict'] === true,
   });
   return { kind: 'run', command: command as 'generate' | 'check' | 'lint' | 'export', config, watch: values['watch'] === true };
 }
@@ -340,7 +342,7 @@ async function run(command: 'generate' | 'check' | 'lint' | 'export', config: Co
   }
 
   if (command === 'lint') {
-    const linted = lintCatalogue(text, config.catalogueName);
+    const linted = lintCatalogue(text, config.catalogueName, { strict: config.strict });
     report(linted.diagnostics, config, io);
     if (!linted.ok) return EXIT.problems;
     if (config.format !== 'json') io.out(`${config.catalogueName}: ${plural(linted.model.events.length, 'event')} in ${plural(linted.model.domains.length, 'domain')}, no errors (${elapsed()})`);
@@ -369,7 +371,7 @@ async function run(command: 'generate' | 'check' | 'lint' | 'export', config: Co
   const onFile = (path: string, rendered: string): void => {
     if (onDisk.get(path) !== rendered) verify.add(path, rendered);
   };
-  const generated = renderCatalogue(text, { file: config.catalogueName, headerName: config.headerName, onFile });
+  const generated = renderCatalogue(text, { file: config.catalogueName, headerName: config.headerName, strict: config.strict, onFile });
   report(generated.diagnostics, config, io);
   if (!generated.ok) return EXIT.problems;
   const { files, model } = generated;

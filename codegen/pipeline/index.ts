@@ -20,15 +20,23 @@ export type LintResult =
     }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
+export interface LintOptions {
+  /** Warnings fail, as errors do (also the catalogue's `defaults.strict`). */
+  readonly strict?: boolean;
+}
+
 /** Every problem in the catalogue at once, and its model when it has no errors. */
-export function lintCatalogue(text: string, file: string): LintResult {
+export function lintCatalogue(text: string, file: string, options: LintOptions = {}): LintResult {
   const loaded = loadCatalogue(text, file);
   if (!loaded.ok) return { ok: false, diagnostics: sortDiagnostics(loaded.diagnostics) };
   const { place } = loaded.catalogue;
   const validated = validateCatalogue(loaded.catalogue.data);
   if (!validated.ok) return { ok: false, diagnostics: sortDiagnostics(validated.findings.map(place)) };
   const model = buildModel(validated.document);
-  const diagnostics = sortDiagnostics([...validated.findings, ...checkExamples(model)].map(place));
+  const strict = options.strict === true || validated.document.defaults?.strict === true;
+  const diagnostics = sortDiagnostics([...validated.findings, ...checkExamples(model)].map(place)).map((diagnostic) =>
+    strict && diagnostic.severity === 'warning' ? { ...diagnostic, severity: 'error' as const, message: `${diagnostic.message} (a warning, failing in strict mode)` } : diagnostic,
+  );
   const locate = (path: DocPath): SourcePosition => {
     const { line, column } = place({ code: 'invalid-structure', path, message: '' });
     return { line, column };
@@ -46,13 +54,15 @@ export interface GenerateOptions {
   readonly file: string;
   /** The catalogue as generated headers name it. */
   readonly headerName: string;
+  /** Warnings fail, as errors do. */
+  readonly strict?: boolean;
   /** Hears of each file as soon as it is rendered. */
   readonly onFile?: (path: string, text: string) => void;
 }
 
 /** Lints, then renders every generated file; nothing is verified or written here. */
 export function renderCatalogue(text: string, options: GenerateOptions): GenerateResult {
-  const linted = lintCatalogue(text, options.file);
+  const linted = lintCatalogue(text, options.file, { strict: options.strict === true });
   if (!linted.ok) return linted;
   return { ok: true, diagnostics: linted.diagnostics, model: linted.model, files: renderFiles(linted.model, { catalogueName: options.headerName }, options.onFile) };
 }

@@ -2,9 +2,10 @@
  * Stage 3: a validated document → one normalised model. Every derived name, order and path is
  * computed here once; renderers only read the model.
  */
-import type { CatalogueDocument, EventDocument, JsonSchema, JsonScalar, JsonValue, TypeName } from '../catalogue/types.ts';
+import { subSchemas, type CatalogueDocument, type JsonScalar, type EventDocument, type JsonSchema, type JsonValue, type SubSchema, type TypeName } from '../catalogue/types.ts';
 import { DEFAULT_SUBJECT_PREFIX } from 'eventspec';
-import { ULID_PATTERN, type FormatName } from 'eventspec/payload';
+import { FORMAT_TYPES, ULID_PATTERN, type NumberFormatName, type StringFormatName } from 'eventspec/payload';
+import { KEYWORDS, keywordTypes, SCALAR_SIBLINGS } from './validate/schema-keywords.ts';
 import { domainOf, eventNames, propertyKey, typeNames, type EventNames, type TypeNames } from '../catalogue/naming.ts';
 
 export interface Annotations {
@@ -21,17 +22,40 @@ export interface PropertyNode extends Annotations {
   readonly schema: SchemaNode;
 }
 
+/** The kinds of value a type-specific keyword constrains (integers are numbers). */
+export type ValueKind = 'object' | 'array' | 'string' | 'number';
+
 export type SchemaNode =
   | { readonly kind: 'ref'; readonly type: string; readonly names: TypeNames; readonly lazy: boolean }
   | {
       readonly kind: 'object';
       readonly properties: readonly PropertyNode[];
+      /** Keys neither declared nor matched by a pattern: allowed (`true`), refused, or each value checked. */
       readonly additional: boolean | SchemaNode;
       /** A property is named like a member every object inherits (`constructor`): validate own properties only. */
       readonly ownOnly: boolean;
+      /** `patternProperties`: every key a pattern matches (declared or not) takes that schema. */
+      readonly patterns: readonly { readonly pattern: string; readonly schema: SchemaNode }[];
+      readonly propertyNames?: SchemaNode;
+      readonly minProperties?: number;
+      readonly maxProperties?: number;
+      /** Required keys that `properties` does not declare (extra keys hold them). */
+      readonly requiredOnly: readonly string[];
+      readonly dependentRequired: readonly { readonly name: string; readonly required: readonly string[] }[];
+      readonly dependentSchemas: readonly { readonly name: string; readonly schema: SchemaNode }[];
     }
-  | { readonly kind: 'array'; readonly items: SchemaNode; readonly minItems?: number; readonly maxItems?: number; readonly uniqueItems: boolean }
-  | { readonly kind: 'string'; readonly format?: FormatName; readonly pattern?: string; readonly minLength?: number; readonly maxLength?: number }
+  | {
+      readonly kind: 'array';
+      /** `prefixItems`: the first items' own schemas; an array may be shorter. */
+      readonly prefix: readonly SchemaNode[];
+      /** The items after the prefix (all items, without one); `never` for none. */
+      readonly items: SchemaNode;
+      readonly minItems?: number;
+      readonly maxItems?: number;
+      readonly uniqueItems: boolean;
+      readonly contains?: { readonly schema: SchemaNode; readonly min: number; readonly max?: number };
+    }
+  | { readonly kind: 'string'; readonly format?: StringFormatName; readonly pattern?: string; readonly minLength?: number; readonly maxLength?: number }
   | {
       readonly kind: 'number';
       readonly integer: boolean;
@@ -40,12 +64,26 @@ export type SchemaNode =
       readonly exclusiveMinimum?: number;
       readonly exclusiveMaximum?: number;
       readonly multipleOf?: number;
+      readonly format?: NumberFormatName;
     }
   | { readonly kind: 'boolean' }
   | { readonly kind: 'null' }
-  | { readonly kind: 'literal'; readonly values: readonly JsonScalar[] }
-  | { readonly kind: 'union'; readonly variants: readonly SchemaNode[]; readonly exclusive: boolean }
+  | { readonly kind: 'literal'; readonly values: readonly JsonValue[] }
+  | {
+      readonly kind: 'union';
+      readonly variants: readonly SchemaNode[];
+      readonly exclusive: boolean;
+      /** A required property each variant (an object) fixes to its own value: the value names its variant. */
+      readonly discriminator?: { readonly key: string; readonly values: readonly JsonScalar[] };
+    }
   | { readonly kind: 'intersection'; readonly parts: readonly SchemaNode[] }
+  /** `not`: the value must fail the schema (no TypeScript type says so: the type is the rest's). */
+  | { readonly kind: 'not'; readonly schema: SchemaNode }
+  /** `if`/`then`/`else` (typed as the rest of the schema, which is wider). */
+  | { readonly kind: 'conditional'; readonly if: SchemaNode; readonly then?: SchemaNode; readonly else?: SchemaNode }
+  /** Type-specific keywords without `type`: each constrains values of its kind, and other values pass. */
+  | { readonly kind: 'byKind'; readonly cases: readonly { readonly kind: ValueKind; readonly node: SchemaNode }[] }
+  | { readonly kind: 'never' }
   | { readonly kind: 'unknown' };
 
 /**
@@ -58,10 +96,15 @@ export type RedactionPlan =
   | {
       readonly kind: 'properties';
       readonly properties: readonly { readonly name: string; readonly plan: RedactionPlan }[];
-      /** A map's values: every key not in `declared`. */
-      readonly rest?: { readonly declared: readonly string[]; readonly plan: RedactionPlan };
+      /** A map's values: keys a pattern matches take its plan; keys neither declared nor matched take `plan`. */
+      readonly rest?: {
+        readonly declared: readonly string[];
+        readonly patterns: readonly { readonly pattern: string; readonly plan: RedactionPlan | null }[];
+        readonly plan?: RedactionPlan;
+      };
     }
-  | { readonly kind: 'items'; readonly plan: RedactionPlan }
+  /** Array items: the first ones by position (`prefixItems`; null for none), then every later one. */
+  | { readonly kind: 'items'; readonly prefix: readonly (RedactionPlan | null)[]; readonly plan?: RedactionPlan }
   | { readonly kind: 'type'; readonly names: TypeNames; readonly lazy: boolean }
   | { readonly kind: 'each'; readonly plans: readonly RedactionPlan[] };
 
@@ -91,7 +134,8 @@ export interface EventModel {
   readonly version: number;
   readonly deprecated: boolean | string;
   readonly names: EventNames;
-  readonly payload: SchemaNode & { readonly kind: 'object' | 'intersection' };
+  /** An object, or a union of objects (a payload union), possibly through shared types. */
+  readonly payload: SchemaNode;
   readonly examples: readonly JsonValue[];
   /** Where the payload's sensitive values are; absent when it has none. */
   readonly redaction?: RedactionPlan;
@@ -121,7 +165,8 @@ export interface CatalogueModel {
   readonly events: readonly EventModel[];
 }
 
-function annotations(schema: JsonSchema): Annotations {
+function annotations(schema: SubSchema): Annotations {
+  if (typeof schema === 'boolean') return {};
   return {
     ...(schema.description === undefined ? {} : { description: schema.description }),
     ...(schema.deprecated === true ? { deprecated: true as const } : {}),
@@ -129,18 +174,13 @@ function annotations(schema: JsonSchema): Annotations {
   };
 }
 
+const typeOfRef = (ref: string): string => ref.slice('#/types/'.length);
+
 /** Every `$ref` target anywhere in a schema. */
-function allRefs(schema: JsonSchema): string[] {
-  const nested = [
-    ...Object.values(schema.properties ?? {}),
-    ...(typeof schema.additionalProperties === 'object' ? [schema.additionalProperties] : []),
-    ...(schema.items === undefined ? [] : [schema.items]),
-    ...(schema.oneOf ?? []),
-    ...(schema.anyOf ?? []),
-    ...(schema.allOf ?? []),
-  ];
-  const own = schema.$ref === undefined ? [] : [schema.$ref.slice('#/types/'.length)];
-  return [...own, ...nested.flatMap(allRefs)];
+function allRefs(schema: SubSchema): string[] {
+  if (typeof schema === 'boolean') return [];
+  const own = schema.$ref === undefined ? [] : [typeOfRef(schema.$ref)];
+  return [...own, ...subSchemas(schema).flatMap((child) => allRefs(child.schema))];
 }
 
 /** Orders types so each follows what it uses; names on a cycle are returned as recursive. */
@@ -168,14 +208,57 @@ interface BuildContext {
   readonly recursive: ReadonlySet<string>;
   /** Inside a shared type's schema, references to recursive types must be lazy. */
   readonly inType: boolean;
+  /** `format` rejects values (`assert`) or only describes them (`annotate`). */
+  readonly formats: 'assert' | 'annotate';
+  /** The catalogue's shared types, as written. */
+  readonly types: { readonly [name: string]: JsonSchema };
 }
 
-function typedNode(type: TypeName, schema: JsonSchema, context: BuildContext): SchemaNode {
+/** The one scalar a property schema allows (`const`, or an `enum` of one), if that is all it says. */
+function fixedValue(schema: SubSchema | undefined): { value: JsonScalar } | undefined {
+  if (typeof schema !== 'object') return undefined;
+  const values = schema.const !== undefined ? [schema.const] : schema.enum;
+  const value = values?.length === 1 ? values[0] : undefined;
+  return value === undefined || (typeof value === 'object' && value !== null) ? undefined : { value: value as JsonScalar };
+}
+
+/**
+ * The property that tells a union's object variants apart: required in each, fixed to a value of
+ * its own by each. Shared types are followed; any other shape of variant means there is none.
+ */
+function discriminatorOf(variants: readonly SubSchema[], types: { readonly [name: string]: JsonSchema }): { key: string; values: JsonScalar[] } | undefined {
+  const objects: JsonSchema[] = [];
+  for (const variant of variants) {
+    let schema: SubSchema | undefined = variant;
+    for (let hops = 0; typeof schema === 'object' && schema.$ref !== undefined && Object.keys(schema).length === 1 && hops < 16; hops++) schema = types[typeOfRef(schema.$ref)];
+    if (typeof schema !== 'object' || schema.type !== 'object') return undefined;
+    objects.push(schema);
+  }
+  const [first] = objects;
+  if (first === undefined || objects.length < 2) return undefined;
+  for (const key of first.required ?? []) {
+    const values = objects.map((schema) => ((schema.required ?? []).includes(key) ? fixedValue(schema.properties?.[key]) : undefined));
+    if (values.some((each) => each === undefined)) continue;
+    const fixed = values.map((each) => (each as { value: JsonScalar }).value);
+    if (new Set(fixed).size === fixed.length) return { key, values: fixed };
+  }
+  return undefined;
+}
+
+function assertedFormat(schema: JsonSchema, type: 'string' | 'number', context: BuildContext): { format?: never } | { format: string } {
+  const format = schema.format;
+  if (format === undefined || context.formats === 'annotate' || !Object.hasOwn(FORMAT_TYPES, format)) return {};
+  return FORMAT_TYPES[format as keyof typeof FORMAT_TYPES] === type ? { format } : {};
+}
+
+const entriesOf = <T>(record: { readonly [key: string]: T } | undefined): [string, T][] => Object.entries(record ?? {});
+
+function typedNode(type: TypeName | ValueKind, schema: JsonSchema, context: BuildContext): SchemaNode {
   switch (type) {
     case 'string':
       return {
         kind: 'string',
-        ...(schema.format === undefined ? {} : { format: schema.format as FormatName }),
+        ...(assertedFormat(schema, 'string', context) as { format?: StringFormatName }),
         ...(schema.pattern === undefined ? {} : { pattern: schema.pattern }),
         ...(schema.minLength === undefined ? {} : { minLength: schema.minLength }),
         ...(schema.maxLength === undefined ? {} : { maxLength: schema.maxLength }),
@@ -190,6 +273,7 @@ function typedNode(type: TypeName, schema: JsonSchema, context: BuildContext): S
         ...(schema.exclusiveMinimum === undefined ? {} : { exclusiveMinimum: schema.exclusiveMinimum }),
         ...(schema.exclusiveMaximum === undefined ? {} : { exclusiveMaximum: schema.exclusiveMaximum }),
         ...(schema.multipleOf === undefined ? {} : { multipleOf: schema.multipleOf }),
+        ...(assertedFormat(schema, 'number', context) as { format?: NumberFormatName }),
       };
     case 'boolean':
       return { kind: 'boolean' };
@@ -198,17 +282,23 @@ function typedNode(type: TypeName, schema: JsonSchema, context: BuildContext): S
     case 'array':
       return {
         kind: 'array',
+        prefix: (schema.prefixItems ?? []).map((item) => buildNode(item, context)),
         items: schema.items === undefined ? { kind: 'unknown' } : buildNode(schema.items, context),
         ...(schema.minItems === undefined ? {} : { minItems: schema.minItems }),
         ...(schema.maxItems === undefined ? {} : { maxItems: schema.maxItems }),
         uniqueItems: schema.uniqueItems === true,
+        ...(schema.contains === undefined
+          ? {}
+          : { contains: { schema: buildNode(schema.contains, context), min: schema.minContains ?? 1, ...(schema.maxContains === undefined ? {} : { max: schema.maxContains }) } }),
       };
     case 'object': {
       const required = new Set(schema.required ?? []);
       const additional = schema.additionalProperties;
+      const declared = Object.keys(schema.properties ?? {});
+      const namesRead = [...declared, ...(schema.required ?? []), ...Object.keys(schema.dependentRequired ?? {}), ...Object.values(schema.dependentRequired ?? {}).flat(), ...Object.keys(schema.dependentSchemas ?? {})];
       return {
         kind: 'object',
-        properties: Object.entries(schema.properties ?? {}).map(([name, property]) => ({
+        properties: entriesOf(schema.properties).map(([name, property]) => ({
           name,
           key: propertyKey(name),
           required: required.has(name),
@@ -216,28 +306,88 @@ function typedNode(type: TypeName, schema: JsonSchema, context: BuildContext): S
           ...annotations(property),
         })),
         additional: additional === undefined ? !context.closedByDefault : typeof additional === 'boolean' ? additional : buildNode(additional, context),
-        ownOnly: Object.keys(schema.properties ?? {}).some((name) => INHERITED_NAMES.has(name)),
+        ownOnly: namesRead.some((name) => INHERITED_NAMES.has(name)),
+        patterns: entriesOf(schema.patternProperties).map(([pattern, each]) => ({ pattern, schema: buildNode(each, context) })),
+        ...(schema.propertyNames === undefined ? {} : { propertyNames: buildNode(schema.propertyNames, context) }),
+        ...(schema.minProperties === undefined ? {} : { minProperties: schema.minProperties }),
+        ...(schema.maxProperties === undefined ? {} : { maxProperties: schema.maxProperties }),
+        requiredOnly: (schema.required ?? []).filter((name) => !declared.includes(name)),
+        dependentRequired: entriesOf(schema.dependentRequired).map(([name, names]) => ({ name, required: names })),
+        dependentSchemas: entriesOf(schema.dependentSchemas).map(([name, each]) => ({ name, schema: buildNode(each, context) })),
       };
     }
   }
 }
 
-function buildNode(schema: JsonSchema, context: BuildContext): SchemaNode {
-  if (schema.$ref !== undefined) {
-    const type = schema.$ref.slice('#/types/'.length);
-    return { kind: 'ref', type, names: typeNames(type), lazy: context.inType && context.recursive.has(type) };
+/** A schema without some of its keywords (annotations stay, as they change nothing). */
+function without(schema: JsonSchema, keywords: readonly string[]): JsonSchema {
+  return Object.fromEntries(Object.entries(schema).filter(([keyword]) => !keywords.includes(keyword))) as JsonSchema;
+}
+
+/** Whether a schema has any keyword that can reject a value. */
+function asserts(schema: JsonSchema): boolean {
+  return Object.keys(schema).some((keyword) => KEYWORDS[keyword] !== undefined && KEYWORDS[keyword].annotation !== true);
+}
+
+function literalNode(schema: JsonSchema): SchemaNode {
+  const fromEnum: SchemaNode | undefined = schema.enum === undefined ? undefined : { kind: 'literal', values: schema.enum };
+  const fromConst: SchemaNode | undefined = schema.const === undefined ? undefined : { kind: 'literal', values: [schema.const] };
+  return fromEnum !== undefined && fromConst !== undefined ? { kind: 'intersection', parts: [fromConst, fromEnum] } : (fromEnum ?? fromConst ?? { kind: 'never' });
+}
+
+/** The kinds of value a schema's type-specific keywords constrain. */
+function keywordKinds(schema: JsonSchema): ValueKind[] {
+  const kinds = new Set<ValueKind>();
+  for (const [keyword, value] of Object.entries(schema)) {
+    for (const type of keywordTypes(keyword, value) ?? []) kinds.add(type === 'integer' ? 'number' : (type as ValueKind));
   }
-  if (schema.enum !== undefined) return { kind: 'literal', values: schema.enum };
-  if (schema.const !== undefined) return { kind: 'literal', values: [schema.const] };
+  return (['object', 'array', 'string', 'number'] as const).filter((kind) => kinds.has(kind));
+}
+
+function buildNode(schema: SubSchema, context: BuildContext): SchemaNode {
+  if (schema === true) return { kind: 'unknown' };
+  if (schema === false) return { kind: 'never' };
+  if (schema.$ref !== undefined) {
+    const type = typeOfRef(schema.$ref);
+    const ref: SchemaNode = { kind: 'ref', type, names: typeNames(type), lazy: context.inType && context.recursive.has(type) };
+    // 2020-12: the keywords beside `$ref` apply too.
+    const rest = without(schema, ['$ref']);
+    return asserts(rest) ? { kind: 'intersection', parts: [ref, buildNode(rest, context)] } : ref;
+  }
+  if (schema.enum !== undefined || schema.const !== undefined) {
+    const literal = literalNode(schema);
+    const rest = without(schema, ['enum', 'const']);
+    // Lint proved every value passes the simple keywords beside it; others apply as written.
+    const restAsserts = Object.keys(rest).some((keyword) => KEYWORDS[keyword]?.annotation !== true && KEYWORDS[keyword] !== undefined && !SCALAR_SIBLINGS.has(keyword));
+    return restAsserts ? { kind: 'intersection', parts: [literal, buildNode(without(rest, [...SCALAR_SIBLINGS].filter((keyword) => keyword !== 'type')), context)] } : literal;
+  }
 
   const types = schema.type === undefined ? [] : typeof schema.type === 'string' ? [schema.type] : schema.type;
-  const typed = types.map((type) => typedNode(type, schema, context));
   const parts: SchemaNode[] = [];
-  if (typed.length === 1 && typed[0] !== undefined) parts.push(typed[0]);
-  if (typed.length > 1) parts.push({ kind: 'union', variants: typed, exclusive: false });
-  if (schema.anyOf !== undefined) parts.push({ kind: 'union', variants: schema.anyOf.map((member) => buildNode(member, context)), exclusive: false });
-  if (schema.oneOf !== undefined) parts.push({ kind: 'union', variants: schema.oneOf.map((member) => buildNode(member, context)), exclusive: true });
+  if (types.length > 0) {
+    const typed = types.map((type) => typedNode(type, schema, context));
+    parts.push(typed.length === 1 && typed[0] !== undefined ? typed[0] : { kind: 'union', variants: typed, exclusive: false });
+  } else {
+    const kinds = keywordKinds(schema);
+    // The catalogue's closed-by-default objects are those that say `type: object` (as exports do).
+    const open = { ...context, closedByDefault: false };
+    if (kinds.length > 0) parts.push({ kind: 'byKind', cases: kinds.map((kind) => ({ kind, node: typedNode(kind, schema, open) })) });
+  }
+  for (const [members, exclusive] of [[schema.anyOf, false], [schema.oneOf, true]] as const) {
+    if (members === undefined) continue;
+    const discriminator = discriminatorOf(members, context.types);
+    parts.push({ kind: 'union', variants: members.map((member) => buildNode(member, context)), exclusive, ...(discriminator === undefined ? {} : { discriminator }) });
+  }
   if (schema.allOf !== undefined) parts.push(...schema.allOf.map((member) => buildNode(member, context)));
+  if (schema.not !== undefined) parts.push({ kind: 'not', schema: buildNode(schema.not, context) });
+  if (schema.if !== undefined && (schema.then !== undefined || schema.else !== undefined)) {
+    parts.push({
+      kind: 'conditional',
+      if: buildNode(schema.if, context),
+      ...(schema.then === undefined ? {} : { then: buildNode(schema.then, context) }),
+      ...(schema.else === undefined ? {} : { else: buildNode(schema.else, context) }),
+    });
+  }
   if (parts.length === 0) return { kind: 'unknown' };
   return parts.length === 1 && parts[0] !== undefined ? parts[0] : { kind: 'intersection', parts };
 }
@@ -259,24 +409,36 @@ interface RedactionContext {
  * branch marked sensitive conceals the whole value, whichever branch it matched; branches' own
  * plans all apply, so a key is concealed if any branch marks it.
  */
-function redactionPlan(schema: JsonSchema, context: RedactionContext): RedactionPlan | undefined {
+function redactionPlan(schema: SubSchema, context: RedactionContext): RedactionPlan | undefined {
+  if (typeof schema === 'boolean') return undefined;
   if (schema['x-sensitive'] === true) return CONCEAL;
-  if (schema.$ref !== undefined) {
-    const type = schema.$ref.slice('#/types/'.length);
-    return context.sensitiveTypes.has(type) ? { kind: 'type', names: typeNames(type), lazy: context.inType && context.recursive.has(type) } : undefined;
-  }
   const plans: RedactionPlan[] = [];
-  const properties = Object.entries(schema.properties ?? {}).flatMap(([name, property]) => {
+  if (schema.$ref !== undefined) {
+    const type = typeOfRef(schema.$ref);
+    if (context.sensitiveTypes.has(type)) plans.push({ kind: 'type', names: typeNames(type), lazy: context.inType && context.recursive.has(type) });
+  }
+  const properties = entriesOf(schema.properties).flatMap(([name, property]) => {
     const plan = redactionPlan(property, context);
     return plan === undefined ? [] : [{ name, plan }];
   });
-  const rest = typeof schema.additionalProperties === 'object' ? redactionPlan(schema.additionalProperties, context) : undefined;
-  if (properties.length > 0 || rest !== undefined) {
-    plans.push({ kind: 'properties', properties, ...(rest === undefined ? {} : { rest: { declared: Object.keys(schema.properties ?? {}), plan: rest } }) });
+  const rest = schema.additionalProperties === undefined ? undefined : redactionPlan(schema.additionalProperties, context);
+  const patterns = entriesOf(schema.patternProperties).map(([pattern, each]) => ({ pattern, plan: redactionPlan(each, context) ?? null }));
+  if (properties.length > 0 || rest !== undefined || patterns.some((each) => each.plan !== null)) {
+    const others = rest !== undefined || patterns.some((each) => each.plan !== null);
+    plans.push({
+      kind: 'properties',
+      properties,
+      ...(others ? { rest: { declared: Object.keys(schema.properties ?? {}), patterns, ...(rest === undefined ? {} : { plan: rest }) } } : {}),
+    });
   }
+  const prefix = (schema.prefixItems ?? []).map((item) => redactionPlan(item, context) ?? null);
   const items = schema.items === undefined ? undefined : redactionPlan(schema.items, context);
-  if (items !== undefined) plans.push({ kind: 'items', plan: items });
-  for (const member of [...(schema.oneOf ?? []), ...(schema.anyOf ?? []), ...(schema.allOf ?? [])]) {
+  if (items !== undefined || prefix.some((plan) => plan !== null)) plans.push({ kind: 'items', prefix, ...(items === undefined ? {} : { plan: items }) });
+  // Which items `contains` counted is not known afterwards: its marks apply to every item.
+  const contained = schema.contains === undefined ? undefined : redactionPlan(schema.contains, context);
+  if (contained !== undefined) plans.push({ kind: 'items', prefix: [], plan: contained });
+  const sameValue = [...(schema.oneOf ?? []), ...(schema.anyOf ?? []), ...(schema.allOf ?? []), ...Object.values(schema.dependentSchemas ?? {}), ...[schema.not, schema.if, schema.then, schema.else].filter((each) => each !== undefined)];
+  for (const member of sameValue) {
     const plan = redactionPlan(member, context);
     if (plan?.kind === 'conceal') return CONCEAL;
     if (plan !== undefined) plans.push(plan);
@@ -306,20 +468,23 @@ function sensitiveTypes(types: { readonly [name: string]: JsonSchema }, recursiv
  * `additionalProperties: false`, and `#/types/Name` becomes `#/$defs/Name`.
  */
 function explicitSchema(schema: JsonSchema, closedByDefault: boolean): ExportedSchema {
+  // Keywords whose values are mappings of names to schemas, not schemas.
+  const schemaMaps = new Set(['properties', 'patternProperties', 'dependentSchemas']);
   const convert = (value: unknown, key: string | undefined): JsonValue => {
     if (Array.isArray(value)) return value.map((item) => convert(item, undefined));
     if (typeof value !== 'object' || value === null) return value as JsonValue;
     const node = value as Record<string, unknown>;
     // Values of these keywords are data (or names), not schemas.
-    if (key === 'enum' || key === 'const' || key === 'default' || key === 'examples' || key?.startsWith('x-') === true) return node as JsonValue;
+    if (key === 'enum' || key === 'const' || key === 'default' || key === 'examples' || key === 'dependentRequired' || key?.startsWith('x-') === true) return node as JsonValue;
     const result: Record<string, JsonValue> = {};
     for (const [name, child] of Object.entries(node)) {
-      result[name] = name === '$ref' && typeof child === 'string' ? child.replace('#/types/', '#/$defs/') : convert(child, key === 'properties' ? undefined : name);
+      result[name] = name === '$ref' && typeof child === 'string' ? child.replace('#/types/', '#/$defs/') : convert(child, schemaMaps.has(key ?? '') ? undefined : name);
     }
+    const isMap = schemaMaps.has(key ?? '');
     const types = [node['type'] ?? []].flat();
-    if (key !== 'properties' && types.includes('object') && !('additionalProperties' in node) && closedByDefault) result['additionalProperties'] = false;
+    if (!isMap && types.includes('object') && !('additionalProperties' in node) && closedByDefault) result['additionalProperties'] = false;
     // A validator that does not know `ulid` ignores the format: the pattern still holds it to one.
-    if (key !== 'properties' && node['format'] === 'ulid') {
+    if (!isMap && node['format'] === 'ulid') {
       if (!('pattern' in node)) result['pattern'] = ULID_PATTERN;
       else result['allOf'] = [...((result['allOf'] as JsonValue[] | undefined) ?? []), { pattern: ULID_PATTERN }];
     }
@@ -333,6 +498,7 @@ export function buildModel(document: CatalogueDocument): CatalogueModel {
   const typeSchemas = document.types ?? {};
   const { order, recursive } = orderTypes(typeSchemas);
   const closedByDefault = document.defaults?.additionalProperties !== true;
+  const formats = document.defaults?.formats ?? 'assert';
   const sensitive = sensitiveTypes(typeSchemas, recursive);
   const types = order.map((name): TypeModel => {
     const schema = typeSchemas[name] ?? {};
@@ -341,13 +507,13 @@ export function buildModel(document: CatalogueDocument): CatalogueModel {
       name,
       names: typeNames(name),
       ...(schema.description === undefined ? {} : { description: schema.description }),
-      schema: buildNode(schema, { closedByDefault, recursive, inType: true }),
+      schema: buildNode(schema, { closedByDefault, recursive, inType: true, formats, types: typeSchemas }),
       jsonSchema: explicitSchema(schema, closedByDefault),
       recursive: recursive.has(name),
       ...(redaction === undefined ? {} : { redaction }),
     };
   });
-  const typesUsedBy = (schema: JsonSchema): string[] => {
+  const typesUsedBy = (schema: SubSchema): string[] => {
     const used = new Set<string>();
     const visit = (name: string): void => {
       if (used.has(name)) return;
@@ -369,7 +535,7 @@ export function buildModel(document: CatalogueDocument): CatalogueModel {
   const domains = Object.entries(document.domains).map(([domain, description]): DomainModel => {
     const events = (byDomain.get(domain) ?? [])
       .map(([name, event]): EventModel => {
-        const payload = buildNode(event.payload, { closedByDefault, recursive, inType: false }) as EventModel['payload'];
+        const payload = buildNode(event.payload, { closedByDefault, recursive, inType: false, formats, types: typeSchemas });
         const redaction = redactionPlan(event.payload, { sensitiveTypes: sensitive, recursive, inType: false });
         return {
           name,

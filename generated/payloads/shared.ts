@@ -11,7 +11,7 @@ export const UlidSchema = z.string().check(runtime.format("ulid"));
 
 /** Whether a value is a valid {@link Ulid}: the verdict of {@link UlidSchema}, without its work. */
 export function isUlid(value: unknown): value is Ulid {
-  return (typeof value === "string" && runtime.isUlid(value));
+  return (typeof value === "string" && formatUlid(value));
 }
 
 /** A UTC instant in RFC 3339 form, e.g. 2026-11-26T08:30:00.000Z. */
@@ -22,7 +22,7 @@ export const TimestampSchema = z.string().check(runtime.format("date-time"));
 
 /** Whether a value is a valid {@link Timestamp}: the verdict of {@link TimestampSchema}, without its work. */
 export function isTimestamp(value: unknown): value is Timestamp {
-  return (typeof value === "string" && runtime.isDateTime(value));
+  return (typeof value === "string" && formatDateTime(value));
 }
 
 /** Who did something. */
@@ -101,3 +101,7 @@ export function isDurationMs(value: unknown): value is DurationMs {
 }
 
 const pattern1 = new RegExp("^[A-Z][A-Z0-9_]*$", "u");
+
+const formatUlid = runtime.FORMAT_CHECKS["ulid"];
+
+const formatDateTime = runtime.FORMAT_CHECKS["date-time"];

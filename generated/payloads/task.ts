@@ -165,6 +165,8 @@ export function isTaskFailedPayload(value: unknown): value is TaskFailedPayload 
   return Object.keys(value).length === 4;
 }
 
+const formatUri = runtime.FORMAT_CHECKS["uri"];
+
 function isTaskCreatedPayload_1(value: unknown): boolean {
   if (!Array.isArray(value)) return false;
   if (value.length > 50) return false;
@@ -175,6 +177,6 @@ function isTaskCreatedPayload_1(value: unknown): boolean {
 function isTaskCompletedPayload_2(value: unknown): boolean {
   if (!Array.isArray(value)) return false;
   if (value.length > 100) return false;
-  for (const item of value) if (!(typeof item === "string" && runtime.isUri(item) && (item.length <= 2048 || runtime.codePointLength(item) <= 2048))) return false;
+  for (const item of value) if (!(typeof item === "string" && formatUri(item) && (item.length <= 2048 || runtime.codePointLength(item) <= 2048))) return false;
   return true;
 }

@@ -13,7 +13,7 @@ import { compileChecks, compileValidators } from '../../codegen/pipeline/example
 import type { CatalogueModel, SchemaNode } from '../../codegen/pipeline/model.ts';
 import { lintCatalogue } from '../../codegen/pipeline/index.ts';
 import { DEFAULT_BASE_URI, eventSchemaPath, renderJsonSchemas } from '../../codegen/pipeline/render/json-schema.ts';
-import type { FormatName } from '../../src/formats.ts';
+import type { StringFormatName } from '../../src/formats.ts';
 
 export const ULID_PATTERN = '^[0-7][0-9A-HJKMNP-TV-Z]{25}$';
 
@@ -70,14 +70,35 @@ export function subjectOfText(text: string, file: string, ours?: (event: string)
   };
 }
 
-export const FORMAT_VALUES: { readonly [F in FormatName]: fc.Arbitrary<string> } = {
-  'date-time': fc.date({ noInvalidDate: true, min: new Date('0001-01-01'), max: new Date('9999-12-31') }).chain((date) =>
+const dates = fc.date({ noInvalidDate: true, min: new Date('0001-01-01'), max: new Date('9999-12-31') });
+const uris = fc.oneof(fc.webUrl({ withQueryParameters: true, withFragments: true }), fc.constantFrom('urn:isbn:0451450523', 'mailto:a@b.c', 'http://[::1]:80/x', 'http://[v1.x]/', 'file:///etc/hosts', 'ftp://u:p@10.0.0.1/%41', 's3://bucket/key'));
+
+/** Values meant to pass each string format (near misses are made from them). */
+export const FORMAT_VALUES: { readonly [F in StringFormatName]: fc.Arbitrary<string> } = {
+  'date-time': dates.chain((date) =>
     fc.constantFrom(date.toISOString(), date.toISOString().replace('Z', '+02:00'), date.toISOString().slice(0, 19) + 'z', date.toISOString().replace('T', ' '), '2016-12-31T23:59:60Z', '2016-12-31T23:59:60+01:00', '2026-02-29T00:00:00Z', '2024-02-29T12:00:00-0130'),
   ),
-  date: fc.date({ noInvalidDate: true, min: new Date('0001-01-01'), max: new Date('9999-12-31') }).map((date) => date.toISOString().slice(0, 10)),
-  uri: fc.oneof(fc.webUrl({ withQueryParameters: true, withFragments: true }), fc.constantFrom('urn:isbn:0451450523', 'mailto:a@b.c', 'http://[::1]:80/x', 'http://[v1.x]/', 'file:///etc/hosts', 'ftp://u:p@10.0.0.1/%41', 's3://bucket/key')),
+  date: dates.map((date) => date.toISOString().slice(0, 10)),
+  time: dates.chain((date) => fc.constantFrom(date.toISOString().slice(11), date.toISOString().slice(11, 19) + '+05:30', '23:59:60Z', '12:00:00')),
+  'iso-time': dates.chain((date) => fc.constantFrom(date.toISOString().slice(11), date.toISOString().slice(11, 19), '23:59:60+00:00')),
+  'iso-date-time': dates.chain((date) => fc.constantFrom(date.toISOString(), date.toISOString().slice(0, 19), date.toISOString().replace('T', ' ').slice(0, 19))),
+  duration: fc.constantFrom('P1D', 'PT1H', 'P1Y2M3DT4H5M6S', 'P2W', 'PT0S', 'P1M', 'PT36H', 'P0D'),
+  uri: uris,
+  'uri-reference': fc.oneof(uris, fc.constantFrom('/a/b', '../x', '#frag', '?q=1', '', 'a:b', '//host/p')),
+  'uri-template': fc.constantFrom('https://api.github.com/repos/{owner}/{repo}', '{/path*}', '/users{?since,per_page}', 'http://x/{+base}{#frag}', 'plain/path', '{var:30}'),
+  url: fc.webUrl({ withQueryParameters: true }),
   email: fc.emailAddress(),
+  hostname: fc.oneof(fc.domain(), fc.constantFrom('localhost', 'a.b-c.d', 'xn--bcher-kva.example')),
+  ipv4: fc.ipV4(),
+  ipv6: fc.ipV6(),
+  regex: fc.constantFrom('^a+$', '[a-z]', '(x|y)*', '\\d{2}', 'a{2,3}?', '(?<name>x)'),
   uuid: fc.uuid().chain((uuid) => fc.constantFrom(uuid, uuid.toUpperCase(), `urn:uuid:${uuid}`)),
+  'json-pointer': fc.constantFrom('', '/a/b', '/a~1b/~0c', '/', '/0', '/ü'),
+  'json-pointer-uri-fragment': fc.constantFrom('#', '#/a/b', '#/a%20b', '#/~0~1'),
+  'relative-json-pointer': fc.constantFrom('0', '1/a', '2#', '0/a~1b'),
+  byte: fc.uint8Array({ maxLength: 12 }).map((bytes) => Buffer.from(bytes).toString('base64')),
+  password: fc.string(),
+  binary: fc.string(),
   ulid: fc.stringMatching(new RegExp(ULID_PATTERN)),
 };
 
@@ -136,6 +157,7 @@ export function valuesFor(node: SchemaNode, model: CatalogueModel, mode: Mode, d
       return fc.oneof(nearMiss(valid), offByOne, fc.integer(), fc.constant(null));
     }
     case 'number': {
+      if (node.format === 'int32') return mode === 'valid' ? fc.integer() : fc.constantFrom(2 ** 31, -(2 ** 31) - 1, 1.5, 2 ** 40);
       const low = node.minimum ?? (node.exclusiveMinimum === undefined ? -1000 : node.exclusiveMinimum + 1e-6);
       const high = node.maximum ?? (node.exclusiveMaximum === undefined ? 1000 : node.exclusiveMaximum - 1e-6);
       const step = node.multipleOf ?? (node.integer ? 1 : undefined);
@@ -153,8 +175,22 @@ export function valuesFor(node: SchemaNode, model: CatalogueModel, mode: Mode, d
       return mode === 'valid' ? fc.boolean() : fc.constantFrom(0, 1, 'true', null);
     case 'null':
       return mode === 'valid' ? fc.constant(null) : fc.constantFrom(0, '', false, 'null');
-    case 'literal':
-      return mode === 'valid' ? fc.constantFrom(...node.values) : fc.constantFrom('', 0, 1, false, 'other', '2.5', '1', 'EUR ', 'eur');
+    case 'literal': {
+      // Equal objects with their keys in another order are the same JSON value.
+      const listed = fc.constantFrom(...node.values).chain((value) => fc.constantFrom(value, reorder(value), structuredClone(value)));
+      if (mode === 'valid') return listed;
+      const changed = fc.constantFrom(...node.values).filter((value) => typeof value === 'object' && value !== null).map((value) => (Array.isArray(value) ? [...value, 1] : { ...value, extra: 1 }));
+      return fc.oneof(fc.constantFrom('', 0, 1, false, 'other', '2.5', '1', 'EUR ', 'eur', [], {}), ...(node.values.some((value) => typeof value === 'object' && value !== null) ? [changed] : []));
+    }
+    case 'never':
+      return anyJson;
+    case 'not':
+      // Values the inner schema accepts are exactly those `not` rejects.
+      return mode === 'valid' ? anyJson : valuesFor(node.schema, model, 'valid', depth + 1);
+    case 'conditional':
+      return fc.oneof(...[node.if, node.then, node.else].filter((each) => each !== undefined).map((each) => valuesFor(each, model, mode, depth + 1)), valuesFor(node.if, model, 'valid', depth + 1));
+    case 'byKind':
+      return fc.oneof(...node.cases.map((each) => valuesFor(each.node, model, mode, depth + 1)), anyJson);
     case 'union':
       return fc.oneof(...node.variants.map((variant) => valuesFor(variant, model, mode, depth + 1)));
     case 'intersection':
@@ -162,6 +198,19 @@ export function valuesFor(node: SchemaNode, model: CatalogueModel, mode: Mode, d
     case 'array': {
       const min = node.minItems ?? 0;
       const max = Math.min(node.maxItems ?? 4, min + 4);
+      if (node.prefix.length > 0 || node.contains !== undefined) {
+        const prefix = fc.tuple(...node.prefix.map((item) => valuesFor(item, model, 'valid', depth + 1)));
+        const rest = node.items.kind === 'never' ? fc.constant([]) : fc.array(valuesFor(node.items, model, 'valid', depth + 1), { maxLength: 3 });
+        const contained = node.contains === undefined ? fc.constant([]) : fc.array(valuesFor(node.contains.schema, model, 'valid', depth + 1), { maxLength: 3 });
+        const whole = fc.tuple(prefix, fc.nat(node.prefix.length), rest, contained).map(([first, keep, more, counted]) => [...first.slice(0, keep === node.prefix.length ? keep : keep), ...(keep === node.prefix.length ? more : []), ...counted]);
+        if (mode === 'valid') return whole;
+        const bad = fc.tuple(whole, fc.oneof(...[...node.prefix, node.items].map((item) => valuesFor(item, model, 'near', depth + 1))), fc.nat()).map(([items, item, at]) => {
+          const copy = [...items];
+          copy.splice(at % (items.length + 1), 0, item);
+          return copy;
+        });
+        return fc.oneof(whole, bad, fc.constant([]), fc.constant({}));
+      }
       const validItems = valuesFor(node.items, model, 'valid', depth + 1);
       const valid = node.uniqueItems
         ? // Items may have fewer distinct values than minItems (a `const`): ask for none, or this never ends.
@@ -184,10 +233,14 @@ export function valuesFor(node: SchemaNode, model: CatalogueModel, mode: Mode, d
         fc.tuple(fc.constant(property), property.required ? fc.constant(true) : fc.boolean(), valuesFor(property.schema, model, 'valid', depth + 1)),
       );
       const extraValue = typeof node.additional === 'object' ? valuesFor(node.additional, model, 'valid', depth + 1) : anyJson;
-      const extraKey = fc.constantFrom('extra', 'label', 'x-y', 'id');
+      const extraKey = fc.constantFrom('extra', 'label', 'x-y', 'id', ...node.requiredOnly, ...node.dependentRequired.flatMap((each) => [each.name, ...each.required]));
       const extra = node.additional === false ? fc.constant(null) : fc.option(fc.tuple(extraKey, extraValue), { freq: 2 });
-      const valid = fc.tuple(fc.tuple(...fields), extra).map(([entries, added]) => {
+      const patterned = fc.array(fc.oneof(...node.patterns.map((each) => fc.tuple(fc.stringMatching(new RegExp(each.pattern, 'u'), { maxLength: 6 }), valuesFor(each.schema, model, mode === 'valid' ? 'valid' : 'near', depth + 1))), fc.constant(null)), { maxLength: node.patterns.length === 0 ? 0 : 2 });
+      const required = fc.tuple(...node.requiredOnly.map((name) => fc.tuple(fc.constant(name), extraValue)));
+      const valid = fc.tuple(fc.tuple(...fields), extra, patterned, required).map(([entries, added, matching, requiredEntries]) => {
         const value: Record<string, unknown> = {};
+        for (const [name, each] of requiredEntries) value[name] = each;
+        for (const entry of matching) if (entry !== null && entry[0] !== '__proto__') value[entry[0]] = entry[1];
         if (added !== null && !names.includes(added[0])) value[added[0]] = added[1];
         for (const [property, present, fieldValue] of entries) if (present) value[property.name] = fieldValue;
         return value;

@@ -114,7 +114,7 @@ export function payloadFiles(model: CatalogueModel): { path: string; events: Eve
 }
 
 function typeDeclaration(name: string, node: SchemaNode): string {
-  if (node.kind === 'object' && (node.properties.length > 0 || node.additional !== false)) {
+  if (node.kind === 'object' && (node.properties.length > 0 || node.additional !== false || node.patterns.length > 0 || node.requiredOnly.length > 0)) {
     return `export interface ${name} {\n${objectMembers(node, '  ')}}`;
   }
   return `export type ${name} = ${tsType(node, '')};`;

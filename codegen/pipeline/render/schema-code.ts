@@ -2,7 +2,8 @@
  * A model schema → its TypeScript type and its zod 4 validator, as formatted code text.
  * The two walks mirror each other arm by arm, so the interface and the validator describe one shape.
  */
-import type { JsonScalar } from '../../catalogue/types.ts';
+import type { JsonScalar, JsonValue } from '../../catalogue/types.ts';
+import { propertyKey } from '../../catalogue/naming.ts';
 import type { PropertyNode, RedactionPlan, SchemaNode } from '../model.ts';
 import { jsDoc, jsonLiteral, RUNTIME, stringLiteral } from './code-text.ts';
 
@@ -28,9 +29,17 @@ function propertyDoc(property: PropertyNode): string[] {
   ];
 }
 
-function literalType(value: JsonScalar): string {
-  return value === null ? 'null' : typeof value === 'string' ? stringLiteral(value) : String(value);
+/** The TypeScript type of one JSON value: `"a"`, `1`, `readonly [1, 2]`, `{ readonly "a": 1 }`. */
+function literalType(value: JsonValue): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return stringLiteral(value);
+  if (typeof value !== 'object') return String(value);
+  if (Array.isArray(value)) return `readonly [${(value as readonly JsonValue[]).map(literalType).join(', ')}]`;
+  const entries = Object.entries(value as { readonly [key: string]: JsonValue });
+  return entries.length === 0 ? 'Record<string, never>' : `{ ${entries.map(([key, each]) => `readonly ${stringLiteral(key)}: ${literalType(each)}`).join('; ')} }`;
 }
+
+const isScalar = (value: JsonValue): value is JsonScalar => value === null || typeof value !== 'object';
 
 function needsParentheses(type: string): boolean {
   // A union or intersection at the top level must be wrapped before `[]` applies to it.
@@ -51,11 +60,29 @@ export function objectMembers(node: SchemaNode & { kind: 'object' }, indent: str
     const typed = inheritsMember(property) ? `${needsParentheses(type) ? `(${type})` : type} | Object[${JSON.stringify(property.name)}]` : type;
     return `${jsDoc(propertyDoc(property), indent)}${indent}readonly ${property.key}${optional}: ${typed};\n`;
   });
-  if (node.additional !== false) {
-    const valueType = node.additional === true || node.properties.length > 0 ? 'unknown' : tsType(node.additional, indent);
+  // Required keys only an open object or a pattern holds: present, of no declared type.
+  for (const name of node.requiredOnly) lines.push(`${indent}readonly ${propertyKey(name)}: unknown;\n`);
+  if (node.additional !== false || node.patterns.length > 0) {
+    const onlyMap = node.properties.length === 0 && node.patterns.length === 0 && node.requiredOnly.length === 0;
+    const valueType = node.additional === true || node.additional === false || !onlyMap ? 'unknown' : tsType(node.additional, indent);
     lines.push(`${indent}readonly [key: string]: ${valueType};\n`);
   }
   return lines.join('');
+}
+
+/** A tuple type for `prefixItems`: the first `minItems` elements required, the rest optional. */
+function tupleType(node: SchemaNode & { kind: 'array' }, indent: string): string {
+  const required = node.minItems ?? 0;
+  const elements = node.prefix.map((item, index) => {
+    const type = tsType(item, indent);
+    if (index < required) return type;
+    return `${needsParentheses(type) || type.startsWith('readonly ') ? `(${type})` : type}?`;
+  });
+  if (node.items.kind !== 'never') {
+    const rest = tsType(node.items, indent);
+    elements.push(`...${needsParentheses(rest) || rest.startsWith('readonly ') ? `(${rest})` : rest}[]`);
+  }
+  return `readonly [${elements.join(', ')}]`;
 }
 
 /** The TypeScript type of a schema; objects span lines, indented from `indent`. */
@@ -64,10 +91,11 @@ export function tsType(node: SchemaNode, indent: string): string {
     case 'ref':
       return node.names.typeInterface;
     case 'object': {
-      if (node.properties.length === 0 && node.additional === false) return 'Record<string, never>';
+      if (node.properties.length === 0 && node.additional === false && node.patterns.length === 0 && node.requiredOnly.length === 0) return 'Record<string, never>';
       return `{\n${objectMembers(node, indent + INDENT)}${indent}}`;
     }
     case 'array': {
+      if (node.prefix.length > 0) return tupleType(node, indent);
       const items = tsType(node.items, indent);
       // `readonly readonly T[][]` is no type: an array of arrays needs the inner one wrapped.
       return `readonly ${needsParentheses(items) || items.startsWith('readonly ') ? `(${items})` : items}[]`;
@@ -84,11 +112,17 @@ export function tsType(node: SchemaNode, indent: string): string {
       return node.values.map(literalType).join(' | ');
     case 'union':
       return node.variants.map((variant) => tsType(variant, indent)).join(' | ');
-    case 'intersection':
-      return node.parts.map((part) => {
-        const type = tsType(part, indent);
-        return needsParentheses(type) ? `(${type})` : type;
-      }).join(' & ');
+    case 'intersection': {
+      // Parts no type can say (`not`, `if`) leave the type to the others: wider, never wrong.
+      const types = node.parts.map((part) => tsType(part, indent)).filter((type) => type !== 'unknown');
+      if (types.length === 0) return 'unknown';
+      return types.map((type) => (needsParentheses(type) ? `(${type})` : type)).join(' & ');
+    }
+    case 'never':
+      return 'never';
+    case 'not':
+    case 'conditional':
+    case 'byKind':
     case 'unknown':
       return 'unknown';
   }
@@ -105,6 +139,7 @@ function numberChain(node: SchemaNode & { kind: 'number' }): string {
     node.maximum === undefined ? '' : `.lte(${jsonLiteral(node.maximum)})`,
     node.exclusiveMinimum === undefined ? '' : `.gt(${jsonLiteral(node.exclusiveMinimum)})`,
     node.exclusiveMaximum === undefined ? '' : `.lt(${jsonLiteral(node.exclusiveMaximum)})`,
+    node.format === undefined ? '' : `.check(${RUNTIME}.numberFormat(${stringLiteral(node.format)}))`,
     checks.length === 0 ? '' : `.check(${checks.join(', ')})`,
   ].join('');
 }
@@ -122,23 +157,66 @@ function stringChain(node: SchemaNode & { kind: 'string' }): string {
   ].join('');
 }
 
-function literalSchema(values: readonly JsonScalar[]): string {
+function literalSchema(values: readonly JsonValue[]): string {
+  if (!values.every(isScalar)) return `${RUNTIME}.jsonValues([${values.map(jsonLiteral).join(', ')}])`;
   if (values.length === 1 && values[0] === null) return 'z.null()';
   if (values.every((value) => typeof value === 'string')) return `z.enum([${values.map(jsonLiteral).join(', ')}])`;
   return values.length === 1 ? `z.literal(${jsonLiteral(values[0])})` : `z.literal([${values.map(jsonLiteral).join(', ')}])`;
 }
 
-/** zod's object constructors: closed, open, or open with a schema for the extra keys. */
+/** `new RegExp(…, "u")` for a JSON Schema pattern. */
+export function regExp(pattern: string): string {
+  return `new RegExp(${stringLiteral(pattern)}, "u")`;
+}
+
+/** zod's object constructors (closed, open, or open with a schema for the extra keys), and the checks beside them. */
 export function objectSchema(node: SchemaNode & { kind: 'object' }, indent: string): string {
   const inner = indent + INDENT;
   const shape = node.properties.length === 0
     ? '{}'
     : `{\n${node.properties.map((property) => `${inner}${property.key}: ${zodSchema(property.schema, inner)}${property.required ? '' : '.optional()'},\n`).join('')}${indent}}`;
-  const schema = node.additional === false ? `z.strictObject(${shape})`
-    : node.additional === true ? `z.looseObject(${shape})`
-    : `z.object(${shape}).catchall(${zodSchema(node.additional, indent)})`;
+  const checks: string[] = [];
+  let schema: string;
+  if (node.patterns.length > 0 || node.propertyNames !== undefined) {
+    // Patterns and key names are beyond zod's object: the runtime judges every other key.
+    schema = `z.looseObject(${shape})`;
+    const options = [
+      `declared: [${node.properties.map((property) => stringLiteral(property.name)).join(', ')}]`,
+      ...(node.patterns.length === 0 ? [] : [`patterns: [${node.patterns.map((each) => `[${regExp(each.pattern)}, ${zodSchema(each.schema, indent)}]`).join(', ')}]`]),
+      ...(node.additional === true ? [] : [`additional: ${node.additional === false ? 'false' : zodSchema(node.additional, indent)}`]),
+      ...(node.propertyNames === undefined ? [] : [`names: ${zodSchema(node.propertyNames, indent)}`]),
+    ];
+    checks.push(`${RUNTIME}.otherProperties({ ${options.join(', ')} })`);
+  } else {
+    schema = node.additional === false ? `z.strictObject(${shape})`
+      : node.additional === true ? `z.looseObject(${shape})`
+      : `z.object(${shape}).catchall(${zodSchema(node.additional, indent)})`;
+  }
+  if (node.requiredOnly.length > 0) checks.push(`${RUNTIME}.requiredKeys([${node.requiredOnly.map(stringLiteral).join(', ')}])`);
+  if (node.minProperties !== undefined || node.maxProperties !== undefined) checks.push(`${RUNTIME}.propertyCount(${node.minProperties ?? 'undefined'}, ${node.maxProperties ?? 'undefined'})`);
+  if (node.dependentRequired.length > 0) {
+    checks.push(`${RUNTIME}.dependentRequired([${node.dependentRequired.map((each) => `[${stringLiteral(each.name)}, [${each.required.map(stringLiteral).join(', ')}]]`).join(', ')}])`);
+  }
+  if (node.dependentSchemas.length > 0) {
+    checks.push(`${RUNTIME}.dependentSchemas([${node.dependentSchemas.map((each) => `[${stringLiteral(each.name)}, ${zodSchema(each.schema, indent)}]`).join(', ')}])`);
+  }
+  if (checks.length > 0) schema += `.check(${checks.join(', ')})`;
   // zod reads `value.constructor` for an absent `constructor` and finds Object's: look at own properties only.
   return node.ownOnly ? `${RUNTIME}.ownProperties(${schema})` : schema;
+}
+
+function arraySchema(node: SchemaNode & { kind: 'array' }, indent: string): string {
+  const checks = [
+    ...(node.prefix.length === 0 ? [] : [`${RUNTIME}.prefixItems([${node.prefix.map((item) => zodSchema(item, indent)).join(', ')}]${node.items.kind === 'unknown' ? '' : `, ${node.items.kind === 'never' ? 'false' : zodSchema(node.items, indent)}`})`]),
+    ...(node.uniqueItems ? [`${RUNTIME}.uniqueItems`] : []),
+    ...(node.contains === undefined ? [] : [`${RUNTIME}.contains(${zodSchema(node.contains.schema, indent)}, ${node.contains.min}${node.contains.max === undefined ? '' : `, ${node.contains.max}`})`]),
+  ];
+  return [
+    `z.array(${node.prefix.length === 0 ? zodSchema(node.items, indent) : 'z.unknown()'})`,
+    node.minItems === undefined ? '' : `.min(${node.minItems})`,
+    node.maxItems === undefined ? '' : `.max(${node.maxItems})`,
+    checks.length === 0 ? '' : `.check(${checks.join(', ')})`,
+  ].join('');
 }
 
 /** The zod 4 schema expression for a schema; objects span lines, indented from `indent`. */
@@ -148,15 +226,8 @@ export function zodSchema(node: SchemaNode, indent: string): string {
       return node.lazy ? `z.lazy(() => ${node.names.typeSchema})` : node.names.typeSchema;
     case 'object':
       return objectSchema(node, indent);
-    case 'array': {
-      const checks = [
-        `z.array(${zodSchema(node.items, indent)})`,
-        node.minItems === undefined ? '' : `.min(${node.minItems})`,
-        node.maxItems === undefined ? '' : `.max(${node.maxItems})`,
-        node.uniqueItems ? `.check(${RUNTIME}.uniqueItems)` : '',
-      ];
-      return checks.join('');
-    }
+    case 'array':
+      return arraySchema(node, indent);
     case 'string':
       return stringChain(node);
     case 'number':
@@ -172,25 +243,57 @@ export function zodSchema(node: SchemaNode, indent: string): string {
       // `[T, null]` is the common nullable field: say it the short way.
       if (!node.exclusive && rest.length === 0 && second?.kind === 'null' && first !== undefined) return `${zodSchema(first, indent)}.nullable()`;
       const variants = node.variants.map((variant) => zodSchema(variant, indent)).join(', ');
+      // Variants a property tells apart: the rejected value gets the issues of the variant it names.
+      if (node.discriminator !== undefined) return `${RUNTIME}.discriminated(${stringLiteral(node.discriminator.key)}, [${node.discriminator.values.map(jsonLiteral).join(', ')}], ${variants})`;
       return node.exclusive ? `${RUNTIME}.oneOf(${variants})` : `z.union([${variants}])`;
     }
     case 'intersection':
       return `${RUNTIME}.allOf(${node.parts.map((part) => zodSchema(part, indent)).join(', ')})`;
+    case 'not':
+      return `${RUNTIME}.not(${zodSchema(node.schema, indent)})`;
+    case 'conditional':
+      return `${RUNTIME}.ifThenElse(${zodSchema(node.if, indent)}, ${node.then === undefined ? 'undefined' : zodSchema(node.then, indent)}, ${node.else === undefined ? 'undefined' : zodSchema(node.else, indent)})`;
+    case 'byKind':
+      return `${RUNTIME}.byKind({ ${node.cases.map((each) => `${each.kind}: ${zodSchema(each.node, indent)}`).join(', ')} })`;
+    case 'never':
+      return 'z.never()';
     case 'unknown':
       return 'z.unknown()';
+  }
+}
+
+/** The schemas directly inside a model node (references are not followed). */
+export function childNodes(node: SchemaNode): readonly SchemaNode[] {
+  switch (node.kind) {
+    case 'object':
+      return [
+        ...node.properties.map((property) => property.schema),
+        ...(typeof node.additional === 'object' ? [node.additional] : []),
+        ...node.patterns.map((each) => each.schema),
+        ...(node.propertyNames === undefined ? [] : [node.propertyNames]),
+        ...node.dependentSchemas.map((each) => each.schema),
+      ];
+    case 'array':
+      return [...node.prefix, node.items, ...(node.contains === undefined ? [] : [node.contains.schema])];
+    case 'union':
+      return node.variants;
+    case 'intersection':
+      return node.parts;
+    case 'not':
+      return [node.schema];
+    case 'conditional':
+      return [node.if, ...(node.then === undefined ? [] : [node.then]), ...(node.else === undefined ? [] : [node.else])];
+    case 'byKind':
+      return node.cases.map((each) => each.node);
+    default:
+      return [];
   }
 }
 
 /** Calls `visit` with a schema and every schema nested in it (references are not followed). */
 function forEachNode(node: SchemaNode, visit: (node: SchemaNode) => void): void {
   visit(node);
-  const children =
-    node.kind === 'object' ? [...node.properties.map((property) => property.schema), ...(typeof node.additional === 'object' ? [node.additional] : [])]
-    : node.kind === 'array' ? [node.items]
-    : node.kind === 'union' ? node.variants
-    : node.kind === 'intersection' ? node.parts
-    : [];
-  for (const child of children) forEachNode(child, visit);
+  for (const child of childNodes(node)) forEachNode(child, visit);
 }
 
 /** Whether the zod schema of a node calls the runtime (so its file imports it). */
@@ -198,12 +301,16 @@ export function schemaUsesRuntime(node: SchemaNode): boolean {
   let uses = false;
   forEachNode(node, (each) => {
     if (
-      (each.kind === 'array' && each.uniqueItems) ||
-      (each.kind === 'object' && each.ownOnly) ||
+      (each.kind === 'array' && (each.uniqueItems || each.prefix.length > 0 || each.contains !== undefined)) ||
+      (each.kind === 'object' && (each.ownOnly || each.patterns.length > 0 || each.propertyNames !== undefined || each.requiredOnly.length > 0 || each.minProperties !== undefined || each.maxProperties !== undefined || each.dependentRequired.length > 0 || each.dependentSchemas.length > 0)) ||
       each.kind === 'intersection' ||
-      (each.kind === 'union' && each.exclusive) ||
+      each.kind === 'not' ||
+      each.kind === 'conditional' ||
+      each.kind === 'byKind' ||
+      (each.kind === 'literal' && !each.values.every(isScalar)) ||
+      (each.kind === 'union' && (each.exclusive || each.discriminator !== undefined)) ||
       (each.kind === 'string' && (each.format !== undefined || each.minLength !== undefined || each.maxLength !== undefined)) ||
-      (each.kind === 'number' && (each.integer || each.multipleOf !== undefined))
+      (each.kind === 'number' && (each.integer || each.multipleOf !== undefined || each.format !== undefined))
     ) {
       uses = true;
     }
@@ -225,8 +332,10 @@ export function redactorCode(plan: RedactionPlan, indent: string): string {
       return `${RUNTIME}.concealed`;
     case 'type':
       return plan.lazy ? `${RUNTIME}.lazyRedactor(() => ${plan.names.typeRedactor})` : plan.names.typeRedactor;
-    case 'items':
-      return `${RUNTIME}.redactItems(${redactorCode(plan.plan, indent)})`;
+    case 'items': {
+      const rest = plan.plan === undefined ? 'null' : redactorCode(plan.plan, indent);
+      return plan.prefix.length === 0 ? `${RUNTIME}.redactItems(${rest})` : `${RUNTIME}.redactItems(${rest}, [${plan.prefix.map((each) => (each === null ? 'null' : redactorCode(each, indent))).join(', ')}])`;
+    }
     case 'each':
       return `${RUNTIME}.redactEach(${plan.plans.map((each) => redactorCode(each, indent)).join(', ')})`;
     case 'properties': {
@@ -235,8 +344,12 @@ export function redactorCode(plan: RedactionPlan, indent: string): string {
         ? '[]'
         : `[\n${plan.properties.map((property) => `${inner}[${stringLiteral(property.name)}, ${redactorCode(property.plan, inner)}],\n`).join('')}${indent}]`;
       if (plan.rest === undefined) return `${RUNTIME}.redactProperties(${pairs})`;
-      const declared = `[${plan.rest.declared.map(stringLiteral).join(', ')}]`;
-      return `${RUNTIME}.redactProperties(${pairs}, { declared: ${declared}, value: ${redactorCode(plan.rest.plan, indent)} })`;
+      const others = [
+        `declared: [${plan.rest.declared.map(stringLiteral).join(', ')}]`,
+        ...(plan.rest.patterns.length === 0 ? [] : [`patterns: [${plan.rest.patterns.map((each) => `[${regExp(each.pattern)}, ${each.plan === null ? 'null' : redactorCode(each.plan, indent)}]`).join(', ')}]`]),
+        ...(plan.rest.plan === undefined ? [] : [`value: ${redactorCode(plan.rest.plan, indent)}`]),
+      ];
+      return `${RUNTIME}.redactProperties(${pairs}, { ${others.join(', ')} })`;
     }
   }
 }
@@ -250,13 +363,15 @@ export function redactorsReferenced(plan: RedactionPlan, types: Set<string>): vo
       types.add(plan.names.typeRedactor);
       return;
     case 'items':
-      redactorsReferenced(plan.plan, types);
+      if (plan.plan !== undefined) redactorsReferenced(plan.plan, types);
+      for (const each of plan.prefix) if (each !== null) redactorsReferenced(each, types);
       return;
     case 'each':
       for (const each of plan.plans) redactorsReferenced(each, types);
       return;
     case 'properties':
       for (const property of plan.properties) redactorsReferenced(property.plan, types);
-      if (plan.rest !== undefined) redactorsReferenced(plan.rest.plan, types);
+      if (plan.rest?.plan !== undefined) redactorsReferenced(plan.rest.plan, types);
+      for (const each of plan.rest?.patterns ?? []) if (each.plan !== null) redactorsReferenced(each.plan, types);
   }
 }

@@ -4,7 +4,7 @@
  */
 import type { DocPath, Finding } from '../../catalogue/diagnostics.ts';
 import { DIAGNOSTIC_CODES } from '../../catalogue/diagnostics.ts';
-import type { CatalogueDocument, JsonSchema } from '../../catalogue/types.ts';
+import type { CatalogueDocument, JsonSchema, SubSchema } from '../../catalogue/types.ts';
 import { domainOf, EVENT_NAME, eventNames, FIXED_IDENTIFIERS, NAME_SEGMENT, TYPE_NAME, typeNames } from '../../catalogue/naming.ts';
 import { checkStructure } from './structure.ts';
 import { checkSchema, isRecord } from './schema-keywords.ts';
@@ -69,10 +69,17 @@ function checkCollisions(document: CatalogueDocument): Finding[] {
   return findings;
 }
 
-/** Types a schema refers to without an object property or array item in between. */
-function directRefs(schema: JsonSchema): string[] {
+/** Types a schema refers to for the same value (not through a property or an item): a cycle of these never ends. */
+function directRefs(schema: SubSchema): string[] {
+  if (typeof schema === 'boolean') return [];
   const own = schema.$ref === undefined ? [] : [schema.$ref.replace('#/types/', '')];
-  const members = [...(schema.oneOf ?? []), ...(schema.anyOf ?? []), ...(schema.allOf ?? [])];
+  const members = [
+    ...(schema.oneOf ?? []),
+    ...(schema.anyOf ?? []),
+    ...(schema.allOf ?? []),
+    ...Object.values(schema.dependentSchemas ?? {}),
+    ...[schema.not, schema.if, schema.then, schema.else].filter((member) => member !== undefined),
+  ];
   return [...own, ...members.flatMap(directRefs)];
 }
 
@@ -95,6 +102,23 @@ function checkRefCycles(types: { readonly [name: string]: JsonSchema }): Finding
   };
   for (const name of Object.keys(types)) visit(name, []);
   return findings;
+}
+
+/**
+ * Whether every value a schema accepts is an object: `type: object`, or a union (`oneOf`/`anyOf`)
+ * whose every branch is one (directly or as a shared type), which is a payload union.
+ */
+function isObjectSchema(schema: SubSchema, types: { readonly [name: string]: JsonSchema }, seen: ReadonlySet<string> = new Set()): boolean {
+  if (typeof schema === 'boolean') return false;
+  if (schema.type === 'object') return true;
+  if (schema.type !== undefined) return false;
+  if (schema.$ref !== undefined) {
+    const name = schema.$ref.replace('#/types/', '');
+    const target = types[name];
+    return target !== undefined && !seen.has(name) && isObjectSchema(target, types, new Set([...seen, name]));
+  }
+  const branches = schema.oneOf ?? schema.anyOf;
+  return branches !== undefined && branches.every((branch) => isObjectSchema(branch, types, seen));
 }
 
 /** The parts of a structurally broken catalogue that can still be checked: sections and events of the right kind. */
@@ -124,18 +148,19 @@ export function validateCatalogue(data: unknown): ValidateResult {
   const types = document.types ?? {};
 
   const findings: Finding[] = [...structural, ...checkNames(document)];
+  const options = { formats: document.defaults?.formats ?? 'assert', closedByDefault: document.defaults?.additionalProperties !== true } as const;
   const refs: { ref: string; path: DocPath }[] = [];
   const onRef = (ref: string, path: DocPath): void => {
     refs.push({ ref, path });
   };
   for (const [name, schema] of Object.entries(types)) {
-    findings.push(...checkSchema(schema as Record<string, unknown>, ['types', name], onRef));
+    findings.push(...checkSchema(schema, ['types', name], onRef, options));
   }
   for (const [name, event] of Object.entries(document.events)) {
     const payloadPath = ['events', name, 'payload'];
-    findings.push(...checkSchema(event.payload as Record<string, unknown>, payloadPath, onRef));
-    if (event.payload.type !== 'object') {
-      findings.push({ code: 'payload-not-object', path: payloadPath, message: `the payload of \`${name}\` must be \`type: object\``, hint: 'wrap the value in a property: `type: object`, `properties: {value: ...}`' });
+    findings.push(...checkSchema(event.payload, payloadPath, onRef, options));
+    if (!isObjectSchema(event.payload, types)) {
+      findings.push({ code: 'payload-not-object', path: payloadPath, message: `the payload of \`${name}\` must be \`type: object\`, or a \`oneOf\`/\`anyOf\` of objects`, hint: 'wrap the value in a property: `type: object`, `properties: {value: ...}`' });
     }
   }
   for (const { ref, path } of refs) {

@@ -3,16 +3,15 @@
  * the type it applies to. Anything outside the list is refused with its location, because a
  * validator that ignored a keyword would accept what the schema meant to reject.
  */
-import { FORMAT_CHECKS } from 'eventspec/payload';
+import { FORMAT_CHECKS, FORMAT_TYPES, codePointLength, isMultipleOf, jsonEqual, type FormatName } from 'eventspec/payload';
 import type { DocPath, Finding } from '../../catalogue/diagnostics.ts';
-import { TYPE_NAMES, type TypeName } from '../../catalogue/types.ts';
+import { closest } from '../../catalogue/suggest.ts';
+import { subSchemas, TYPE_NAMES, type JsonSchema, type TypeName } from '../../catalogue/types.ts';
 
 type ValueCheck = (value: unknown) => string | undefined;
 
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-const isScalar = (value: unknown): boolean =>
-  value === null || ['string', 'number', 'boolean'].includes(typeof value);
 
 const nonNegativeInteger: ValueCheck = (value) =>
   Number.isInteger(value) && (value as number) >= 0 ? undefined : 'expected a non-negative integer';
@@ -21,8 +20,15 @@ const finiteNumber: ValueCheck = (value) =>
 const boolean: ValueCheck = (value) => (typeof value === 'boolean' ? undefined : 'expected true or false');
 const string: ValueCheck = (value) => (typeof value === 'string' ? undefined : 'expected a string');
 const anything: ValueCheck = () => undefined;
+const isSchema = (value: unknown): boolean => typeof value === 'boolean' || isRecord(value);
+const schema: ValueCheck = (value) => (isSchema(value) ? undefined : 'expected a schema (a mapping, true or false)');
 const schemaList: ValueCheck = (value) =>
-  Array.isArray(value) && value.length > 0 && value.every(isRecord) ? undefined : 'expected a non-empty list of schemas';
+  Array.isArray(value) && value.length > 0 && value.every(isSchema) ? undefined : 'expected a non-empty list of schemas';
+const schemaMap: ValueCheck = (value) => (isRecord(value) && Object.values(value).every(isSchema) ? undefined : 'expected a mapping of names to schemas');
+const uniqueNames: ValueCheck = (value) =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string')
+    ? new Set(value).size === value.length ? undefined : 'a property is listed twice'
+    : 'expected a list of property names';
 
 interface KeywordRule {
   readonly check: ValueCheck;
@@ -44,26 +50,37 @@ export const KEYWORDS: { readonly [keyword: string]: KeywordRule } = {
       return new Set(names).size === names.length ? undefined : 'a type is listed twice';
     },
   },
-  properties: { check: (value) => (isRecord(value) && Object.values(value).every(isRecord) ? undefined : 'expected a mapping of property names to schemas'), appliesTo: ['object'] },
-  required: {
-    check: (value) =>
-      Array.isArray(value) && value.every((item) => typeof item === 'string')
-        ? new Set(value).size === value.length ? undefined : 'a property is listed twice'
-        : 'expected a list of property names',
+  properties: { check: schemaMap, appliesTo: ['object'] },
+  required: { check: uniqueNames, appliesTo: ['object'] },
+  additionalProperties: { check: schema, appliesTo: ['object'] },
+  patternProperties: { check: schemaMap, appliesTo: ['object'] },
+  propertyNames: { check: schema, appliesTo: ['object'] },
+  minProperties: { check: nonNegativeInteger, appliesTo: ['object'] },
+  maxProperties: { check: nonNegativeInteger, appliesTo: ['object'] },
+  dependentRequired: {
+    check: (value) => (isRecord(value) && Object.values(value).every((names) => uniqueNames(names) === undefined) ? undefined : 'expected a mapping of property names to lists of property names'),
     appliesTo: ['object'],
   },
-  additionalProperties: { check: (value) => (typeof value === 'boolean' || isRecord(value) ? undefined : 'expected true, false or a schema'), appliesTo: ['object'] },
-  items: { check: (value) => (isRecord(value) ? undefined : 'expected one schema for every item (tuple forms are not supported)'), appliesTo: ['array'] },
+  dependentSchemas: { check: schemaMap, appliesTo: ['object'] },
+  items: { check: (value) => (Array.isArray(value) ? 'a list of schemas is the old tuple form; in 2020-12 it is `prefixItems`' : schema(value)), appliesTo: ['array'] },
+  prefixItems: { check: schemaList, appliesTo: ['array'] },
+  contains: { check: schema, appliesTo: ['array'] },
+  minContains: { check: nonNegativeInteger, appliesTo: ['array'] },
+  maxContains: { check: nonNegativeInteger, appliesTo: ['array'] },
   minItems: { check: nonNegativeInteger, appliesTo: ['array'] },
   maxItems: { check: nonNegativeInteger, appliesTo: ['array'] },
   uniqueItems: { check: boolean, appliesTo: ['array'] },
-  enum: { check: (value) => (Array.isArray(value) && value.length > 0 && value.every(isScalar) ? undefined : 'expected a non-empty list of strings, numbers, booleans or null') },
-  const: { check: (value) => (isScalar(value) ? undefined : 'expected a string, number, boolean or null') },
+  enum: { check: (value) => (Array.isArray(value) && value.length > 0 ? undefined : 'expected a non-empty list of values') },
+  const: { check: anything },
   oneOf: { check: schemaList },
   anyOf: { check: schemaList },
   allOf: { check: schemaList },
+  not: { check: schema },
+  if: { check: schema },
+  then: { check: schema },
+  else: { check: schema },
   $ref: { check: string },
-  format: { check: string, appliesTo: ['string'] },
+  format: { check: string },
   pattern: { check: string, appliesTo: ['string'] },
   minLength: { check: nonNegativeInteger, appliesTo: ['string'] },
   maxLength: { check: nonNegativeInteger, appliesTo: ['string'] },
@@ -74,11 +91,35 @@ export const KEYWORDS: { readonly [keyword: string]: KeywordRule } = {
   multipleOf: { check: (value) => (typeof value === 'number' && value > 0 && Number.isFinite(value) ? undefined : 'expected a number greater than 0'), appliesTo: NUMERIC },
   title: { check: string, annotation: true },
   description: { check: string, annotation: true },
+  $comment: { check: string, annotation: true },
   default: { check: anything, annotation: true },
   examples: { check: (value) => (Array.isArray(value) ? undefined : 'expected a list'), annotation: true },
   deprecated: { check: boolean, annotation: true },
   readOnly: { check: boolean, annotation: true },
   writeOnly: { check: boolean, annotation: true },
+  // In 2020-12 these describe encoded content and never fail validation.
+  contentMediaType: { check: string, annotation: true },
+  contentEncoding: { check: string, annotation: true },
+  contentSchema: { check: schema, annotation: true },
+};
+
+/** Keywords refused on purpose, each with why and what to write instead. */
+const REFUSED: { readonly [keyword: string]: string } = {
+  $defs: 'local definitions are not supported yet: move the schema under `types:` and refer to it as `$ref: "#/types/Name"`',
+  definitions: 'move the schema under `types:` and refer to it as `$ref: "#/types/Name"`',
+  $id: 'a payload is identified by its event; remove `$id` (exports give each event its own `$id`)',
+  $anchor: 'anchors are not supported: refer to shared types as `$ref: "#/types/Name"`',
+  $dynamicRef: 'dynamic references are out of scope: use `$ref: "#/types/Name"`',
+  $dynamicAnchor: 'dynamic references are out of scope: use `$ref: "#/types/Name"`',
+  $recursiveRef: 'recursive references (2019-09) are out of scope: use `$ref: "#/types/Name"`, which may recurse',
+  $recursiveAnchor: 'recursive references (2019-09) are out of scope: use `$ref: "#/types/Name"`, which may recurse',
+  $vocabulary: 'vocabularies are out of scope: the catalogue always uses the 2020-12 validation vocabulary',
+  $schema: 'a payload always uses the catalogue\'s dialect (2020-12): remove `$schema`',
+  unevaluatedProperties:
+    'its verdict depends on every keyword that evaluated a property, through `allOf`, `anyOf`, `oneOf`, `if` and `$ref`, which neither a TypeScript type nor a straight-line check can follow at linear cost: close the object with `additionalProperties: false` and list its properties in it',
+  unevaluatedItems: 'its verdict depends on every keyword that evaluated an item, which neither a TypeScript type nor a straight-line check can follow at linear cost: use `prefixItems` with `items: false`',
+  dependencies: 'this draft-07 keyword is split in 2020-12: use `dependentRequired` (lists of names) or `dependentSchemas` (schemas)',
+  additionalItems: 'this draft-07 keyword is `items` (beside `prefixItems`) in 2020-12',
 };
 
 /** Keywords our own tool defines, beyond `x-` extensions that it ignores. */
@@ -86,7 +127,15 @@ const EXTENSIONS: { readonly [keyword: string]: KeywordRule } = {
   'x-sensitive': { check: boolean, annotation: true },
 };
 
-const SUPPORTED_FORMATS = Object.keys(FORMAT_CHECKS);
+const SUPPORTED_FORMATS = Object.keys(FORMAT_TYPES);
+
+/** What a schema's keywords need to know of the catalogue. */
+export interface SchemaOptions {
+  /** `annotate`: `format` only describes, so any format name is accepted. */
+  readonly formats: 'assert' | 'annotate';
+  /** Objects that say `type: object` and nothing of `additionalProperties` are closed. */
+  readonly closedByDefault: boolean;
+}
 
 function typesOf(node: Record<string, unknown>): readonly TypeName[] | undefined {
   const type = node['type'];
@@ -94,22 +143,41 @@ function typesOf(node: Record<string, unknown>): readonly TypeName[] | undefined
   return (Array.isArray(type) ? type : [type]) as TypeName[];
 }
 
-/** A rule that looks at one schema node after its keywords' own values were found sound. */
-type NodeRule = (node: Record<string, unknown>, path: DocPath) => Finding[];
+/** The instance types a keyword constrains (`format` depends on its value); undefined for any. */
+export function keywordTypes(keyword: string, value: unknown): readonly TypeName[] | undefined {
+  if (keyword === 'format') {
+    const type = typeof value === 'string' && Object.hasOwn(FORMAT_TYPES, value) ? FORMAT_TYPES[value as FormatName] : undefined;
+    return type === undefined ? undefined : type === 'number' ? NUMERIC : [type];
+  }
+  return KEYWORDS[keyword]?.appliesTo;
+}
 
-const keywordPlacement: NodeRule = (node, path) => {
+/** A rule that looks at one schema node after its keywords' own values were found sound. */
+type NodeRule = (node: Record<string, unknown>, path: DocPath, options: SchemaOptions & { readonly branch: boolean }) => Finding[];
+
+/**
+ * A type-specific keyword needs its type in `type`. Without any `type` it would let every other
+ * kind of value through, as JSON Schema says: that is honoured (other values pass), and worth a
+ * warning, since it is rarely meant outside a branch of `allOf`/`oneOf`/`anyOf`/`if`.
+ */
+const keywordPlacement: NodeRule = (node, path, options) => {
   const types = typesOf(node);
   const findings: Finding[] = [];
-  for (const keyword of Object.keys(node)) {
-    const appliesTo = KEYWORDS[keyword]?.appliesTo;
+  const literal = 'enum' in node || 'const' in node;
+  for (const [keyword, value] of Object.entries(node)) {
+    if (keyword === 'format' && options.formats === 'annotate') continue;
+    const appliesTo = keywordTypes(keyword, value);
     if (appliesTo === undefined) continue;
     if (types === undefined) {
+      // Beside `enum`/`const` the values are known: `literalSiblings` judges the keyword. In a
+      // branch (`allOf`, `if`, …) the value's type is usually settled beside it.
+      if (literal || options.branch) continue;
       findings.push({
         code: 'missing-type',
         path: [...path, keyword],
         atKey: true,
-        message: `\`${keyword}\` constrains ${appliesTo.join(' or ')} values, but this schema has no \`type\`; without one, any other value would pass`,
-        hint: `add \`type: ${appliesTo[0]}\``,
+        message: `\`${keyword}\` constrains ${appliesTo.join(' or ')} values only; without \`type\`, any other value passes this schema`,
+        hint: `add \`type: ${appliesTo[0]}\` if other values should fail`,
       });
     } else if (!types.some((type) => appliesTo.includes(type))) {
       findings.push({
@@ -124,69 +192,133 @@ const keywordPlacement: NodeRule = (node, path) => {
   return findings;
 };
 
-/** Next to `enum`, `const` or `$ref`, other constraints would be dead letters: refuse them. */
-const exclusiveKeywords: NodeRule = (node, path) => {
-  const owner = ['$ref', 'const', 'enum'].find((keyword) => keyword in node);
-  if (owner === undefined) return [];
-  const allowedBeside = owner === '$ref' ? [] : ['type'];
-  return Object.keys(node)
-    .filter((keyword) => keyword !== owner && !allowedBeside.includes(keyword))
-    .filter((keyword) => KEYWORDS[keyword] !== undefined && KEYWORDS[keyword].annotation !== true)
-    .map((keyword) => ({
-      code: 'keyword-without-effect' as const,
-      path: [...path, keyword],
-      atKey: true,
-      message: `\`${keyword}\` cannot stand beside \`${owner}\` here`,
-      hint: owner === '$ref' ? 'combine with `allOf: [{$ref: ...}, {...}]`, or constrain the shared type itself' : `remove \`${keyword}\`; \`${owner}\` already fixes the allowed values`,
-    }));
+/** Keywords that do nothing without a partner would be silently ignored: refuse them. */
+const partnerless: NodeRule = (node, path) => {
+  const lone = (keyword: string, partner: string, hint: string): Finding[] =>
+    keyword in node && !(partner in node)
+      ? [{ code: 'keyword-without-effect', path: [...path, keyword], atKey: true, message: `\`${keyword}\` has no effect without \`${partner}\``, hint }]
+      : [];
+  return [
+    ...lone('then', 'if', 'add the `if` condition, or move these keywords up into the schema'),
+    ...lone('else', 'if', 'add the `if` condition, or move these keywords up into the schema'),
+    ...lone('minContains', 'contains', 'add `contains`, the schema the items are counted by'),
+    ...lone('maxContains', 'contains', 'add `contains`, the schema the items are counted by'),
+    ...('if' in node && !('then' in node) && !('else' in node)
+      ? [{ code: 'keyword-without-effect' as const, path: [...path, 'if'], atKey: true, message: '`if` has no effect without `then` or `else`', hint: 'add `then` and/or `else`, or remove `if`' }]
+      : []),
+  ];
 };
 
+function jsonType(value: unknown): TypeName {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value as TypeName;
+}
+
 function matchesType(value: unknown, type: TypeName): boolean {
-  switch (type) {
-    case 'null':
-      return value === null;
-    case 'integer':
-      return Number.isInteger(value);
-    case 'object':
-    case 'array':
-      return false;
+  const actual = jsonType(value);
+  return actual === type || (type === 'number' && actual === 'integer');
+}
+
+/**
+ * What a keyword says of one known value, for keywords beside `enum`/`const`: whether it passes,
+ * or undefined when the keyword is not one whose verdict is simple to take here.
+ */
+function passesScalarKeyword(keyword: string, limit: unknown, value: unknown): boolean | undefined {
+  const appliesTo = keywordTypes(keyword, limit);
+  if (appliesTo !== undefined && !appliesTo.some((type) => matchesType(value, type))) return true;
+  switch (keyword) {
+    case 'type':
+      return [limit].flat().some((type) => matchesType(value, type as TypeName));
+    case 'format':
+      return typeof value !== 'string' || !Object.hasOwn(FORMAT_CHECKS, limit as string) || FORMAT_CHECKS[limit as keyof typeof FORMAT_CHECKS](value);
+    case 'pattern':
+      return new RegExp(limit as string, 'u').test(value as string);
+    case 'minLength':
+      return codePointLength(value as string) >= (limit as number);
+    case 'maxLength':
+      return codePointLength(value as string) <= (limit as number);
+    case 'minimum':
+      return (value as number) >= (limit as number);
+    case 'maximum':
+      return (value as number) <= (limit as number);
+    case 'exclusiveMinimum':
+      return (value as number) > (limit as number);
+    case 'exclusiveMaximum':
+      return (value as number) < (limit as number);
+    case 'multipleOf':
+      return isMultipleOf(value as number, limit as number);
+    case 'minItems':
+      return (value as unknown[]).length >= (limit as number);
+    case 'maxItems':
+      return (value as unknown[]).length <= (limit as number);
+    case 'uniqueItems':
+      return limit === false || (value as unknown[]).every((item, index, items) => items.findIndex((other) => jsonEqual(item, other)) === index);
     default:
-      return typeof value === type;
+      return undefined;
   }
 }
 
-const enumValues: NodeRule = (node, path) => {
+/** The keywords beside `enum`/`const` whose verdict on each value lint takes itself (see the model). */
+export const SCALAR_SIBLINGS: ReadonlySet<string> = new Set(['type', 'format', 'pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minItems', 'maxItems', 'uniqueItems']);
+
+/**
+ * Beside `enum`/`const`, a simple keyword either holds for every listed value (redundant: a
+ * warning) or fails one (that value can never be valid: an error). Other keywords beside them
+ * apply as JSON Schema says, with no finding.
+ */
+const literalSiblings: NodeRule = (node, path, options) => {
+  const owner = 'const' in node ? 'const' : 'enum' in node ? 'enum' : undefined;
+  if (owner === undefined) return [];
+  const values: unknown[] = owner === 'const' ? [node['const']] : (node['enum'] as unknown[]);
   const findings: Finding[] = [];
-  const types = typesOf(node);
-  const values: unknown[] = Array.isArray(node['enum']) ? node['enum'] : 'const' in node ? [node['const']] : [];
-  const keyword = 'enum' in node ? 'enum' : 'const';
-  const seen: unknown[] = [];
   values.forEach((value, index) => {
-    const valuePath = keyword === 'enum' ? [...path, keyword, index] : [...path, keyword];
-    if (seen.includes(value)) {
+    const valuePath = owner === 'enum' ? [...path, 'enum', index] : [...path, 'const'];
+    if (owner === 'enum' && values.findIndex((other) => jsonEqual(other, value)) < index) {
       findings.push({ code: 'duplicate-enum-value', path: valuePath, message: `${JSON.stringify(value)} is listed twice in \`enum\``, hint: 'remove the second one' });
     }
-    seen.push(value);
-    if (types !== undefined && !types.some((type) => matchesType(value, type))) {
-      findings.push({ code: 'enum-type-mismatch', path: valuePath, message: `${JSON.stringify(value)} is not of type ${types.join(' or ')}, so no value could match it`, hint: 'fix the value or the `type`' });
-    }
   });
+  for (const [keyword, limit] of Object.entries(node)) {
+    if (!SCALAR_SIBLINGS.has(keyword) || (keyword === 'format' && options.formats === 'annotate')) continue;
+    const failing = values.findIndex((value) => passesScalarKeyword(keyword, limit, value) === false);
+    if (failing >= 0) {
+      const value = values[failing];
+      findings.push(keyword === 'type'
+        ? { code: 'enum-type-mismatch', path: owner === 'enum' ? [...path, 'enum', failing] : [...path, 'const'], message: `${JSON.stringify(value)} is not of type ${[limit].flat().join(' or ')}, so no value could match it`, hint: 'fix the value or the `type`' }
+        : { code: 'enum-value-rejected', path: owner === 'enum' ? [...path, 'enum', failing] : [...path, 'const'], message: `${JSON.stringify(value)} fails \`${keyword}: ${JSON.stringify(limit)}\` beside it, so no value could match it`, hint: `fix the value, or remove \`${keyword}\`` });
+    } else if (keyword !== 'type' || owner === 'const') {
+      findings.push({ code: 'redundant-keyword', path: [...path, keyword], atKey: true, message: `\`${keyword}\` beside \`${owner}\` changes nothing: every listed value already satisfies it`, hint: `remove \`${keyword}\`; \`${owner}\` already fixes the allowed values` });
+    }
+  }
   return findings;
 };
 
-const formatAndPattern: NodeRule = (node, path) => {
+function checkPattern(pattern: string, path: DocPath, what: string): Finding[] {
+  try {
+    new RegExp(pattern, 'u');
+    return [];
+  } catch (error) {
+    return [{ code: 'invalid-pattern', path, atKey: what === 'key', message: `${what === 'key' ? 'this `patternProperties` key' : '`pattern`'} is not a valid regular expression: ${(error as Error).message}`, hint: 'patterns are ECMAScript regular expressions in Unicode mode' }];
+  }
+}
+
+const formatAndPattern: NodeRule = (node, path, options) => {
   const findings: Finding[] = [];
   const format = node['format'];
-  if (typeof format === 'string' && !SUPPORTED_FORMATS.includes(format)) {
-    findings.push({ code: 'unsupported-format', path: [...path, 'format'], message: `format ${JSON.stringify(format)} is not supported`, hint: `use one of ${SUPPORTED_FORMATS.join(', ')}, or a \`pattern\`` });
+  if (typeof format === 'string' && options.formats === 'assert' && !SUPPORTED_FORMATS.includes(format)) {
+    const near = closest(format, SUPPORTED_FORMATS);
+    findings.push({
+      code: 'unsupported-format',
+      path: [...path, 'format'],
+      message: `format ${JSON.stringify(format)} is not supported`,
+      hint: near !== undefined ? `did you mean \`${near}\`?` : `use one of ${SUPPORTED_FORMATS.join(', ')}, a \`pattern\`, or \`defaults: { formats: annotate }\` to treat formats as descriptions`,
+    });
   }
   const pattern = node['pattern'];
-  if (typeof pattern === 'string') {
-    try {
-      new RegExp(pattern, 'u');
-    } catch (error) {
-      findings.push({ code: 'invalid-pattern', path: [...path, 'pattern'], message: `\`pattern\` is not a valid regular expression: ${(error as Error).message}`, hint: 'patterns are ECMAScript regular expressions in Unicode mode' });
-    }
+  if (typeof pattern === 'string') findings.push(...checkPattern(pattern, [...path, 'pattern'], 'value'));
+  for (const key of Object.keys(isRecord(node['patternProperties']) ? node['patternProperties'] : {})) {
+    findings.push(...checkPattern(key, [...path, 'patternProperties', key], 'key'));
   }
   return findings;
 };
@@ -206,23 +338,33 @@ const bounds: NodeRule = (node, path) => [
   ...boundPair(node, path, 'exclusiveMinimum', 'maximum', true),
   ...boundPair(node, path, 'minLength', 'maxLength', false),
   ...boundPair(node, path, 'minItems', 'maxItems', false),
+  ...boundPair(node, path, 'minProperties', 'maxProperties', false),
+  ...boundPair(node, path, 'minContains', 'maxContains', false),
 ];
 
-const requiredProperties: NodeRule = (node, path) => {
+/** A required key that a closed object cannot hold leaves no valid object. */
+const requiredProperties: NodeRule = (node, path, options) => {
   const required = node['required'];
   const properties = isRecord(node['properties']) ? node['properties'] : {};
   if (!Array.isArray(required)) return [];
+  const additional = node['additionalProperties'] ?? (typesOf(node)?.includes('object') === true && options.closedByDefault ? false : true);
+  const closed = additional === false && node['patternProperties'] === undefined;
   return required.flatMap((name, index) =>
-    typeof name === 'string' && !Object.hasOwn(properties, name)
-      ? [{ code: 'required-missing-property' as const, path: [...path, 'required', index], message: `\`required\` names \`${name}\`, which \`properties\` does not define`, hint: `define \`${name}\` under \`properties\`, or remove it from \`required\`` }]
+    typeof name === 'string' && !Object.hasOwn(properties, name) && closed
+      ? [{ code: 'required-missing-property' as const, path: [...path, 'required', index], message: `\`required\` names \`${name}\`, which this closed object does not define`, hint: `define \`${name}\` under \`properties\`, or remove it from \`required\`` }]
       : [],
   );
 };
 
-const NODE_RULES: readonly NodeRule[] = [keywordPlacement, exclusiveKeywords, enumValues, formatAndPattern, bounds, requiredProperties];
+/** Keywords whose schemas apply beside others to the same value (or, `propertyNames`, to keys: strings). */
+const BRANCHES: ReadonlySet<string> = new Set(['allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else', 'dependentSchemas', 'propertyNames']);
+
+const NODE_RULES: readonly NodeRule[] = [keywordPlacement, partnerless, literalSiblings, formatAndPattern, bounds, requiredProperties];
 
 /** Checks one schema and everything nested in it; calls `onRef` with each `$ref` and its path. */
-export function checkSchema(node: Record<string, unknown>, path: DocPath, onRef: (ref: string, path: DocPath) => void): Finding[] {
+export function checkSchema(node: unknown, path: DocPath, onRef: (ref: string, path: DocPath) => void, options: SchemaOptions, branch = false): Finding[] {
+  if (typeof node === 'boolean') return [];
+  if (!isRecord(node)) return [{ code: 'invalid-keyword-value', path, message: 'expected a schema (a mapping, true or false)' }];
   const findings: Finding[] = [];
   let keywordsSound = true;
   for (const [keyword, value] of Object.entries(node)) {
@@ -230,7 +372,15 @@ export function checkSchema(node: Record<string, unknown>, path: DocPath, onRef:
     if (rule === undefined) {
       if (keyword.startsWith('x-')) continue;
       keywordsSound = false;
-      findings.push({ code: 'unsupported-keyword', path: [...path, keyword], atKey: true, message: `\`${keyword}\` is not a supported JSON Schema keyword`, hint: 'see the supported keywords in the README; custom annotations need an `x-` prefix' });
+      const refused = REFUSED[keyword];
+      const near = refused === undefined ? closest(keyword, Object.keys(KEYWORDS)) : undefined;
+      findings.push({
+        code: 'unsupported-keyword',
+        path: [...path, keyword],
+        atKey: true,
+        message: refused === undefined ? `\`${keyword}\` is not a JSON Schema 2020-12 validation keyword` : `\`${keyword}\` is not supported`,
+        hint: refused ?? (near !== undefined ? `did you mean \`${near}\`?` : 'see the supported keywords in the README; custom annotations need an `x-` prefix'),
+      });
       continue;
     }
     const problem = rule.check(value);
@@ -241,25 +391,11 @@ export function checkSchema(node: Record<string, unknown>, path: DocPath, onRef:
   }
   if (!keywordsSound) return findings;
 
-  for (const rule of NODE_RULES) findings.push(...rule(node, path));
+  for (const rule of NODE_RULES) findings.push(...rule(node, path, { ...options, branch }));
   if (typeof node['$ref'] === 'string') onRef(node['$ref'], [...path, '$ref']);
-
-  const properties = node['properties'];
-  if (isRecord(properties)) {
-    for (const [name, child] of Object.entries(properties)) {
-      if (name === '__proto__') continue;
-      findings.push(...checkSchema(child as Record<string, unknown>, [...path, 'properties', name], onRef));
-    }
-  }
-  for (const keyword of ['items', 'additionalProperties'] as const) {
-    const child = node[keyword];
-    if (isRecord(child)) findings.push(...checkSchema(child, [...path, keyword], onRef));
-  }
-  for (const keyword of ['oneOf', 'anyOf', 'allOf'] as const) {
-    const children = node[keyword];
-    if (Array.isArray(children)) {
-      children.forEach((child, index) => findings.push(...checkSchema(child as Record<string, unknown>, [...path, keyword, index], onRef)));
-    }
+  // Keywords are sound here, so the node reads as a schema.
+  for (const child of subSchemas(node as JsonSchema)) {
+    findings.push(...checkSchema(child.schema, [...path, ...child.path], onRef, options, BRANCHES.has(String(child.path[0]))));
   }
   return findings;
 }

@@ -18,7 +18,14 @@ const EventDefinitionShape = z.strictObject({
 const CatalogueShape = z.strictObject({
   $schema: z.string().optional().describe('The JSON Schema of this file, for editors.'),
   version: z.literal(1, 'expected format version 1').describe('The catalogue format version: 1.'),
-  defaults: z.strictObject({ additionalProperties: z.boolean().optional().describe('Whether payload objects accept keys they do not declare (default false: closed).') }).optional().describe('Defaults for every payload schema.'),
+  defaults: z
+    .strictObject({
+      additionalProperties: z.boolean().optional().describe('Whether payload objects accept keys they do not declare (default false: closed).'),
+      formats: z.enum(['assert', 'annotate'], 'expected assert (the default) or annotate').optional().describe('Whether `format` rejects values that do not match (assert, the default) or only describes them (annotate, as JSON Schema 2020-12 does by default).'),
+      strict: z.boolean().optional().describe('Warnings fail lint and generate, as errors do (as `eventspec lint --strict`).'),
+    })
+    .optional()
+    .describe('Defaults for every payload schema, and how strict lint is.'),
   outputs: z
     .strictObject({
       jsonschema: z.boolean().optional().describe('Also write a JSON Schema per event and a bundle into jsonschema/.'),
