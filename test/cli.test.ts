@@ -53,7 +53,7 @@ describe('eventspec generate', () => {
     expect(run.code).toBe(1);
     const lines = run.err.split('\n').filter((line) => !line.startsWith('  hint:'));
     expect(lines).toEqual([
-      expect.stringMatching(/^catalog\.yaml:\d+:\d+ error undefined-ref `\$ref: #\/types\/Ulld` does not name a shared type$/),
+      expect.stringMatching(/^catalog\.yaml:\d+:\d+ error undefined-ref `\$ref: #\/types\/Ulld` does not name a shared type or a definition here$/),
       expect.stringMatching(/^catalog\.yaml:\d+:\d+ error contradictory-bounds `minLength: 300` and `maxLength: 200` leave no allowed value$/),
     ]);
     expect(run.err).not.toMatch(/\n\s+at /);

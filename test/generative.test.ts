@@ -5,7 +5,7 @@
  * validators agree with ajv on random and near-miss values.
  */
 import { spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import * as z from 'zod/v4';
@@ -33,6 +33,9 @@ describe('random catalogues', () => {
         if (names.length > 0) writeFileSync(join(out, 'usable.ts'), `import type { ${names.join(', ')} } from './index.js';\n${names.map((name) => `export const empty${name}: ${name} = {};\n`).join('')}`);
       }
     });
+    // The catalogue of every keyword too, with the type-level checks of its constructs.
+    const keywords = generateInto(join(scratch, 'c-keywords'), readFileSync(join(ROOT, 'test', 'fixtures', 'keywords.yaml'), 'utf8'), 'keywords.yaml');
+    copyFileSync(join(ROOT, 'test', 'fixtures', 'keyword-types.ts'), join(keywords, 'keyword-types.ts'));
     writeFileSync(join(scratch, 'tsconfig.json'), JSON.stringify({ extends: '../../tsconfig.json', include: ['c*/generated'], exclude: [] }));
     const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(scratch, 'tsconfig.json'), '--checkers', '1'], { encoding: 'utf8' });
     const report = tsc.stdout + tsc.stderr;

@@ -36,6 +36,8 @@ export interface JsonSchema {
   readonly then?: SubSchema;
   readonly else?: SubSchema;
   readonly $ref?: string;
+  /** Local definitions, referred to as `#/$defs/Name` (lifted into shared types after validation). */
+  readonly $defs?: { readonly [name: string]: SubSchema };
   readonly format?: string;
   readonly pattern?: string;
   readonly minLength?: number;
@@ -61,7 +63,7 @@ export interface JsonSchema {
 /** The schemas directly inside a schema (not through references), with the keyword path to each. */
 export function subSchemas(schema: JsonSchema): { readonly path: readonly (string | number)[]; readonly schema: SubSchema }[] {
   const found: { path: (string | number)[]; schema: SubSchema }[] = [];
-  for (const keyword of ['properties', 'patternProperties', 'dependentSchemas'] as const) {
+  for (const keyword of ['$defs', 'properties', 'patternProperties', 'dependentSchemas'] as const) {
     for (const [name, child] of Object.entries(schema[keyword] ?? {})) found.push({ path: [keyword, name], schema: child });
   }
   for (const keyword of ['additionalProperties', 'propertyNames', 'items', 'contains', 'not', 'if', 'then', 'else'] as const) {

@@ -18,6 +18,7 @@ interface VaultMap {
   'vault.tree_stored': unknown;
   'vault.maps_stored': unknown;
   'vault.sealed': unknown;
+  'vault.shapes_stored': unknown;
 }
 
 const scratch = scratchDirectory('redaction');
@@ -57,6 +58,18 @@ const mapsPayload = fc.record(
   { requiredKeys: [] },
 );
 
+const word = fc.stringMatching(/^[a-z]{1,5}$/);
+const shapesPayload = fc.record(
+  {
+    headers: fc
+      .tuple(fc.dictionary(word.map((each) => `x-secret-${each}`), secret, { maxKeys: 2 }), fc.dictionary(word.map((each) => `x-${each}`), ordinary, { maxKeys: 2 }), fc.dictionary(word.map((each) => `k${each}`), fc.record({ token: secret }), { maxKeys: 2 }))
+      .map(([secrets, plain, tokens]) => ({ ...plain, ...secrets, ...tokens })),
+    pair: fc.tuple(ordinary, secret, fc.array(fc.record({ key: secret, id: ordinary }), { maxLength: 3 })).map(([first, second, rest]) => [first, second, ...rest]),
+    account: fc.record({ kind: fc.constantFrom('card', 'bank'), number: secret, pin: secret }, { requiredKeys: ['kind'] }),
+  },
+  { requiredKeys: [] },
+);
+
 function strings(value: unknown, prefix: string): string[] {
   if (typeof value === 'string') return value.startsWith(prefix) ? [value] : [];
   if (typeof value !== 'object' || value === null) return [];
@@ -92,6 +105,10 @@ describe('x-sensitive, wherever the catalogue accepts it', () => {
 
   it('is redacted in map values, arrays of maps, items, shared types, union branches and allOf parts', () => {
     fc.assert(fc.property(mapsPayload, (payload) => checkLogged('vault.maps_stored', payload)), { numRuns: 200 });
+  });
+
+  it('is redacted under key patterns, in tuple positions, in local definitions, and in conditional and dependent schemas', () => {
+    fc.assert(fc.property(shapesPayload, (payload) => checkLogged('vault.shapes_stored', payload)), { numRuns: 200 });
   });
 
   it('conceals a whole payload marked sensitive, and a union value when a branch is marked', () => {

@@ -108,6 +108,17 @@ export function schemaObjectOf(depth: number, scope: Scope, contained: boolean):
         arbitrary: fc.tuple(fc.constantFrom('oneOf', 'anyOf', 'allOf'), fc.array(inner(false), { minLength: 1, maxLength: 3 })).map(([keyword, members]) => ({ [keyword]: members })),
         weight: 1,
       },
+      {
+        // Objects a `kind` property tells apart: a discriminated union.
+        arbitrary: fc.tuple(fc.constantFrom('oneOf', 'anyOf'), fc.array(objectOf(depth - 1, scope), { minLength: 2, maxLength: 3 })).map(([keyword, objects]) => ({
+          [keyword]: objects.map((object, index) => ({
+            ...object,
+            properties: { ...(object['properties'] as Schema), kind: { const: `k${index}` } },
+            required: [...(object['required'] as string[]).filter((name) => name !== 'kind'), 'kind'],
+          })),
+        })),
+        weight: 1,
+      },
       { arbitrary: fc.tuple(scalarLeaf, inner(false)).map(([base, excluded]) => ({ ...base, not: excluded })), weight: 1 },
       {
         arbitrary: fc.tuple(inner(false), fc.option(inner(false)), fc.option(inner(false))).map(([condition, then, otherwise]) => ({
@@ -181,7 +192,14 @@ function objectOfShallow(scope: Scope): fc.Arbitrary<Schema> {
 export const catalogueArbitrary: fc.Arbitrary<string> = fc.integer({ min: 0, max: 3 }).chain((typeCount) => {
   const names = Array.from({ length: typeCount }, (_, index) => `Shared${index}`);
   const types = fc.tuple(...names.map((_, index) => schemaObjectOf(2, { all: names, direct: names.slice(0, index) }, false)));
-  const events = fc.array(objectOf(2, { all: names, direct: names }), { minLength: 1, maxLength: 4 });
+  // Sometimes a payload has a local definition, used by a property (and maybe by itself).
+  const withDefinition = (payload: Schema): fc.Arbitrary<Schema> =>
+    fc.option(objectOf(1, { all: names, direct: names }), { freq: 3 }).map((definition) =>
+      definition === null
+        ? payload
+        : { ...payload, $defs: { Local: { ...definition, properties: { ...(definition['properties'] as Schema), again: { $ref: '#/$defs/Local' } } } }, properties: { ...(payload['properties'] as Schema), local: { $ref: '#/$defs/Local' } } },
+    );
+  const events = fc.array(objectOf(2, { all: names, direct: names }).chain(withDefinition), { minLength: 1, maxLength: 4 });
   return fc.tuple(types, events).map(([typeSchemas, payloads]) =>
     JSON.stringify(
       {

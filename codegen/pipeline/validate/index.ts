@@ -7,6 +7,8 @@ import { DIAGNOSTIC_CODES } from '../../catalogue/diagnostics.ts';
 import type { CatalogueDocument, JsonSchema, SubSchema } from '../../catalogue/types.ts';
 import { domainOf, EVENT_NAME, eventNames, FIXED_IDENTIFIERS, NAME_SEGMENT, TYPE_NAME, typeNames } from '../../catalogue/naming.ts';
 import { checkStructure } from './structure.ts';
+import { closest } from '../../catalogue/suggest.ts';
+import { liftDefinitions, localDefinition, resourceOf } from './local-definitions.ts';
 import { checkSchema, isRecord } from './schema-keywords.ts';
 
 export type ValidateResult =
@@ -164,15 +166,23 @@ export function validateCatalogue(data: unknown): ValidateResult {
     }
   }
   for (const { ref, path } of refs) {
-    const target = REF.exec(ref)?.[1];
-    if (target === undefined || !Object.hasOwn(types, target)) {
-      const known = Object.keys(types).map((type) => `#/types/${type}`).join(', ');
-      findings.push({ code: 'undefined-ref', path, message: `\`$ref: ${ref}\` does not name a shared type`, hint: known === '' ? 'declare the type under `types:`' : `known types: ${known}` });
-    }
+    const problem = refProblem(document, ref, path);
+    if (problem !== undefined) findings.push({ code: 'undefined-ref', path, ...problem });
   }
   const hasErrors = (list: readonly Finding[]): boolean => list.some((finding) => DIAGNOSTIC_CODES[finding.code].severity === 'error');
-  // Cycles and collisions are only meaningful once every name and reference is sound.
-  if (!hasErrors(findings)) findings.push(...checkRefCycles(types), ...checkCollisions(document));
+  // Cycles and collisions are only meaningful once every name and reference is sound, and local
+  // definitions have become shared types (their findings point back to where they are defined).
+  let result = document;
+  if (!hasErrors(findings)) {
+    const lifted = liftDefinitions(document);
+    result = lifted.document;
+    const located = (finding: Finding): Finding => {
+      const origin = finding.path[0] === 'types' ? lifted.origins.get(String(finding.path[1])) : undefined;
+      return origin === undefined ? finding : { ...finding, path: [...origin, ...finding.path.slice(2)] };
+    };
+    findings.push(...lifted.findings);
+    if (!hasErrors(findings)) findings.push(...[...checkRefCycles(result.types ?? {}), ...checkCollisions(result)].map(located));
+  }
 
   const usedDomains = new Set(Object.keys(document.events).map(domainOf));
   // Events left out for their shape would make their domains look unused.
@@ -181,5 +191,27 @@ export function validateCatalogue(data: unknown): ValidateResult {
       findings.push({ code: 'unused-domain', path: ['domains', domain], atKey: true, message: `domain \`${domain}\` has no events`, hint: 'add its events, or remove the domain' });
     }
   }
-  return hasErrors(findings) ? { ok: false, findings } : { ok: true, document, findings };
+  return hasErrors(findings) ? { ok: false, findings } : { ok: true, document: result, findings };
+}
+
+/** What is wrong with a `$ref` at `path`, if anything: it must name a shared type, or a definition of its own payload or type. */
+function refProblem(document: CatalogueDocument, ref: string, path: DocPath): { message: string; hint: string } | undefined {
+  const types = document.types ?? {};
+  const target = REF.exec(ref)?.[1];
+  if (target !== undefined && Object.hasOwn(types, target)) return undefined;
+  const resource = resourceOf(document, path);
+  const definitions = resource?.root.$defs ?? {};
+  const local = localDefinition(ref);
+  if (local !== undefined && Object.hasOwn(definitions, local)) return undefined;
+  if (ref === '#' && resource?.kind === 'type') return undefined;
+  const known = [...Object.keys(types).map((type) => `#/types/${type}`), ...Object.keys(definitions).map((key) => `#/$defs/${encodeURI(key.replaceAll('~', '~0').replaceAll('/', '~1'))}`)];
+  const near = closest(ref, known);
+  if (ref.startsWith('#') && local === undefined && target === undefined && ref !== '#') {
+    return { message: `\`$ref: ${ref}\` is not a reference this catalogue supports`, hint: 'refer to a shared type (`#/types/Name`) or a definition at the top of this payload or type (`#/$defs/Name`)' };
+  }
+  if (!ref.startsWith('#')) return { message: `\`$ref: ${ref}\` refers to another document, which is out of scope`, hint: 'copy the schema under `types:` and refer to it as `#/types/Name` (`eventspec import` does this for whole files)' };
+  return {
+    message: ref === '#' ? '`$ref: "#"` refers to the payload itself, which only a shared type may do' : `\`$ref: ${ref}\` does not name a shared type or a definition here`,
+    hint: near !== undefined ? `did you mean \`${near}\`?` : known.length === 0 ? 'declare the type under `types:`' : `known: ${known.join(', ')}`,
+  };
 }

@@ -80,6 +80,7 @@ export const KEYWORDS: { readonly [keyword: string]: KeywordRule } = {
   then: { check: schema },
   else: { check: schema },
   $ref: { check: string },
+  $defs: { check: schemaMap, annotation: true },
   format: { check: string },
   pattern: { check: string, appliesTo: ['string'] },
   minLength: { check: nonNegativeInteger, appliesTo: ['string'] },
@@ -105,7 +106,6 @@ export const KEYWORDS: { readonly [keyword: string]: KeywordRule } = {
 
 /** Keywords refused on purpose, each with why and what to write instead. */
 const REFUSED: { readonly [keyword: string]: string } = {
-  $defs: 'local definitions are not supported yet: move the schema under `types:` and refer to it as `$ref: "#/types/Name"`',
   definitions: 'move the schema under `types:` and refer to it as `$ref: "#/types/Name"`',
   $id: 'a payload is identified by its event; remove `$id` (exports give each event its own `$id`)',
   $anchor: 'anchors are not supported: refer to shared types as `$ref: "#/types/Name"`',
@@ -153,7 +153,7 @@ export function keywordTypes(keyword: string, value: unknown): readonly TypeName
 }
 
 /** A rule that looks at one schema node after its keywords' own values were found sound. */
-type NodeRule = (node: Record<string, unknown>, path: DocPath, options: SchemaOptions & { readonly branch: boolean }) => Finding[];
+type NodeRule = (node: Record<string, unknown>, path: DocPath, options: SchemaOptions & { readonly branch: boolean; readonly root: boolean }) => Finding[];
 
 /**
  * A type-specific keyword needs its type in `type`. Without any `type` it would let every other
@@ -170,8 +170,8 @@ const keywordPlacement: NodeRule = (node, path, options) => {
     if (appliesTo === undefined) continue;
     if (types === undefined) {
       // Beside `enum`/`const` the values are known: `literalSiblings` judges the keyword. In a
-      // branch (`allOf`, `if`, …) the value's type is usually settled beside it.
-      if (literal || options.branch) continue;
+      // branch (`allOf`, `if`, …) or beside `$ref` the value's type is usually settled elsewhere.
+      if (literal || options.branch || '$ref' in node) continue;
       findings.push({
         code: 'missing-type',
         path: [...path, keyword],
@@ -359,10 +359,22 @@ const requiredProperties: NodeRule = (node, path, options) => {
 /** Keywords whose schemas apply beside others to the same value (or, `propertyNames`, to keys: strings). */
 const BRANCHES: ReadonlySet<string> = new Set(['allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else', 'dependentSchemas', 'propertyNames']);
 
-const NODE_RULES: readonly NodeRule[] = [keywordPlacement, partnerless, literalSiblings, formatAndPattern, bounds, requiredProperties];
+/** `#/$defs/Name` reaches the top of a payload or shared type: definitions anywhere else would be unreachable. */
+const definitionsAtTop: NodeRule = (node, path, options) =>
+  '$defs' in node && !options.root
+    ? [{ code: 'unsupported-keyword', path: [...path, '$defs'], atKey: true, message: '`$defs` is supported at the top of a payload or shared type only', hint: 'move the definitions up to the top of the payload or type (references stay `#/$defs/Name`)' }]
+    : [];
+
+/** A key is never concealed (only values are), so a sensitive mark on key names would be ignored: refuse it. */
+const sensitiveKeyNames: NodeRule = (node, path) =>
+  'propertyNames' in node && JSON.stringify(node['propertyNames']).includes('"x-sensitive":true')
+    ? [{ code: 'keyword-without-effect', path: [...path, 'propertyNames'], atKey: true, message: '`x-sensitive` inside `propertyNames` would mark keys, and redaction conceals values only', hint: 'mark the values instead (`patternProperties` or `additionalProperties`)' }]
+    : [];
+
+const NODE_RULES: readonly NodeRule[] = [definitionsAtTop, sensitiveKeyNames, keywordPlacement, partnerless, literalSiblings, formatAndPattern, bounds, requiredProperties];
 
 /** Checks one schema and everything nested in it; calls `onRef` with each `$ref` and its path. */
-export function checkSchema(node: unknown, path: DocPath, onRef: (ref: string, path: DocPath) => void, options: SchemaOptions, branch = false): Finding[] {
+export function checkSchema(node: unknown, path: DocPath, onRef: (ref: string, path: DocPath) => void, options: SchemaOptions, branch = false, root = true): Finding[] {
   if (typeof node === 'boolean') return [];
   if (!isRecord(node)) return [{ code: 'invalid-keyword-value', path, message: 'expected a schema (a mapping, true or false)' }];
   const findings: Finding[] = [];
@@ -391,11 +403,12 @@ export function checkSchema(node: unknown, path: DocPath, onRef: (ref: string, p
   }
   if (!keywordsSound) return findings;
 
-  for (const rule of NODE_RULES) findings.push(...rule(node, path, { ...options, branch }));
+  for (const rule of NODE_RULES) findings.push(...rule(node, path, { ...options, branch, root }));
   if (typeof node['$ref'] === 'string') onRef(node['$ref'], [...path, '$ref']);
   // Keywords are sound here, so the node reads as a schema.
   for (const child of subSchemas(node as JsonSchema)) {
-    findings.push(...checkSchema(child.schema, [...path, ...child.path], onRef, options, BRANCHES.has(String(child.path[0]))));
+    // A definition is a schema of its own (a root), but `#/$defs/…` still reaches only the top's.
+    findings.push(...checkSchema(child.schema, [...path, ...child.path], onRef, options, BRANCHES.has(String(child.path[0])), false));
   }
   return findings;
 }
