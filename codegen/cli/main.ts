@@ -21,6 +21,7 @@ import { COMPATIBILITY_MODES, type CompatibilityMode } from '../diff/modes.ts';
 import { EXPORT_FORMATS, resolveConfig, type Config, type ExportFormat } from './config.ts';
 import { CATALOGUE_FILE, CatalogueNotFound } from './find-catalogue.ts';
 import { DIAGNOSTIC_FORMATS, formatAnnotation, formatDiagnostics, type Annotation, type DiagnosticFormat } from './format-diagnostics.ts';
+import { displayed, runImport, type ImportRequest } from './import.ts';
 import { STARTER_CATALOGUE } from './starter.ts';
 
 const MAX_DIFFS = 20;
@@ -37,6 +38,7 @@ const OPTIONS = {
   mode: { type: 'string', help: '--mode <m>         backward (default), forward or full compatibility' },
   watch: { type: 'boolean', help: '--watch            regenerate whenever the catalogue changes (Ctrl-C to stop)' },
   strict: { type: 'boolean', help: '--strict           warnings fail too, as errors do' },
+  formats: { type: 'string', help: '--formats <f>      whether `format` asserts (default) or annotates, in the new catalogue' },
   help: { type: 'boolean', short: 'h', help: '-h, --help         show this help' },
   version: { type: 'boolean', short: 'v', help: '-v, --version      print the version' },
 } as const;
@@ -59,6 +61,12 @@ const COMMANDS: { readonly [name: string]: CommandSpec } = {
     synopsis: 'eventspec export --format jsonschema|asyncapi [--catalog <file>] [--out <dir>] [--base-uri <uri>]',
     options: ['catalog', 'out', 'format', 'base-uri'],
     more: '--format jsonschema writes one schema per event and a bundle; --format asyncapi an AsyncAPI 3.0 document.',
+  },
+  import: {
+    summary: 'write a catalogue from JSON Schemas (a directory, or a bundle) or an AsyncAPI 2.x/3.x document',
+    synopsis: 'eventspec import <directory|schema.json|asyncapi.yaml> [--catalog <file>] [--formats assert|annotate]',
+    options: ['catalog', 'formats'],
+    more: 'A directory holds one JSON Schema per event (issues/opened.json is issues.opened); a bundle lists its events in a top-level oneOf of its definitions; an AsyncAPI document\'s messages become events. Writes a new catalogue (default catalog.yaml) and lints it.',
   },
   diff: {
     summary: 'compare two catalogues and report breaking changes',
@@ -109,6 +117,7 @@ type Parsed =
   | { readonly kind: 'help'; readonly text: string }
   | { readonly kind: 'version' }
   | { readonly kind: 'init'; readonly path: string }
+  | { readonly kind: 'import'; readonly request: ImportRequest }
   | { readonly kind: 'run'; readonly command: 'generate' | 'check' | 'lint' | 'export'; readonly config: Config; readonly watch: boolean }
   | { readonly kind: 'diff'; readonly config: Config; readonly old: DiffSide; readonly new: DiffSide; readonly mode: CompatibilityMode };
 
@@ -147,6 +156,15 @@ function parse(argv: readonly string[], cwd: string): Parsed {
   if (command === 'init') {
     if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
     return { kind: 'init', path: resolve(cwd, catalog ?? CATALOGUE_FILE) };
+  }
+  if (command === 'import') {
+    const [source, extra] = rest;
+    if (source === undefined) throw new UsageError('import needs what to import: a directory of JSON Schemas, a JSON Schema bundle or an AsyncAPI document');
+    if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
+    const formats = text('formats') ?? 'assert';
+    if (formats !== 'assert' && formats !== 'annotate') throw new UsageError('--formats must be assert or annotate');
+    const catalogue = resolve(cwd, catalog ?? CATALOGUE_FILE);
+    return { kind: 'import', request: { source: resolve(cwd, source), sourceName: source, catalogue, catalogueName: displayed(catalogue, cwd), formats } };
   }
   if (command === 'diff') return parseDiff({ catalog, against: text('against'), mode: text('mode'), format }, rest, cwd);
   if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
@@ -428,6 +446,8 @@ export async function main(argv: readonly string[], io: Console = processConsole
         return EXIT.ok;
       case 'init':
         return init(parsed.path, io);
+      case 'import':
+        return runImport(parsed.request, io, (diagnostics) => formatDiagnostics(diagnostics, 'text', paints(io).err));
       case 'diff':
         return await runDiff(parsed, io, paints(io).err);
       case 'run': {

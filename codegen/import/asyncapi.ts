@@ -1,0 +1,96 @@
+/**
+ * `eventspec import` of an AsyncAPI 2.x or 3.x document: each message a channel carries becomes an
+ * event (named from the message's `name`, else its id: `UserSignedUp` → `user.signed_up`), its
+ * payload the event's payload, its examples the event's examples; `components.schemas` that the
+ * payloads use become shared types. AsyncAPI schemas are draft-07 supersets and read as such.
+ */
+import { eventNameOf, typeNameOf, unique } from './names.ts';
+import { asPayload, resolvePointer, SchemaSources, type SourceFile } from './sources.ts';
+import type { ImportedCatalogue, ImportedEvent } from './catalogue-text.ts';
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Schema formats that are JSON Schema (AsyncAPI's own is a draft-07 superset). */
+const JSON_SCHEMA_FORMAT = /^application\/(vnd\.aai\.asyncapi(\+json|\+yaml)?|schema(\+json|\+yaml)?)(;|$)/;
+
+interface FoundMessage {
+  readonly id: string;
+  readonly message: Record<string, unknown>;
+}
+
+export function isAsyncApi(data: unknown): boolean {
+  return isObject(data) && typeof data['asyncapi'] === 'string';
+}
+
+/** A catalogue of the messages of an AsyncAPI document. */
+export function importAsyncApi(file: SourceFile, source: string): ImportedCatalogue {
+  const document = file.data as Record<string, unknown>;
+  const version = String(document['asyncapi']);
+  const sources = new SchemaSources([file], {
+    legacy: true,
+    identify: (_file, pointer) => {
+      const name = /^\/components\/schemas\/([^/]+)$/.exec(pointer)?.[1];
+      return name === undefined ? undefined : { name: typeNameOf(name.replaceAll('~1', '/').replaceAll('~0', '~')) };
+    },
+  });
+  const deref = (value: unknown): unknown => {
+    for (let hops = 0; isObject(value) && typeof value['$ref'] === 'string' && value['$ref'].startsWith('#') && hops < 16; hops++) value = resolvePointer(document, value['$ref'].slice(1));
+    return value;
+  };
+  const found: FoundMessage[] = [];
+  const seen = new Set<unknown>();
+  const add = (id: string, raw: unknown): void => {
+    const message = deref(raw);
+    if (!isObject(message) || seen.has(message)) return;
+    seen.add(message);
+    const ref = isObject(raw) && typeof raw['$ref'] === 'string' ? raw['$ref'].split('/').at(-1) : undefined;
+    found.push({ id: typeof message['name'] === 'string' ? message['name'] : typeof message['messageId'] === 'string' ? message['messageId'] : (ref ?? id), message });
+  };
+  const channels = isObject(document['channels']) ? document['channels'] : {};
+  for (const [address, rawChannel] of Object.entries(channels)) {
+    const channel = deref(rawChannel);
+    if (!isObject(channel)) continue;
+    if (version.startsWith('2.')) {
+      for (const operation of ['subscribe', 'publish']) {
+        const raw = isObject(channel[operation]) ? (channel[operation] as Record<string, unknown>)['message'] : undefined;
+        const message = deref(raw);
+        const members = isObject(message) && Array.isArray(message['oneOf']) ? message['oneOf'] : [raw];
+        for (const member of members) if (member !== undefined) add(address, member);
+      }
+    } else {
+      for (const [id, raw] of Object.entries(isObject(channel['messages']) ? channel['messages'] : {})) add(id, raw);
+    }
+  }
+  // Messages defined once and used by no channel are events too.
+  const components = isObject(document['components']) ? document['components'] : {};
+  for (const [id, raw] of Object.entries(isObject(components['messages']) ? components['messages'] : {})) add(id, raw);
+
+  const events: ImportedEvent[] = [];
+  const names = new Set<string>();
+  for (const { id, message } of found) {
+    let payload: unknown = message['payload'];
+    let schemaFormat = message['schemaFormat'];
+    // 3.x: a payload may be a multi-format schema, `{ schemaFormat, schema }`.
+    if (isObject(payload) && typeof payload['schemaFormat'] === 'string' && 'schema' in payload) {
+      schemaFormat = payload['schemaFormat'];
+      payload = payload['schema'];
+    }
+    if (typeof schemaFormat === 'string' && !JSON_SCHEMA_FORMAT.test(schemaFormat)) {
+      sources.note(`messages whose payload is not JSON Schema (such as \`${schemaFormat}\`) were left out`);
+      continue;
+    }
+    if (payload === undefined) {
+      sources.note('messages without a payload were left out');
+      continue;
+    }
+    const description = ['description', 'summary', 'title'].map((key) => message[key]).find((text): text is string => typeof text === 'string' && text !== '');
+    const examples = (Array.isArray(message['examples']) ? message['examples'] : []).flatMap((example) => (isObject(example) && 'payload' in example ? [example['payload']] : []));
+    events.push({
+      name: unique(eventNameOf(id), names, '_'),
+      description: description ?? `Imported from ${source}, message ${id}.`,
+      payload: asPayload(sources.convert(file, payload), sources),
+      ...(examples.length === 0 ? {} : { examples: examples as NonNullable<ImportedEvent['examples']> }),
+    });
+  }
+  return { source, events, types: sources.types(), notes: sources.notes };
+}

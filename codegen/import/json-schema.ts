@@ -1,0 +1,90 @@
+/**
+ * `eventspec import` of JSON Schemas: a directory of files, one event each (its path names it:
+ * `issues/opened.json` → `issues.opened`), or one file whose top is a `oneOf`/`anyOf` of its own
+ * definitions (a bundle: each definition it lists is an event, `issues$opened` → `issues.opened`,
+ * through definitions that are themselves such lists). Every other definition a schema refers to
+ * becomes a shared type; definitions that several files hold alike become one.
+ */
+import { eventNameOf, typeNameOf, unique } from './names.ts';
+import { asPayload, resolvePointer, SchemaSources, type SourceFile } from './sources.ts';
+import type { ImportedCatalogue, ImportedEvent } from './catalogue-text.ts';
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function definitionsOf(data: unknown): { keyword: string; entries: Record<string, unknown> } | undefined {
+  if (!isObject(data)) return undefined;
+  for (const keyword of ['$defs', 'definitions']) if (isObject(data[keyword])) return { keyword, entries: data[keyword] };
+  return undefined;
+}
+
+const LOCAL_DEFINITION = /^#\/(\$defs|definitions)\/([^/]+)$/;
+
+/** The definitions a bundle lists as its events, through definitions that only list others. */
+function bundleEvents(file: SourceFile): string[] | undefined {
+  const data = file.data;
+  if (!isObject(data)) return undefined;
+  const listed = (schema: unknown): string[] | undefined => {
+    if (!isObject(schema)) return undefined;
+    const members = schema['oneOf'] ?? schema['anyOf'];
+    if (!Array.isArray(members) || members.length === 0) return undefined;
+    const pointers = members.map((member) => (isObject(member) && typeof member['$ref'] === 'string' ? LOCAL_DEFINITION.exec(member['$ref'])?.[0] : undefined));
+    return pointers.every((pointer) => pointer !== undefined) ? (pointers as string[]) : undefined;
+  };
+  const top = listed(data);
+  if (top === undefined) return undefined;
+  const events: string[] = [];
+  const seen = new Set<string>();
+  const expand = (ref: string): void => {
+    if (seen.has(ref)) return;
+    seen.add(ref);
+    const nested = listed(resolvePointer(data, ref.slice(1)));
+    if (nested === undefined || Object.keys(resolvePointer(data, ref.slice(1)) as object).some((key) => !['oneOf', 'anyOf', 'title', 'description', '$schema', '$comment'].includes(key))) events.push(ref);
+    else nested.forEach(expand);
+  };
+  top.forEach(expand);
+  return events;
+}
+
+function descriptionOf(schema: unknown, fallback: string): string {
+  if (isObject(schema)) {
+    for (const key of ['description', 'title']) if (typeof schema[key] === 'string' && schema[key] !== '') return schema[key];
+  }
+  return fallback;
+}
+
+/** A catalogue of the events in these JSON Schema files. */
+export function importJsonSchemas(files: readonly SourceFile[], source: string): ImportedCatalogue {
+  const single = files.length === 1 ? files[0] : undefined;
+  const bundle = single === undefined ? undefined : bundleEvents(single);
+  // Definitions that several files hold alike are one type, named after the definition; others
+  // are named after their file too.
+  const contents = new Map<string, Set<string>>();
+  for (const file of files) {
+    for (const [name, schema] of Object.entries(definitionsOf(file.data)?.entries ?? {})) contents.set(name, (contents.get(name) ?? new Set()).add(JSON.stringify(schema)));
+  }
+  const sources = new SchemaSources(files, {
+    identify: (file, pointer) => {
+      const token = /^\/(?:\$defs|definitions)\/([^/]+)$/.exec(pointer)?.[1];
+      if (token === undefined) return undefined;
+      const name = token.replaceAll('~1', '/').replaceAll('~0', '~');
+      if (single !== undefined || contents.get(name)?.size === 1) return { key: `definition#${name}`, name: typeNameOf(name) };
+      return { name: typeNameOf(`${file.name.replace(/\.(json|ya?ml)$/i, '')}_${name}`) };
+    },
+  });
+  const events: ImportedEvent[] = [];
+  const eventNames = new Set<string>();
+  if (single !== undefined && bundle !== undefined) {
+    for (const ref of bundle) {
+      const definition = (ref.split('/').at(-1) ?? ref).replaceAll('~1', '/').replaceAll('~0', '~');
+      const schema = resolvePointer(single.data, ref.slice(1));
+      const name = unique(eventNameOf(definition), eventNames, '_');
+      events.push({ name, description: descriptionOf(schema, `Imported from ${source}${ref}.`), payload: asPayload(sources.convert(single, schema), sources) });
+    }
+  } else {
+    for (const file of files) {
+      const name = unique(eventNameOf(file.name.replace(/\.(schema\.)?(json|ya?ml)$/i, '').replaceAll('/', '.')), eventNames, '_');
+      events.push({ name, description: descriptionOf(file.data, `Imported from ${file.name}.`), payload: asPayload(sources.convert(file, file.data), sources) });
+    }
+  }
+  return { source, events, types: sources.types(), notes: sources.notes };
+}

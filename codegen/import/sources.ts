@@ -1,0 +1,124 @@
+/**
+ * The schemas an import reads, and the shared types it makes of what they refer to: every target
+ * of a `$ref` (a definition, a whole file, any JSON Pointer) becomes one shared type, converted
+ * once, named after what the source calls it.
+ */
+import { convertSchema, isLegacyDialect } from './convert.ts';
+import { typeNameOf, unique } from './names.ts';
+
+type Json = ReturnType<typeof convertSchema>;
+
+export interface SourceFile {
+  /** Its path relative to what was imported (`issues/opened.json`), `/`-separated. */
+  readonly name: string;
+  readonly data: unknown;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The value at a JSON Pointer (`/definitions/user`), or undefined. */
+export function resolvePointer(root: unknown, pointer: string): unknown {
+  if (pointer === '') return root;
+  let current: unknown = root;
+  for (const raw of pointer.split('/').slice(1)) {
+    const token = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+    if (Array.isArray(current)) current = current[Number(token)];
+    else if (isObject(current) && Object.hasOwn(current, token)) current = current[token];
+    else return undefined;
+  }
+  return current;
+}
+
+function decodeFragment(fragment: string): string | undefined {
+  try {
+    return decodeURIComponent(fragment);
+  } catch {
+    return undefined;
+  }
+}
+
+/** How a target is known: `key`, when several targets are one type; `name`, its name. */
+export interface Identity {
+  readonly key?: string;
+  readonly name?: string;
+}
+
+export class SchemaSources {
+  readonly #files: ReadonlyMap<string, SourceFile>;
+  /** `file#pointer` → the shared type made of it. */
+  readonly #types = new Map<string, string>();
+  readonly #converted = new Map<string, Json>();
+  readonly #queue: { key: string; file: SourceFile; pointer: string }[] = [];
+  readonly #taken: Set<string>;
+  readonly #notes = new Set<string>();
+  /** How the caller names some targets, and which of them are one type (definitions several files hold alike). */
+  readonly #identify: (file: SourceFile, pointer: string) => Identity | undefined;
+  /** AsyncAPI's schemas are draft-07 supersets whatever they say. */
+  readonly #legacyAlways: boolean;
+
+  constructor(files: readonly SourceFile[], options: { readonly identify?: (file: SourceFile, pointer: string) => Identity | undefined; readonly legacy?: boolean } = {}) {
+    this.#files = new Map(files.map((file) => [file.name, file]));
+    this.#taken = new Set();
+    this.#identify = options.identify ?? (() => undefined);
+    this.#legacyAlways = options.legacy === true;
+  }
+
+  note(change: string): void {
+    this.#notes.add(change);
+  }
+
+  get notes(): readonly string[] {
+    return [...this.#notes];
+  }
+
+  /** Converts a schema found in `file` (its references resolved from that file). */
+  convert(file: SourceFile, schema: unknown): Json {
+    const legacy = this.#legacyAlways || isLegacyDialect(isObject(file.data) ? file.data['$schema'] : undefined);
+    return convertSchema(schema, { legacy, ref: (ref) => this.#reference(file, ref), note: (change) => this.note(change) });
+  }
+
+  /** The shared type for the schema at `pointer` in `file` (made on first use). */
+  typeFor(file: SourceFile, pointer: string): string {
+    const identity = this.#identify(file, pointer);
+    const key = identity?.key ?? `${file.name}#${pointer}`;
+    let name = this.#types.get(key);
+    if (name === undefined) {
+      const tokens = pointer.split('/').filter(Boolean);
+      // `/definitions/user` is `User`; a whole file is named after the file.
+      const base = identity?.name ?? typeNameOf(tokens.length === 0 ? file.name.replace(/\.(json|ya?ml)$/i, '') : tokens.filter((token, index) => index > 0 || !['definitions', '$defs', 'components', 'schemas'].includes(token)).filter((token) => token !== 'schemas' && token !== 'properties').join('_'));
+      name = unique(base, this.#taken);
+      this.#types.set(key, name);
+      this.#queue.push({ key, file, pointer });
+    }
+    return name;
+  }
+
+  #reference(file: SourceFile, ref: string): string {
+    const hash = ref.indexOf('#');
+    const location = hash < 0 ? ref : ref.slice(0, hash);
+    const pointer = decodeFragment(hash < 0 ? '' : ref.slice(hash + 1));
+    const target = location === '' ? file : this.#files.get(new URL(location, `file:///${file.name}`).pathname.slice(1));
+    if (target === undefined || pointer === undefined || (pointer !== '' && !pointer.startsWith('/')) || resolvePointer(target.data, pointer) === undefined) {
+      this.note(`references that resolve to nothing here (such as \`${ref}\`) were left as they are: lint reports each`);
+      return ref;
+    }
+    return `#/types/${this.typeFor(target, pointer)}`;
+  }
+
+  /** Converts every type referred to so far (and what those refer to), in the order they were met. */
+  types(): Record<string, Json> {
+    for (let index = 0; index < this.#queue.length; index++) {
+      const { key, file, pointer } = this.#queue[index] as { key: string; file: SourceFile; pointer: string };
+      this.#converted.set(key, this.convert(file, resolvePointer(file.data, pointer)));
+    }
+    return Object.fromEntries(this.#queue.map(({ key }) => [this.#types.get(key) as string, this.#converted.get(key) as Json]));
+  }
+}
+
+/** A payload converted: object keywords without `type` get `type: object`, as a payload must be an object. */
+export function asPayload(schema: Json, sources: SchemaSources): Json {
+  if (!isObject(schema) || 'type' in schema || 'oneOf' in schema || 'anyOf' in schema || '$ref' in schema) return schema;
+  if (!['properties', 'required', 'additionalProperties', 'patternProperties'].some((keyword) => keyword in schema)) return schema;
+  sources.note('payloads with object keywords and no `type` got `type: object` (a payload is an object)');
+  return { type: 'object', ...schema };
+}

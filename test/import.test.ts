@@ -1,0 +1,142 @@
+/**
+ * `eventspec import`, run as a user runs it (the real command in a scratch directory), judged by
+ * independent oracles: ajv on the original schemas, with the settings a user of those schemas
+ * would choose, must give every value the verdict our generated validators give it.
+ * - GitHub's webhook schemas (@octokit/webhooks-schemas: 224 events, draft-07, `uri-template`,
+ *   `format` beside `const`), on every example payload of @octokit/webhooks-examples and on near
+ *   misses made from them;
+ * - AsyncAPI 2.6 and 3.0 documents, the payloads as @asyncapi/parser resolves them;
+ * - random catalogues exported as JSON Schema files and imported back.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative } from 'node:path';
+import { Parser } from '@asyncapi/parser';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import fc from 'fast-check';
+import * as z from 'zod/v4';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compileChecks, compileValidators } from '../codegen/pipeline/examples.ts';
+import { lintCatalogue } from '../codegen/pipeline/index.ts';
+import { runCli } from './support/cli.ts';
+import { ROOT, scratchDirectory } from './support/generate-fixture.ts';
+import { anyJson, RUNS_SCALE, valuesFor } from './support/oracle.ts';
+
+const require = createRequire(import.meta.url);
+const scratch = scratchDirectory('import');
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+interface Ours {
+  readonly validate: (event: string, value: unknown) => boolean;
+  readonly fast: (event: string, value: unknown) => boolean;
+  readonly model: Extract<ReturnType<typeof lintCatalogue>, { ok: true }>['model'];
+}
+
+/** Imports `source` with the real command into a fresh directory, and builds the generated validators of what it wrote. */
+function imported(name: string, source: string, args: readonly string[] = []): { ours: Ours; text: string; output: string } {
+  const dir = join(scratch, name);
+  mkdirSync(dir, { recursive: true });
+  const run = runCli(dir, ['import', source, ...args]);
+  expect(run.status, run.stderr).toBe(0);
+  const text = readFileSync(join(dir, 'catalog.yaml'), 'utf8');
+  const linted = lintCatalogue(text, 'catalog.yaml');
+  if (!linted.ok) throw new Error(JSON.stringify(linted.diagnostics.filter((each) => each.severity === 'error').slice(0, 5)));
+  const names = linted.model.events.map((event) => event.name);
+  const validators = compileValidators(linted.model, names);
+  const checks = compileChecks(linted.model, names);
+  const ours: Ours = {
+    model: linted.model,
+    validate: (event, value) => z.safeParse(validators.get(event) ?? z.never(), value).success,
+    fast: (event, value) => (checks.get(event) ?? (() => false))(value),
+  };
+  return { ours, text, output: run.stdout + run.stderr };
+}
+
+/** A value one step from `value`: a key dropped or added, a leaf of another type, an item removed. */
+function nearMiss(value: unknown): fc.Arbitrary<unknown> {
+  const paths: (string | number)[][] = [];
+  const walk = (node: unknown, path: (string | number)[]): void => {
+    paths.push(path);
+    if (Array.isArray(node)) node.forEach((item, index) => walk(item, [...path, index]));
+    else if (typeof node === 'object' && node !== null) for (const [key, child] of Object.entries(node)) walk(child, [...path, key]);
+  };
+  walk(value, []);
+  return fc.tuple(fc.constantFrom(...paths), fc.oneof(anyJson, fc.constant(undefined), fc.constantFrom('', 'not a uri', -1, 1.5, null, 'https://example.com/{x}', '2026-13-01T00:00:00Z'))).map(([path, replacement]) => {
+    const copy = structuredClone(value) as Record<string | number, unknown>;
+    if (path.length === 0) return replacement ?? null;
+    let parent: Record<string | number, unknown> = copy;
+    for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+    const last = path.at(-1) as string | number;
+    if (replacement === undefined && Array.isArray(parent)) parent.splice(Number(last), 1);
+    else if (replacement === undefined) delete parent[last];
+    else parent[last] = replacement;
+    return copy;
+  });
+}
+
+describe('eventspec import of GitHub’s webhook schemas (224 events, converted as they are)', () => {
+  const schemaPath = require.resolve('@octokit/webhooks-schemas/schema.json');
+  const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as { definitions: Record<string, unknown> };
+  const examples = JSON.parse(readFileSync(require.resolve('@octokit/webhooks-examples/api.github.com/index.json'), 'utf8')) as { name: string; examples: { action?: string }[] }[];
+  // The oracle as a user of these draft-07 schemas runs it: ajv with ajv-formats; not strict,
+  // as the schemas carry keywords of their own (`tsAdditionalProperties`).
+  const ajv = new Ajv.default({ strict: false, allErrors: false });
+  addFormats.default(ajv);
+  ajv.addSchema(schema, 'webhooks');
+  const reference = (definition: string): ((value: unknown) => boolean) => {
+    const validate = ajv.getSchema(`webhooks#/definitions/${definition}`);
+    if (validate === undefined) throw new Error(`no definition ${definition}`);
+    return (value) => validate(value) === true;
+  };
+  const { ours, output } = imported('octokit', schemaPath);
+  // An example's definition is `<event>$<action>`, or `<event>$event` for events whose action is free (repository_dispatch).
+  const definitionOf = (name: string, action: string | undefined): string => (action !== undefined && Object.hasOwn(schema.definitions, `${name}$${action}`) ? `${name}$${action}` : `${name}$event`);
+  const cases = examples.flatMap((group) =>
+    group.examples.map((example) => {
+      const definition = definitionOf(group.name, example.action);
+      return { event: definition.replace('$', '.'), definition, example };
+    }),
+  );
+
+  it('imports every event, lints without errors, and says what it converted', () => {
+    expect(ours.model.events).toHaveLength(224);
+    expect(output).toMatch(/imported 224 events and \d+ shared types/);
+    expect(cases.length).toBeGreaterThan(300);
+  });
+
+  it('generates code that compiles under strict settings', () => {
+    const dir = join(scratch, 'octokit');
+    const generate = runCli(dir, ['generate']);
+    expect(generate.status, generate.stderr).toBe(0);
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: relative(dir, join(ROOT, 'tsconfig.json')), include: ['generated'], exclude: [] }));
+    const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'tsconfig.json'), '--checkers', '1'], { encoding: 'utf8' });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
+  }, 120_000);
+
+  it('gives every example payload ajv’s verdict on the original schema', () => {
+    let accepted = 0;
+    for (const { event, definition, example } of cases) {
+      const verdict = reference(definition)(example);
+      expect(ours.validate(event, example), `${event}`).toBe(verdict);
+      expect(ours.fast(event, example), `${event} (fast check)`).toBe(verdict);
+      if (verdict) accepted++;
+    }
+    // Most of the community's examples are valid; the comparison means something either way.
+    expect(accepted).toBeGreaterThan(cases.length / 2);
+  });
+
+  it('gives near misses of the examples ajv’s verdict too', () => {
+    const arbitrary = fc.constantFrom(...cases).chain((each) => fc.tuple(fc.constant(each), nearMiss(each.example)));
+    fc.assert(
+      fc.property(arbitrary, ([{ event, definition }, value]) => {
+        const verdict = reference(definition)(value);
+        expect(ours.validate(event, value), `${event}: ${String(JSON.stringify(value)).slice(0, 300)}`).toBe(verdict);
+        expect(ours.fast(event, value), `${event} (fast check)`).toBe(verdict);
+      }),
+      { numRuns: 400 * RUNS_SCALE },
+    );
+  });
+});
