@@ -294,6 +294,58 @@ describe('the command, as a process', () => {
     expect([again.status, again.stderr]).toEqual([1, expect.stringMatching(/catalog\.yaml exists; init writes a new catalogue and never overwrites one/)]);
   });
 
+  it('--strict (or defaults.strict) makes warnings fail', () => {
+    writeFileSync(join(project, 'catalog.yaml'), readFileSync(join(project, 'catalog.yaml'), 'utf8').replace('domains:\n', 'domains:\n  billing: Money, one day.\n'));
+    const lenient = runCli(project, ['lint']);
+    expect([lenient.status, lenient.stderr]).toEqual([0, expect.stringMatching(/warning unused-domain domain `billing` has no events/)]);
+    const strict = runCli(project, ['lint', '--strict']);
+    expect([strict.status, strict.stderr]).toEqual([1, expect.stringMatching(/error unused-domain .*\(a warning, failing in strict mode\)/)]);
+    expect(runCli(project, ['generate', '--strict']).status).toBe(1);
+    writeFileSync(join(project, 'catalog.yaml'), readFileSync(join(project, 'catalog.yaml'), 'utf8').replace('version: 1\n', 'version: 1\ndefaults: { strict: true }\n'));
+    expect(runCli(project, ['lint']).status).toBe(1);
+  });
+
+  it('import reads a directory of JSON Schemas: one event per file, definitions several files share become one type, references across files resolve', () => {
+    const source = mkdtempSync(join(scratch, 'schemas-'));
+    mkdirSync(join(source, 'billing'));
+    const money = { type: 'object', properties: { amount: { type: 'number' }, currency: { type: 'string', pattern: '^[A-Z]{3}$' } }, required: ['amount', 'currency'] };
+    writeFileSync(join(source, 'billing', 'invoice_paid.json'), JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', title: 'An invoice was paid.', type: 'object', properties: { total: { $ref: '#/definitions/money' }, payer: { $ref: '../party.json' } }, required: ['total'], definitions: { money } }));
+    writeFileSync(join(source, 'billing', 'refund.issued.yaml'), `$schema: https://json-schema.org/draft/2020-12/schema\ndescription: A refund went out.\ntype: object\nproperties:\n  amount: { $ref: '#/$defs/money' }\n  reason: { type: string, format: hostname-ish }\n$defs:\n  money: ${JSON.stringify(money)}\n`);
+    writeFileSync(join(source, 'party.json'), JSON.stringify({ description: 'Someone who pays.', type: 'object', properties: { name: { type: 'string' } }, tsType: 'Party' }));
+    const work = mkdtempSync(join(scratch, 'import-'));
+    const run = runCli(work, ['import', source]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^imported 3 events and 2 shared types from /);
+    const text = readFileSync(join(work, 'catalog.yaml'), 'utf8');
+    expect(text).toContain('billing.invoice_paid:');
+    expect(text).toContain('billing.refund.issued:');
+    expect(text).toContain('party.event:');
+    expect(text).toContain('total: { $ref: "#/types/Money" }');
+    expect(text).toContain('amount: { $ref: "#/types/Money" }');
+    expect(text).toContain('payer: { $ref: "#/types/Party" }');
+    expect(text).toContain('x-format: hostname-ish');
+    expect(text).toMatch(/became `x-` annotations/);
+    expect(runCli(work, ['generate']).status).toBe(0);
+  });
+
+  it('import refuses what it cannot read in one line, never overwrites a catalogue, and writes one that needs fixes with the fixes listed', () => {
+    const work = mkdtempSync(join(scratch, 'import-errors-'));
+    expect(runCli(work, ['import'])).toMatchObject({ status: 2, stderr: expect.stringMatching(/^eventspec: import needs what to import/) });
+    expect(runCli(work, ['import', 'nowhere.json'])).toMatchObject({ status: 1, stderr: 'eventspec: nowhere.json does not exist\n' });
+    writeFileSync(join(work, 'broken.json'), '{ "type": "object", ');
+    const broken = runCli(work, ['import', 'broken.json']);
+    expect([broken.status, broken.stderr.trim().split('\n')]).toEqual([1, [expect.stringMatching(/^eventspec: broken\.json is not valid JSON: /)]]);
+    expect(runCli(work, ['import', 'broken.json', '--formats', 'sometimes']).status).toBe(2);
+    writeFileSync(join(work, 'order.placed.json'), JSON.stringify({ type: 'object', properties: { id: { type: 'string' } }, unevaluatedProperties: false }));
+    const refused = runCli(work, ['import', 'order.placed.json']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/catalog\.yaml:\d+:\d+ error unsupported-keyword `unevaluatedProperties` is not supported/);
+    expect(refused.stdout).toMatch(/wrote catalog\.yaml .* it needs the fixes above/);
+    const again = runCli(work, ['import', 'order.placed.json']);
+    expect([again.status, again.stderr]).toEqual([1, expect.stringMatching(/catalog\.yaml exists; import writes a new catalogue and never overwrites one/)]);
+    expect(`${broken.stderr}${refused.stderr}${again.stderr}`).not.toMatch(/\n\s+at /);
+  });
+
   it('colours diagnostics for a terminal only: FORCE_COLOR on, NO_COLOR and pipes off', () => {
     writeFileSync(join(project, 'catalog.yaml'), readFileSync(join(project, 'catalog.yaml'), 'utf8').replace('type: string, minLength: 1, maxLength: 200', 'type: strng'));
     expect(runCli(project, ['lint'], { FORCE_COLOR: '1' }).stderr).toContain('\u001b[31merror\u001b[39m');

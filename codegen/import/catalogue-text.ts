@@ -1,5 +1,5 @@
 /** What an import found, written as a catalogue a person goes on to edit. */
-import { stringify } from 'yaml';
+import { Document, isMap, isScalar, isSeq, visit } from 'yaml';
 import { domainOf } from '../catalogue/naming.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -7,6 +7,8 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export interface ImportedEvent {
   readonly name: string;
   readonly description: string;
+  /** From a file named `<event>.v<N>.json` (as `eventspec export` names them). */
+  readonly version?: number;
   readonly payload: Json;
   readonly examples?: readonly Json[];
 }
@@ -35,12 +37,24 @@ export function catalogueText(imported: ImportedCatalogue, options: CatalogueTex
     domains: Object.fromEntries(domains.map((domain) => [domain, `Events of ${domain}, imported from ${imported.source}.`])),
     ...(Object.keys(imported.types).length === 0 ? {} : { types: imported.types }),
     events: Object.fromEntries(
-      imported.events.map((event) => [event.name, { description: event.description, payload: event.payload, ...(event.examples === undefined || event.examples.length === 0 ? {} : { examples: event.examples }) }]),
+      imported.events.map((event) => [event.name, { description: event.description, ...(event.version === undefined ? {} : { version: event.version }), payload: event.payload, ...(event.examples === undefined || event.examples.length === 0 ? {} : { examples: event.examples }) }]),
     ),
   };
   const header = [
     `# Imported from ${imported.source} by \`eventspec import\`.`,
     ...(imported.notes.length === 0 ? [] : ['# To keep what the schemas accept and reject, the import:', ...imported.notes.map((note) => `#  - ${note}`)]),
   ].map((line) => line.replace(/[\r\n\u2028\u2029]/g, ' '));
-  return `${header.join('\n')}\n${stringify(document, { lineWidth: 0, aliasDuplicateObjects: false })}`;
+  const yaml = new Document(document, { aliasDuplicateObjects: false });
+  // Lists of names and small schemas of scalars read best on one line, as in a hand-written
+  // catalogue: `required: [id, name]`, `id: { type: string, minLength: 1 }`.
+  visit(yaml, {
+    Seq(_key, node) {
+      if (node.items.every((item) => isScalar(item))) node.flow = true;
+    },
+    Map(_key, node, path) {
+      // The top-level sections stay blocks: `defaults`, `domains`, `types`, `events`.
+      if (path.length > 3 && node.items.length <= 4 && node.items.every((pair) => isScalar(pair.value) || (isSeq(pair.value) && pair.value.flow === true) || (isMap(pair.value) && pair.value.flow === true))) node.flow = true;
+    },
+  });
+  return `${header.join('\n')}\n${yaml.toString({ lineWidth: 0, flowCollectionPadding: true })}`;
 }

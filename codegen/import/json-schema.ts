@@ -45,6 +45,17 @@ function bundleEvents(file: SourceFile): string[] | undefined {
   return events;
 }
 
+/** A schema's own `examples` are payloads of its event: lint checks each against the payload. */
+function examplesOf(schema: unknown): { examples?: NonNullable<ImportedEvent['examples']> } {
+  return isObject(schema) && Array.isArray(schema['examples']) && schema['examples'].length > 0 ? { examples: schema['examples'] as NonNullable<ImportedEvent['examples']> } : {};
+}
+
+function withoutExamples(schema: unknown): unknown {
+  if (!isObject(schema) || !('examples' in schema)) return schema;
+  const { examples: _examples, ...rest } = schema;
+  return rest;
+}
+
 function descriptionOf(schema: unknown, fallback: string): string {
   if (isObject(schema)) {
     for (const key of ['description', 'title']) if (typeof schema[key] === 'string' && schema[key] !== '') return schema[key];
@@ -78,12 +89,21 @@ export function importJsonSchemas(files: readonly SourceFile[], source: string):
       const definition = (ref.split('/').at(-1) ?? ref).replaceAll('~1', '/').replaceAll('~0', '~');
       const schema = resolvePointer(single.data, ref.slice(1));
       const name = unique(eventNameOf(definition), eventNames, '_');
-      events.push({ name, description: descriptionOf(schema, `Imported from ${source}${ref}.`), payload: asPayload(sources.convert(single, schema), sources) });
+      events.push({ name, description: descriptionOf(schema, `Imported from ${source}${ref}.`), payload: asPayload(sources.convert(single, withoutExamples(schema)), sources), ...examplesOf(schema) });
     }
   } else {
     for (const file of files) {
-      const name = unique(eventNameOf(file.name.replace(/\.(schema\.)?(json|ya?ml)$/i, '').replaceAll('/', '.')), eventNames, '_');
-      events.push({ name, description: descriptionOf(file.data, `Imported from ${file.name}.`), payload: asPayload(sources.convert(file, file.data), sources) });
+      const stem = file.name.replace(/\.(schema\.)?(json|ya?ml)$/i, '');
+      // `plan.created.v2.json`, as `eventspec export` names files: the event and its version.
+      const versioned = /^(.*)\.v([1-9]\d*)$/.exec(stem);
+      const name = unique(eventNameOf((versioned?.[1] ?? stem).replaceAll('/', '.')), eventNames, '_');
+      events.push({
+        name,
+        description: descriptionOf(file.data, `Imported from ${file.name}.`),
+        ...(versioned === null ? {} : { version: Number(versioned[2]) }),
+        payload: asPayload(sources.convert(file, withoutExamples(file.data)), sources),
+        ...examplesOf(file.data),
+      });
     }
   }
   return { source, events, types: sources.types(), notes: sources.notes };
