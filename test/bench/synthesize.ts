@@ -1,10 +1,32 @@
 /**
  * Synthetic catalogues for the benchmarks: `size` events with 6-field payloads, in domains of
- * at most 100 events, using shared types as a real catalogue does.
+ * at most 100 events, using shared types as a real catalogue does. `mixed` adds to each payload
+ * optional fields that use the rest of the payload language: key patterns and names, dependent
+ * keys, tuples with `contains`, a discriminated union, `if`/`then`/`else` with `not`, a structured
+ * `const`, and a recursive type with local definitions: two of them per event, in turn.
  */
 const ACTIONS = ['created', 'updated', 'started', 'completed', 'failed', 'cancelled', 'assigned', 'archived', 'restored', 'expired'];
 
-export function synthesizeCatalogue(size: number): string {
+const MIXED_TYPES = [
+  '  Circle: { type: object, properties: { kind: { const: circle }, r: { type: number, exclusiveMinimum: 0 } }, required: [kind, r] }',
+  '  Square: { type: object, properties: { kind: { const: square }, side: { type: number, minimum: 0 } }, required: [kind, side] }',
+  '  Tree:',
+  '    type: object',
+  "    properties: { label: { $ref: '#/$defs/label' }, children: { type: array, items: { $ref: '#' }, maxItems: 8 } }",
+  '    required: [label]',
+  '    $defs: { label: { type: string, minLength: 1, maxLength: 40 } }',
+];
+
+const MIXED_FIELDS = [
+  "        extra: { type: object, properties: { a: { type: string }, b: { type: integer } }, patternProperties: { '^x-': { type: string } }, propertyNames: { maxLength: 20 }, dependentRequired: { a: [b] }, maxProperties: 8 }",
+  '        pair: { type: array, prefixItems: [{ type: string }, { type: integer }], items: false, contains: { type: string } }',
+  "        shape: { oneOf: [{ $ref: '#/types/Circle' }, { $ref: '#/types/Square' }] }",
+  '        rule: { type: object, properties: { kind: { enum: [a, b] }, v: { type: string } }, if: { properties: { kind: { const: a } } }, then: { required: [v] }, else: { not: { required: [v] } } }',
+  '        point: { const: { x: 0, y: [1, 2] } }',
+  "        tree: { $ref: '#/types/Tree' }",
+];
+
+export function synthesizeCatalogue(size: number, mixed = false): string {
   const domainCount = Math.ceil(size / 100);
   const lines = [
     'version: 1',
@@ -17,6 +39,7 @@ export function synthesizeCatalogue(size: number): string {
     '    type: object',
     '    properties: { kind: { type: string, enum: [user, agent, system] }, id: { type: string, minLength: 1, maxLength: 128 } }',
     '    required: [kind, id]',
+    ...(mixed ? MIXED_TYPES : []),
     'events:',
   ];
   for (let i = 0; i < size; i++) {
@@ -34,6 +57,7 @@ export function synthesizeCatalogue(size: number): string {
       `        status: { type: string, enum: [s${i % 5}, s${(i % 5) + 1}, done] }`,
       "        at: { $ref: '#/types/Timestamp' }",
       "        by: { $ref: '#/types/Actor' }",
+      ...(mixed ? [MIXED_FIELDS[i % MIXED_FIELDS.length] ?? '', MIXED_FIELDS[(i + 3) % MIXED_FIELDS.length] ?? ''] : []),
       `      required: [id, name${i % 7}, count, status, at]`,
     );
   }

@@ -8,8 +8,50 @@
 import fc from 'fast-check';
 import * as z from 'zod/v4';
 import { Bench } from 'tinybench';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { catalogueText } from '../../codegen/import/catalogue-text.ts';
+import { importJsonSchemas } from '../../codegen/import/json-schema.ts';
+import { compileChecks, compileValidators } from '../../codegen/pipeline/examples.ts';
+import { lintCatalogue } from '../../codegen/pipeline/index.ts';
 import { CATALOGUE_PATH } from '../support/catalogue.ts';
 import { subject, valuesFor, type Subject } from '../support/oracle.ts';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * GitHub's webhook payloads (large and nested): the schemas imported as `eventspec import` does,
+ * every community example that ajv accepts; ajv compiles the original draft-07 schemas.
+ */
+function webhooks(): Suite {
+  const schemaPath = require.resolve('@octokit/webhooks-schemas/schema.json');
+  const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as { definitions: Record<string, unknown> };
+  const linted = lintCatalogue(catalogueText(importJsonSchemas([{ name: 'schema.json', data: schema }], 'schema.json'), { formats: 'assert' }), 'webhooks.yaml');
+  if (!linted.ok) throw new Error('the webhook schemas do not import');
+  const names = linted.model.events.map((event) => event.name);
+  const validators = compileValidators(linted.model, names);
+  const checks = compileChecks(linted.model, names);
+  const ajv = new Ajv.default({ strict: false });
+  addFormats.default(ajv);
+  ajv.addSchema(schema, 'webhooks');
+  const reference = (event: string): ((value: unknown) => boolean) => {
+    const validate = ajv.getSchema(`webhooks#/definitions/${event.replace('.', '$')}`);
+    return (value) => validate?.(value) === true;
+  };
+  const groups = JSON.parse(readFileSync(require.resolve('@octokit/webhooks-examples/api.github.com/index.json'), 'utf8')) as { name: string; examples: { action?: string }[] }[];
+  const cases = groups
+    .flatMap((group) => group.examples.map((value) => ({ event: `${group.name}.${value.action !== undefined && Object.hasOwn(schema.definitions, `${group.name}$${value.action}`) ? value.action : 'event'}`, value: value as unknown })))
+    .filter(({ event, value }) => reference(event)(value));
+  const subjectOf: Subject = {
+    model: linted.model,
+    ours: (event) => validators.get(event) ?? z.never(),
+    fast: (event) => checks.get(event) ?? (() => false),
+    references: reference,
+  };
+  return { name: `GitHub webhook examples (${cases.length}, imported schemas)`, cases, subject: subjectOf };
+}
 
 interface Suite {
   readonly name: string;
@@ -30,6 +72,7 @@ function suites(): Suite[] {
   return [
     { name: `catalog.yaml examples (${examples.length})`, cases: examples, subject: catalogue },
     { name: `keywords fixture, random valid payloads (${random.length})`, cases: random, subject: keywords },
+    webhooks(),
   ];
 }
 

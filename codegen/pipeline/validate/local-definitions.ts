@@ -74,6 +74,8 @@ export function liftDefinitions(document: CatalogueDocument): LiftedDocument {
   const taken = new Set(Object.keys(document.types ?? {}));
 
   const lift = (owner: string, root: JsonSchema, path: DocPath, self: string | undefined): SubSchema => {
+    // Most schemas have no definitions and no `#`: they stay as they are, uncopied.
+    if (root.$defs === undefined && (self === undefined || !JSON.stringify(root).includes('"$ref":"#"'))) return root;
     const names = new Map<string, string>();
     for (const key of Object.keys(root.$defs ?? {})) {
       const name = `${owner}${definitionName(key)}`;

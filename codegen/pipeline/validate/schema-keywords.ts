@@ -194,6 +194,7 @@ const keywordPlacement: NodeRule = (node, path, options) => {
 
 /** Keywords that do nothing without a partner would be silently ignored: refuse them. */
 const partnerless: NodeRule = (node, path) => {
+  if (!('if' in node || 'then' in node || 'else' in node || 'minContains' in node || 'maxContains' in node)) return [];
   const lone = (keyword: string, partner: string, hint: string): Finding[] =>
     keyword in node && !(partner in node)
       ? [{ code: 'keyword-without-effect', path: [...path, keyword], atKey: true, message: `\`${keyword}\` has no effect without \`${partner}\``, hint }]
@@ -331,16 +332,23 @@ function boundPair(node: Record<string, unknown>, path: DocPath, low: string, hi
   return [{ code: 'contradictory-bounds', path: [...path, low], atKey: true, message: `\`${low}: ${lowValue}\` and \`${high}: ${highValue}\` leave no allowed value`, hint: `make \`${low}\` smaller than \`${high}\`` }];
 }
 
-const bounds: NodeRule = (node, path) => [
-  ...boundPair(node, path, 'minimum', 'maximum', false),
-  ...boundPair(node, path, 'exclusiveMinimum', 'exclusiveMaximum', true),
-  ...boundPair(node, path, 'minimum', 'exclusiveMaximum', true),
-  ...boundPair(node, path, 'exclusiveMinimum', 'maximum', true),
-  ...boundPair(node, path, 'minLength', 'maxLength', false),
-  ...boundPair(node, path, 'minItems', 'maxItems', false),
-  ...boundPair(node, path, 'minProperties', 'maxProperties', false),
-  ...boundPair(node, path, 'minContains', 'maxContains', false),
+/** Lower and upper bounds that must leave room between them (`true`: strictly). */
+const BOUND_PAIRS: readonly (readonly [string, string, boolean])[] = [
+  ['minimum', 'maximum', false],
+  ['exclusiveMinimum', 'exclusiveMaximum', true],
+  ['minimum', 'exclusiveMaximum', true],
+  ['exclusiveMinimum', 'maximum', true],
+  ['minLength', 'maxLength', false],
+  ['minItems', 'maxItems', false],
+  ['minProperties', 'maxProperties', false],
+  ['minContains', 'maxContains', false],
 ];
+
+const bounds: NodeRule = (node, path) => {
+  const findings: Finding[] = [];
+  for (const [low, high, strict] of BOUND_PAIRS) if (low in node && high in node) findings.push(...boundPair(node, path, low, high, strict));
+  return findings;
+};
 
 /** A required key that a closed object cannot hold leaves no valid object. */
 const requiredProperties: NodeRule = (node, path, options) => {
@@ -403,7 +411,11 @@ export function checkSchema(node: unknown, path: DocPath, onRef: (ref: string, p
   }
   if (!keywordsSound) return findings;
 
-  for (const rule of NODE_RULES) findings.push(...rule(node, path, { ...options, branch, root }));
+  const context = { ...options, branch, root };
+  for (const rule of NODE_RULES) {
+    const found = rule(node, path, context);
+    if (found.length > 0) findings.push(...found);
+  }
   if (typeof node['$ref'] === 'string') onRef(node['$ref'], [...path, '$ref']);
   // Keywords are sound here, so the node reads as a schema.
   for (const child of subSchemas(node as JsonSchema)) {
