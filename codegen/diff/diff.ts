@@ -138,12 +138,16 @@ function compare(context: Context, before: SchemaNode, after: SchemaNode, field:
         const effect = next.multipleOf === undefined ? WIDENS : before.multipleOf === undefined ? NARROWS : 'changes';
         add(context, 'multipleOf-changed', effect, field, [...path, 'multipleOf'], `\`multipleOf\` ${before.multipleOf ?? 'none'} → ${next.multipleOf ?? 'none'}`);
       }
+      if (before.format !== next.format) {
+        const effect = next.format === undefined ? WIDENS : before.format === undefined ? NARROWS : 'changes';
+        add(context, next.format === undefined ? 'format-removed' : 'format-changed', effect, field, [...path, 'format'], `\`format\` ${before.format ?? 'none'} → ${next.format ?? 'none'}`);
+      }
       return;
     }
     case 'literal': {
       const next = after as typeof before;
-      const removed = before.values.filter((value) => !next.values.includes(value));
-      const added = next.values.filter((value) => !before.values.includes(value));
+      const removed = before.values.filter((value) => !next.values.some((each) => same(each, value)));
+      const added = next.values.filter((value) => !before.values.some((each) => same(each, value)));
       for (const value of removed) add(context, 'enum-value-removed', NARROWS, field, path, `enum value ${JSON.stringify(value)} removed`);
       for (const value of added) add(context, 'enum-value-added', WIDENS, field, path, `enum value ${JSON.stringify(value)} added (consumers that switch over every value must handle it)`, true);
       return;
@@ -156,6 +160,7 @@ function compare(context: Context, before: SchemaNode, after: SchemaNode, field:
         add(context, next.uniqueItems ? 'uniqueItems-added' : 'uniqueItems-removed', next.uniqueItems ? NARROWS : WIDENS, field, [...path, 'uniqueItems'], `\`uniqueItems\` ${before.uniqueItems} → ${next.uniqueItems}`);
       }
       compare(context, before.items, next.items, `${field}[]`, [...path, 'items']);
+      otherConstraints(context, { prefixItems: before.prefix, contains: before.contains }, { prefixItems: next.prefix, contains: next.contains }, field, path);
       return;
     }
     case 'object':
@@ -177,8 +182,21 @@ function compare(context: Context, before: SchemaNode, after: SchemaNode, field:
       });
       return;
     }
+    case 'not':
+    case 'conditional':
+    case 'byKind':
+      // No rule knows which way these move the set of accepted payloads: any change may break.
+      if (!same(before, after)) add(context, 'constraint-changed', 'changes', field, path, `\`${before.kind === 'byKind' ? 'type-less keywords' : before.kind === 'not' ? 'not' : 'if/then/else'}\` changed`);
+      return;
     default:
       return;
+  }
+}
+
+/** Keywords no rule compares one by one: a change to any of them is taken to break both ways. */
+function otherConstraints(context: Context, before: Record<string, unknown>, after: Record<string, unknown>, field: string, path: DocPath): void {
+  for (const keyword of Object.keys(before)) {
+    if (!same(before[keyword], after[keyword])) add(context, 'constraint-changed', 'changes', field, [...path, keyword], `\`${keyword}\` changed`);
   }
 }
 
@@ -220,6 +238,16 @@ function compareObjects(context: Context, before: SchemaNode & { kind: 'object' 
   } else if (typeof before.additional === 'object' && typeof after.additional === 'object') {
     compare(context, before.additional, after.additional, `${field}{*}`, [...path, 'additionalProperties']);
   }
+  bound(context, 'minProperties', before.minProperties, after.minProperties, true, field, path);
+  bound(context, 'maxProperties', before.maxProperties, after.maxProperties, false, field, path);
+  const others = (node: SchemaNode & { kind: 'object' }): Record<string, unknown> => ({
+    patternProperties: node.patterns,
+    propertyNames: node.propertyNames,
+    dependentRequired: node.dependentRequired,
+    dependentSchemas: node.dependentSchemas,
+    required: node.requiredOnly,
+  });
+  otherConstraints(context, others(before), others(after), field, path);
 }
 
 function eventPath(name: string): DocPath {

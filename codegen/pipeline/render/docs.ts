@@ -28,7 +28,16 @@ function typeLabel(node: SchemaNode): string {
     case 'literal':
       return node.values.map((value) => code(JSON.stringify(value))).join(' \\| ');
     case 'array':
-      return `array of ${typeLabel(node.items)}`;
+      return node.prefix.length > 0 ? `tuple [${[...node.prefix.map(typeLabel), ...(node.items.kind === 'never' ? [] : [`…${typeLabel(node.items)}`])].join(', ')}]` : `array of ${typeLabel(node.items)}`;
+    case 'not':
+      return `not ${typeLabel(node.schema)}`;
+    case 'conditional':
+      // The branches' keywords say more than a label could: the JSON Schema export has them.
+      return '`if`/`then`/`else`';
+    case 'byKind':
+      return `any (${node.cases.map((each) => `${each.kind} ${constraints(each.node).join(', ') || 'constrained'}`).join('; ')})`;
+    case 'never':
+      return 'nothing (`false`)';
     case 'union':
       return node.variants.map(typeLabel).join(' or ');
     case 'intersection':
