@@ -201,8 +201,10 @@ function addIssuesOf(context: Context, schema: Schema, value: unknown, path: rea
 }
 
 /** `enum`/`const` with objects or arrays among the values: equal as JSON values to one of them. */
-export function jsonValues<const T extends readonly unknown[]>(values: T): z.ZodType<T[number]> {
-  return z.custom<T[number]>((value) => values.some((each) => jsonEqual(value, each)), {
+export function jsonValues(values: readonly unknown[]): z.ZodType<unknown> {
+  // Not generic: the generated interface has the values' precise type, and inferring it again
+  // here was a large part of type-checking a structured `const`.
+  return z.custom<unknown>((value) => values.some((each) => jsonEqual(value, each)), {
     message: `Invalid input: expected ${values.length === 1 ? JSON.stringify(values[0]) : `one of ${values.map((each) => JSON.stringify(each)).join(', ')}`}`,
   });
 }

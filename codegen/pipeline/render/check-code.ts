@@ -31,7 +31,8 @@ export class CheckFile {
   declarations(): string[] {
     return [
       ...[...this.#patterns].map(([pattern, name]) => `const ${name} = new RegExp(${stringLiteral(pattern)}, "u");`),
-      ...[...this.#constants].map(([code, name]) => `const ${name} = ${code};`),
+      // Literal values are only compared: typed `unknown`, TypeScript need not infer their shape.
+      ...[...this.#constants].map(([code, name]) => `const ${name}${this.#typed && name.startsWith('literal') ? ': unknown' : ''} = ${code};`),
       ...this.#helpers,
     ];
   }
