@@ -9,7 +9,7 @@
  * - `$schema`, `$id` and `id` go; references are rewritten by the caller's `ref`.
  */
 import { FORMAT_TYPES } from 'eventspec/payload';
-import { KEYWORDS } from '../pipeline/validate/schema-keywords.ts';
+import { keywordRule } from '../pipeline/validate/schema-keywords.ts';
 
 export interface ConvertOptions {
   /** draft-07 or earlier (AsyncAPI schemas too): `$ref` replaces the keywords beside it. */
@@ -75,7 +75,7 @@ export function convertSchema(schema: unknown, options: ConvertOptions): Json {
       result[key] = convertSchema(value, options);
     } else if (SCHEMA_LISTS.has(key) && Array.isArray(value)) {
       result[key] = value.map((child) => convertSchema(child, options));
-    } else if (KEYWORDS[key] !== undefined || key.startsWith('x-') || REFUSED_KEPT.has(key)) {
+    } else if (keywordRule(key) !== undefined || key.startsWith('x-') || REFUSED_KEPT.has(key)) {
       result[key] = value;
     } else {
       result[`x-${key}`] = value;

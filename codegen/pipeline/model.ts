@@ -5,7 +5,7 @@
 import { subSchemas, type CatalogueDocument, type JsonScalar, type EventDocument, type JsonSchema, type JsonValue, type SubSchema, type TypeName } from '../catalogue/types.ts';
 import { DEFAULT_SUBJECT_PREFIX } from 'eventspec';
 import { FORMAT_TYPES, ULID_PATTERN, type NumberFormatName, type StringFormatName } from 'eventspec/payload';
-import { KEYWORDS, keywordTypes, SCALAR_SIBLINGS } from './validate/schema-keywords.ts';
+import { keywordRule, keywordTypes, SCALAR_SIBLINGS } from './validate/schema-keywords.ts';
 import { domainOf, eventNames, propertyKey, typeNames, type EventNames, type TypeNames } from '../catalogue/naming.ts';
 
 export interface Annotations {
@@ -326,7 +326,7 @@ function without(schema: JsonSchema, keywords: readonly string[]): JsonSchema {
 
 /** Whether a schema has any keyword that can reject a value. */
 function asserts(schema: JsonSchema): boolean {
-  return Object.keys(schema).some((keyword) => KEYWORDS[keyword] !== undefined && KEYWORDS[keyword].annotation !== true);
+  return Object.keys(schema).some((keyword) => { const rule = keywordRule(keyword); return rule !== undefined && rule.annotation !== true; });
 }
 
 function literalNode(schema: JsonSchema): SchemaNode {
@@ -358,7 +358,7 @@ function buildNode(schema: SubSchema, context: BuildContext): SchemaNode {
     const literal = literalNode(schema);
     const rest = without(schema, ['enum', 'const']);
     // Lint proved every value passes the simple keywords beside it; others apply as written.
-    const restAsserts = Object.keys(rest).some((keyword) => KEYWORDS[keyword]?.annotation !== true && KEYWORDS[keyword] !== undefined && !SCALAR_SIBLINGS.has(keyword));
+    const restAsserts = Object.keys(rest).some((keyword) => { const rule = keywordRule(keyword); return rule !== undefined && rule.annotation !== true && !SCALAR_SIBLINGS.has(keyword); });
     return restAsserts ? { kind: 'intersection', parts: [literal, buildNode(without(rest, [...SCALAR_SIBLINGS].filter((keyword) => keyword !== 'type')), context)] } : literal;
   }
 

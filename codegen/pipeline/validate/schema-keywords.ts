@@ -40,7 +40,7 @@ interface KeywordRule {
 
 const NUMERIC: readonly TypeName[] = ['number', 'integer'];
 
-export const KEYWORDS: { readonly [keyword: string]: KeywordRule } = {
+export const KEYWORDS = {
   type: {
     check: (value) => {
       const names = Array.isArray(value) ? value : [value];
@@ -102,7 +102,12 @@ export const KEYWORDS: { readonly [keyword: string]: KeywordRule } = {
   contentMediaType: { check: string, annotation: true },
   contentEncoding: { check: string, annotation: true },
   contentSchema: { check: schema, annotation: true },
-};
+} as const satisfies { readonly [keyword: string]: KeywordRule };
+
+/** The rule of a keyword of the payload language; own entries only, so `constructor` is no keyword. */
+export function keywordRule(keyword: string): KeywordRule | undefined {
+  return Object.hasOwn(KEYWORDS, keyword) ? (KEYWORDS as { readonly [keyword: string]: KeywordRule })[keyword] : undefined;
+}
 
 /** Keywords refused on purpose, each with why and what to write instead. */
 const REFUSED: { readonly [keyword: string]: string } = {
@@ -149,7 +154,7 @@ export function keywordTypes(keyword: string, value: unknown): readonly TypeName
     const type = typeof value === 'string' && Object.hasOwn(FORMAT_TYPES, value) ? FORMAT_TYPES[value as FormatName] : undefined;
     return type === undefined ? undefined : type === 'number' ? NUMERIC : [type];
   }
-  return KEYWORDS[keyword]?.appliesTo;
+  return keywordRule(keyword)?.appliesTo;
 }
 
 /** A rule that looks at one schema node after its keywords' own values were found sound. */
@@ -388,11 +393,11 @@ export function checkSchema(node: unknown, path: DocPath, onRef: (ref: string, p
   const findings: Finding[] = [];
   let keywordsSound = true;
   for (const [keyword, value] of Object.entries(node)) {
-    const rule = KEYWORDS[keyword] ?? EXTENSIONS[keyword];
+    const rule = keywordRule(keyword) ?? (Object.hasOwn(EXTENSIONS, keyword) ? EXTENSIONS[keyword] : undefined);
     if (rule === undefined) {
       if (keyword.startsWith('x-')) continue;
       keywordsSound = false;
-      const refused = REFUSED[keyword];
+      const refused = Object.hasOwn(REFUSED, keyword) ? REFUSED[keyword] : undefined;
       const near = refused === undefined ? closest(keyword, Object.keys(KEYWORDS)) : undefined;
       findings.push({
         code: 'unsupported-keyword',
