@@ -14,6 +14,14 @@ import { CATALOGUE_PATH } from './support/catalogue.ts';
 const committed = readFileSync(new URL('../codegen/catalog.schema.json', import.meta.url), 'utf8');
 
 describe('the catalogue JSON Schema', () => {
+  it('describes every keyword of the payload language for hovers, and offers the formats for completion', () => {
+    const schema = JSON.parse(committed) as { $defs: { schemaObject: { properties: Record<string, { description?: string; anyOf?: { enum?: string[] }[] }> } } };
+    const keywords = schema.$defs.schemaObject.properties;
+    expect(Object.values(keywords).every((keyword) => typeof keyword.description === 'string' && keyword.description.length > 10)).toBe(true);
+    expect(Object.keys(keywords)).toEqual(expect.arrayContaining(['prefixItems', 'dependentSchemas', 'if', 'x-sensitive']));
+    expect(keywords['format']?.anyOf?.[0]?.enum).toEqual(expect.arrayContaining(['uri-template', 'ulid', 'int32']));
+  });
+
   it('is fresh: the committed file is what the zod description gives (npm run catalogue-schema writes it)', () => {
     expect(committed).toBe(`${JSON.stringify(catalogueJsonSchema(), null, 2)}\n`);
   });
@@ -27,6 +35,16 @@ describe('the catalogue JSON Schema', () => {
       expect(validate(parse(text)), `${path.pathname}: ${JSON.stringify(validate.errors)}`).toBe(true);
     }
     const good = parse(readFileSync(CATALOGUE_PATH, 'utf8')) as Record<string, unknown>;
+    const payloadWith = (schema: Record<string, unknown>): Record<string, unknown> => ({ ...good, events: { 'plan.created': { description: 'Created.', payload: { type: 'object', properties: { x: schema } } } } });
+    // The payload language, keyword by keyword: a misspelt or refused keyword is refused by both.
+    for (const schema of [{ type: 'string', minLenght: 1 }, { type: 'object', unevaluatedProperties: false }, { type: 'strng' }, { type: 'array', items: [{ type: 'string' }] }, { type: 'integer', minimum: 'one' }]) {
+      expect(validate(payloadWith(schema)), JSON.stringify(schema)).toBe(false);
+      expect(lintCatalogue(JSON.stringify(payloadWith(schema)), 'catalog.yaml').ok, JSON.stringify(schema)).toBe(false);
+    }
+    for (const schema of [{ type: 'string', 'x-sensitive': true, 'x-note': 'n' }, { not: true }, { type: 'array', prefixItems: [{ const: { a: 1 } }], items: false }]) {
+      expect(validate(payloadWith(schema)), JSON.stringify(schema)).toBe(true);
+      expect(lintCatalogue(JSON.stringify(payloadWith(schema)), 'catalog.yaml').ok, JSON.stringify(schema)).toBe(true);
+    }
     for (const bad of [{ ...good, version: 2 }, { ...good, descripton: 'x' }, { ...good, events: { 'plan.x': { payload: { type: 'object' } } } }]) {
       expect(validate(bad)).toBe(false);
       expect(lintCatalogue(JSON.stringify(bad), 'catalog.yaml').ok).toBe(false);

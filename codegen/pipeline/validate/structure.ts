@@ -4,12 +4,13 @@
  */
 import * as z from 'zod/v4';
 import type { DocPath, Finding } from '../../catalogue/diagnostics.ts';
+import { payloadLanguageDefs } from './schema-keywords.ts';
 
 const isExtensionKey = (key: string): boolean => key.startsWith('x-');
 
 const EventDefinitionShape = z.strictObject({
   description: z.string().min(1, 'an event needs a description').describe('What happened, in a sentence: it becomes the JSDoc of the event and its helpers.'),
-  payload: z.record(z.string(), z.unknown(), 'expected a JSON Schema object').describe('The payload as a JSON Schema (draft 2020-12 semantics) of `type: object`, in the subset the README lists.'),
+  payload: z.record(z.string(), z.unknown(), 'expected a JSON Schema object').describe('The payload: a JSON Schema 2020-12 of `type: object` (or a `oneOf`/`anyOf` of objects) in the payload language the README lists.'),
   version: z.int().positive('expected a positive integer').optional().describe('The version of the payload shape (default 1); bump it on a breaking change.'),
   deprecated: z.union([z.boolean(), z.string().min(1)], 'expected true, false or a message').optional().describe('true, or a message saying what to use instead; removing a deprecated event is no breaking change.'),
   examples: z.array(z.unknown()).optional().describe('Example payloads; lint validates each with the generated validator.'),
@@ -72,7 +73,14 @@ export function catalogueJsonSchema(): Record<string, unknown> {
     for (const child of Object.values(record)) allowExtensions(child);
   };
   allowExtensions(schema);
-  return { $schema: schema['$schema'], $id: CATALOGUE_SCHEMA_ID, title: 'eventspec catalogue', ...schema };
+  // Payloads and shared types in the payload language, keyword by keyword, from the table lint uses.
+  const properties = schema['properties'] as Record<string, Record<string, unknown>>;
+  const language = (node: Record<string, unknown> | undefined): Record<string, unknown> => ({ description: node?.['description'], $ref: '#/$defs/schemaObject' });
+  const types = properties['types'];
+  if (types !== undefined) types['additionalProperties'] = language(types['additionalProperties'] as Record<string, unknown> | undefined);
+  const event = (properties['events']?.['additionalProperties'] as { properties: Record<string, Record<string, unknown>> } | undefined)?.properties;
+  if (event !== undefined) event['payload'] = language(event['payload']);
+  return { $schema: schema['$schema'], $id: CATALOGUE_SCHEMA_ID, title: 'eventspec catalogue', ...schema, $defs: payloadLanguageDefs() };
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
