@@ -51,7 +51,9 @@ describe('eventspec generate', () => {
     writeFileSync(join(project, 'catalog.yaml'), broken);
     const run = await cli(project, 'generate');
     expect(run.code).toBe(1);
-    const lines = run.err.split('\n').filter((line) => !line.startsWith('  hint:'));
+    // Each diagnostic, then its code frame (the line, a caret line), then its hint.
+    const lines = run.err.split('\n').filter((line) => !line.startsWith('  hint:') && !/^ +\d* \|/.test(line));
+    expect(run.err).toMatch(/\n +\d+ \| +title: \{ type: string, minLength: 300, maxLength: 200 \}\n +\| +\^+\n/);
     expect(lines).toEqual([
       expect.stringMatching(/^catalog\.yaml:\d+:\d+ error undefined-ref `\$ref: #\/types\/Ulld` does not name a shared type or a definition here$/),
       expect.stringMatching(/^catalog\.yaml:\d+:\d+ error contradictory-bounds `minLength: 300` and `maxLength: 200` leave no allowed value$/),

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../codegen/catalogue/diagnostics.ts';
-import { formatDiagnostics } from '../codegen/cli/format-diagnostics.ts';
+import { codeFrame, formatDiagnostics } from '../codegen/cli/format-diagnostics.ts';
+import { paint } from '../codegen/cli/color.ts';
 import { lintCatalogue } from '../codegen/pipeline/index.ts';
 
 /** A small valid catalogue; each case below changes one thing in it. */
@@ -112,6 +113,37 @@ describe('diagnostics', () => {
     );
     const json = JSON.parse(formatDiagnostics(diagnostics, 'json')) as { diagnostics: unknown[] };
     expect(json.diagnostics).toEqual([expect.objectContaining({ code: 'unsupported-format', line: 10, column: 37, pointer: '/events/plan.created/payload/properties/id/format' })]);
+  });
+});
+
+describe('one mistake, one diagnostic, and what to do about it', () => {
+  const only = (yaml: string): [string, string | undefined][] => lintCatalogue(yaml, 'catalog.yaml').diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.hint]);
+
+  it('a misspelt required key is the unknown key, with the key it should be', () => {
+    expect(only(lines(HEAD, '  plan.created:', '    descripton: Created.', '    payload: { type: object }'))).toEqual([['unknown-key', 'did you mean `description`?']]);
+    expect(only(lines(HEAD, VALID_EVENT, '    exampels: []'))).toEqual([['unknown-key', 'did you mean `examples`?']]);
+  });
+
+  it('a tab is one YAML error, with how to fix it', () => {
+    expect(only(lines(HEAD, '  plan.created:', '\tdescription: Created.', '    payload: { type: object }'))).toEqual([['yaml-syntax', 'indent with spaces: YAML does not allow tabs for indentation']]);
+  });
+
+  it('suggests the nearest declared domain, shared type, keyword and format', () => {
+    expect(only(lines(HEAD, VALID_EVENT.map((line) => line.replace('plan.created', 'pln.created')))).find(([code]) => code === 'undeclared-domain')?.[1]).toMatch(/did you mean `plan` \(`plan\.created`\)\?/);
+    expect(only(withProperties('id: { type: string, minLenght: 1 }'))[0]?.[1]).toBe('did you mean `minLength`?');
+    expect(only(withProperties('id: { type: string, format: date_time }'))[0]?.[1]).toBe('did you mean `date-time`?');
+  });
+
+  it('puts a code frame under each text diagnostic: the line and a caret under the token, whatever the line holds', () => {
+    const text = lines(HEAD, '  plan.created:', '    descripton: Created.', '    payload: { type: object }');
+    const { diagnostics } = lintCatalogue(text, 'catalog.yaml');
+    expect(formatDiagnostics(diagnostics, 'text', paint(false), () => text)).toBe(
+      'catalog.yaml:6:5 error unknown-key unknown key `descripton` in events.plan.created\n   6 |     descripton: Created.\n     |     ^^^^^^^^^^\n  hint: did you mean `description`?',
+    );
+    expect(codeFrame('a: "x\u2028y"\n', 1, 4, paint(false))).toBe('   1 | a: "x y"\n     |    ^^^^^');
+    expect(codeFrame('\tkey: 1\n', 1, 2, paint(false))).toBe('   1 | \tkey: 1\n     | \t^^^');
+    expect(codeFrame(`x: ${'y'.repeat(300)}\n`, 1, 250, paint(false))?.split('\n').every((line) => line.length < 120)).toBe(true);
+    expect(codeFrame('a: 1\n', 9, 1, paint(false))).toBeUndefined();
   });
 });
 

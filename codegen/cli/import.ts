@@ -70,7 +70,7 @@ export function importCatalogue(request: ImportRequest): ImportOutcome {
 }
 
 /** The command: import, write, lint; 0 when the new catalogue lints clean, 1 otherwise. */
-export function runImport(request: ImportRequest, io: { readonly out: (text: string) => void; readonly err: (text: string) => void }, format: (diagnostics: Parameters<typeof hasErrors>[0]) => string): number {
+export function runImport(request: ImportRequest, io: { readonly out: (text: string) => void; readonly err: (text: string) => void }, format: (diagnostics: Parameters<typeof hasErrors>[0], text: string) => string): number {
   let outcome: ImportOutcome;
   try {
     outcome = importCatalogue(request);
@@ -82,7 +82,7 @@ export function runImport(request: ImportRequest, io: { readonly out: (text: str
     throw error;
   }
   const linted = lintCatalogue(outcome.text, request.catalogueName);
-  if (linted.diagnostics.length > 0) io.err(format(linted.diagnostics));
+  if (linted.diagnostics.length > 0) io.err(format(linted.diagnostics, outcome.text));
   const what = `${outcome.events} event${outcome.events === 1 ? '' : 's'} and ${outcome.types} shared type${outcome.types === 1 ? '' : 's'}`;
   if (hasErrors(linted.diagnostics)) {
     io.out(`wrote ${request.catalogueName} (${what} from ${request.sourceName}); it needs the fixes above before it generates`);

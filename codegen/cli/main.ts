@@ -265,7 +265,7 @@ async function runDiff(parsed: Extract<Parsed, { kind: 'diff' }>, io: Console, c
       return undefined;
     }
     const linted = lintCatalogue(text, side.name);
-    if (!linted.ok) io.err(formatDiagnostics(linted.diagnostics, 'text', colors));
+    if (!linted.ok) io.err(formatDiagnostics(linted.diagnostics, 'text', colors, (file) => (file === side.name ? text : undefined)));
     return linted;
   };
   const before = lint(parsed.old);
@@ -309,12 +309,12 @@ function paints(io: Console): { out: Paint; err: Paint } {
   return { out: paint(io.color?.out === true), err: paint(io.color?.err === true) };
 }
 
-function report(diagnostics: readonly Diagnostic[], config: Config, io: Console): void {
+function report(diagnostics: readonly Diagnostic[], config: Config, io: Console, text?: string): void {
   if (config.format === 'json') {
     io.out(formatDiagnostics(diagnostics, 'json'));
   } else if (diagnostics.length > 0) {
     if (config.format === 'github') io.out(formatDiagnostics(diagnostics, 'github'));
-    else io.err(formatDiagnostics(diagnostics, 'text', paints(io).err));
+    else io.err(formatDiagnostics(diagnostics, 'text', paints(io).err, (file) => (file === config.catalogueName ? text : undefined)));
   }
 }
 
@@ -361,7 +361,7 @@ async function run(command: 'generate' | 'check' | 'lint' | 'export', config: Co
 
   if (command === 'lint') {
     const linted = lintCatalogue(text, config.catalogueName, { strict: config.strict });
-    report(linted.diagnostics, config, io);
+    report(linted.diagnostics, config, io, text);
     if (!linted.ok) return EXIT.problems;
     if (config.format !== 'json') io.out(`${config.catalogueName}: ${plural(linted.model.events.length, 'event')} in ${plural(linted.model.domains.length, 'domain')}, no errors (${elapsed()})`);
     return EXIT.ok;
@@ -369,7 +369,7 @@ async function run(command: 'generate' | 'check' | 'lint' | 'export', config: Co
 
   if (command === 'export') {
     const linted = lintCatalogue(text, config.catalogueName);
-    report(linted.diagnostics, config, io);
+    report(linted.diagnostics, config, io, text);
     if (!linted.ok) return EXIT.problems;
     const asyncApi = config.exportFormat === 'asyncapi';
     const files = asyncApi
@@ -390,7 +390,7 @@ async function run(command: 'generate' | 'check' | 'lint' | 'export', config: Co
     if (onDisk.get(path) !== rendered) verify.add(path, rendered);
   };
   const generated = renderCatalogue(text, { file: config.catalogueName, headerName: config.headerName, strict: config.strict, onFile });
-  report(generated.diagnostics, config, io);
+  report(generated.diagnostics, config, io, text);
   if (!generated.ok) return EXIT.problems;
   const { files, model } = generated;
   await verify.done();
@@ -447,7 +447,7 @@ export async function main(argv: readonly string[], io: Console = processConsole
       case 'init':
         return init(parsed.path, io);
       case 'import':
-        return runImport(parsed.request, io, (diagnostics) => formatDiagnostics(diagnostics, 'text', paints(io).err));
+        return runImport(parsed.request, io, (diagnostics, text) => formatDiagnostics(diagnostics, 'text', paints(io).err, () => text));
       case 'diff':
         return await runDiff(parsed, io, paints(io).err);
       case 'run': {

@@ -60,19 +60,23 @@ function positionAt(lineCounter: LineCounter, offset: number): SourcePosition {
 export function loadCatalogue(text: string, file: string): LoadResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
-  const yamlProblems = [...doc.errors, ...doc.warnings].map((problem): Diagnostic => {
+  const allProblems = [...doc.errors, ...doc.warnings].map((problem): Diagnostic => {
     const code = problem.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax';
     const message = problem.message.split('\n')[0] ?? problem.message;
+    const hint = code === 'duplicate-key' ? 'Keep one of the two keys; YAML would silently keep only one.' : problem.code === 'TAB_AS_INDENT' ? 'indent with spaces: YAML does not allow tabs for indentation' : undefined;
     return {
       code,
       severity: 'error',
       message,
-      ...(code === 'duplicate-key' ? { hint: 'Keep one of the two keys; YAML would silently keep only one.' } : {}),
+      ...(hint === undefined ? {} : { hint }),
       file,
       ...positionAt(lineCounter, problem.pos[0]),
       pointer: '',
     };
   });
+  // One mistake, one diagnostic: the parser's later complaints about a line it already could not
+  // read (a tab gives three) follow from the first.
+  const yamlProblems = allProblems.filter((problem, index) => problem.code !== 'yaml-syntax' || !allProblems.slice(0, index).some((earlier) => earlier.code === 'yaml-syntax' && earlier.line === problem.line));
   if (yamlProblems.length > 0) return { ok: false, diagnostics: yamlProblems };
 
   let data: unknown;

@@ -48,7 +48,14 @@ function checkNames(document: CatalogueDocument): Finding[] {
     if (!EVENT_NAME.test(name)) {
       findings.push({ code: 'invalid-event-name', path: ['events', name], atKey: true, message: `event name ${JSON.stringify(name)} is not \`domain.action\` or \`domain.entity.action\` in lower snake case`, hint: 'for example `plan.created` or `agent.heartbeat_missed`' });
     } else if (!Object.hasOwn(document.domains, domainOf(name))) {
-      findings.push({ code: 'undeclared-domain', path: ['events', name], atKey: true, message: `event ${JSON.stringify(name)} belongs to domain \`${domainOf(name)}\`, which is not declared`, hint: `declare \`${domainOf(name)}\` under \`domains:\`, or fix the name` });
+      const near = closest(domainOf(name), Object.keys(document.domains));
+      findings.push({
+        code: 'undeclared-domain',
+        path: ['events', name],
+        atKey: true,
+        message: `event ${JSON.stringify(name)} belongs to domain \`${domainOf(name)}\`, which is not declared`,
+        hint: near === undefined ? `declare \`${domainOf(name)}\` under \`domains:\`, or fix the name` : `did you mean \`${near}\` (\`${near}${name.slice(domainOf(name).length)}\`)? Or declare \`${domainOf(name)}\` under \`domains:\``,
+      });
     }
   }
   return findings;

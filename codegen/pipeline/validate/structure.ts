@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/v4';
 import type { DocPath, Finding } from '../../catalogue/diagnostics.ts';
+import { closest } from '../../catalogue/suggest.ts';
 import { payloadLanguageDefs } from './schema-keywords.ts';
 
 const isExtensionKey = (key: string): boolean => key.startsWith('x-');
@@ -88,20 +89,44 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
+/** The keys the catalogue format defines at a path (`[]`, `['events', name]`, `['outputs']`…). */
+function knownKeys(path: DocPath): string[] {
+  let node: z.core.$ZodType | undefined = CatalogueShape;
+  for (const part of path) {
+    while (node instanceof z.ZodOptional || node instanceof z.ZodUnion) node = node instanceof z.ZodOptional ? node.unwrap() : node.options.find((option) => option instanceof z.ZodObject);
+    if (node instanceof z.ZodRecord) node = node.valueType as z.core.$ZodType;
+    else if (node instanceof z.ZodObject) node = (node.shape as Record<string, z.core.$ZodType>)[String(part)];
+    else return [];
+  }
+  while (node instanceof z.ZodOptional || node instanceof z.ZodUnion) node = node instanceof z.ZodOptional ? node.unwrap() : node.options.find((option) => option instanceof z.ZodObject);
+  return node instanceof z.ZodObject ? Object.keys(node.shape) : [];
+}
+
+const samePath = (a: DocPath, b: DocPath): boolean => a.length === b.length && a.every((part, index) => part === b[index]);
+
 /** Every structural problem of the catalogue file, as findings; `x-` keys are allowed anywhere. */
 export function checkStructure(data: unknown): Finding[] {
   const result = CatalogueShape.safeParse(data);
   if (result.success) return [];
   const findings: Finding[] = [];
+  // A misspelt required key is one mistake: it is reported as the unknown key, with the key it
+  // should be, and not again as the required key that is missing.
+  const misspelt: DocPath[] = [];
   for (const issue of result.error.issues) {
     const path = issue.path.filter((part): part is string | number => typeof part !== 'symbol');
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys.filter((key) => !isExtensionKey(key))) {
-        findings.push(unknownKey([...path, key]));
-      }
-      continue;
+    if (issue.code !== 'unrecognized_keys') continue;
+    const known = knownKeys(path);
+    for (const key of issue.keys.filter((key) => !isExtensionKey(key))) {
+      const near = closest(key, known);
+      findings.push(unknownKey([...path, key], near));
+      if (near !== undefined) misspelt.push([...path, near]);
     }
+  }
+  for (const issue of result.error.issues) {
+    const path = issue.path.filter((part): part is string | number => typeof part !== 'symbol');
+    if (issue.code === 'unrecognized_keys') continue;
     const missing = issue.code === 'invalid_type' && issue.input === undefined;
+    if (missing && misspelt.some((each) => samePath(each, path))) continue;
     findings.push({
       code: 'invalid-structure',
       // A missing field is reported at the key of the mapping that lacks it.
@@ -114,13 +139,13 @@ export function checkStructure(data: unknown): Finding[] {
   return findings;
 }
 
-function unknownKey(path: DocPath): Finding {
+function unknownKey(path: DocPath, near: string | undefined): Finding {
   return {
     code: 'unknown-key',
     path,
     atKey: true,
     message: `unknown key \`${String(path.at(-1))}\` in ${describePath(path.slice(0, -1))}`,
-    hint: 'check the spelling; custom keys need an `x-` prefix',
+    hint: near === undefined ? 'check the spelling; custom keys need an `x-` prefix' : `did you mean \`${near}\`?`,
   };
 }
 
