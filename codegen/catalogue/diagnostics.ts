@@ -52,6 +52,9 @@ export interface Diagnostic {
   readonly file: string;
   readonly line: number;
   readonly column: number;
+  /** Where the offending text ends (exclusive), when it is more than a point: for editors. */
+  readonly endLine?: number;
+  readonly endColumn?: number;
   /** JSON pointer to the offending value in the catalogue (`/events/plan.created/payload`). */
   readonly pointer: string;
 }

@@ -38,6 +38,7 @@ const OPTIONS = {
   mode: { type: 'string', help: '--mode <m>         backward (default), forward or full compatibility' },
   watch: { type: 'boolean', help: '--watch            regenerate whenever the catalogue changes (Ctrl-C to stop)' },
   strict: { type: 'boolean', help: '--strict           warnings fail too, as errors do' },
+  stdio: { type: 'boolean', help: '--stdio            speak the Language Server Protocol over stdin and stdout (the default)' },
   formats: { type: 'string', help: '--formats <f>      whether `format` asserts (default) or annotates, in the new catalogue' },
   help: { type: 'boolean', short: 'h', help: '-h, --help         show this help' },
   version: { type: 'boolean', short: 'v', help: '-v, --version      print the version' },
@@ -67,6 +68,12 @@ const COMMANDS: { readonly [name: string]: CommandSpec } = {
     synopsis: 'eventspec import <directory|schema.json|asyncapi.yaml> [--catalog <file>] [--formats assert|annotate]',
     options: ['catalog', 'formats'],
     more: 'A directory holds one JSON Schema per event (issues/opened.json is issues.opened); a bundle lists its events in a top-level oneOf of its definitions; an AsyncAPI document\'s messages become events. Writes a new catalogue (default catalog.yaml) and lints it.',
+  },
+  lsp: {
+    summary: 'a language server for editors: live diagnostics, hover, definitions, references, rename, completion, quick fixes',
+    synopsis: 'eventspec lsp [--stdio]',
+    options: ['stdio'],
+    more: 'Speaks the Language Server Protocol over stdin and stdout; point an editor\'s LSP client at it for catalog.yaml (the README shows VS Code and Neovim).',
   },
   diff: {
     summary: 'compare two catalogues and report breaking changes',
@@ -118,6 +125,7 @@ type Parsed =
   | { readonly kind: 'version' }
   | { readonly kind: 'init'; readonly path: string }
   | { readonly kind: 'import'; readonly request: ImportRequest }
+  | { readonly kind: 'lsp' }
   | { readonly kind: 'run'; readonly command: 'generate' | 'check' | 'lint' | 'export'; readonly config: Config; readonly watch: boolean }
   | { readonly kind: 'diff'; readonly config: Config; readonly old: DiffSide; readonly new: DiffSide; readonly mode: CompatibilityMode };
 
@@ -156,6 +164,10 @@ function parse(argv: readonly string[], cwd: string): Parsed {
   if (command === 'init') {
     if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
     return { kind: 'init', path: resolve(cwd, catalog ?? CATALOGUE_FILE) };
+  }
+  if (command === 'lsp') {
+    if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
+    return { kind: 'lsp' };
   }
   if (command === 'import') {
     const [source, extra] = rest;
@@ -446,6 +458,11 @@ export async function main(argv: readonly string[], io: Console = processConsole
         return EXIT.ok;
       case 'init':
         return init(parsed.path, io);
+      case 'lsp': {
+        const { startServer } = await import('../lsp/server.ts');
+        await startServer();
+        return EXIT.ok;
+      }
       case 'import':
         return runImport(parsed.request, io, (diagnostics, text) => formatDiagnostics(diagnostics, 'text', paints(io).err, () => text));
       case 'diff':

@@ -26,34 +26,51 @@ function offsetOf(node: Located): number {
   return node?.range?.[0] ?? 0;
 }
 
-/** Finds the node at `path`, following aliases; stops at the deepest node that exists. */
-function locate(doc: Document, path: DocPath, atKey: boolean): number {
+/** Where a node's text ends: a scalar's end, or the end of the first line of a collection. */
+function endOf(node: unknown, text: string): number {
+  const range = (node as Located)?.range;
+  if (range === undefined || range === null) return 0;
+  if (!isMap(node) && !isSeq(node)) return range[1];
+  const lineEnd = text.indexOf('\n', range[0]);
+  return lineEnd < 0 ? range[1] : Math.min(range[1], lineEnd);
+}
+
+/** The text span of the node at `path` (following aliases); the deepest node that exists when the path goes further. */
+function locate(doc: Document, path: DocPath, atKey: boolean, text: string): readonly [number, number] {
   let node: unknown = doc.contents;
-  let offset = offsetOf(doc.contents as Located);
+  let span: readonly [number, number] = [offsetOf(doc.contents as Located), endOf(doc.contents, text)];
   for (const [index, segment] of path.entries()) {
     if (isAlias(node)) node = node.resolve(doc);
     const last = index === path.length - 1;
     if (isMap(node)) {
       const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
-      if (pair === undefined || !isPair(pair)) return offset;
-      if (last && atKey) return offsetOf(pair.key as Located);
+      if (pair === undefined || !isPair(pair)) return span;
+      if (last && atKey) return [offsetOf(pair.key as Located), endOf(pair.key, text)];
       node = pair.value;
-      offset = pair.value === null ? offsetOf(pair.key as Located) : offsetOf(pair.value as Located);
+      span = pair.value === null ? [offsetOf(pair.key as Located), endOf(pair.key, text)] : [offsetOf(pair.value as Located), endOf(pair.value, text)];
     } else if (isSeq(node) && typeof segment === 'number') {
       const item: unknown = node.items[segment];
-      if (item === undefined) return offset;
+      if (item === undefined) return span;
       node = item;
-      offset = offsetOf(item as Located);
+      span = [offsetOf(item as Located), endOf(item, text)];
     } else {
-      return offset;
+      return span;
     }
   }
-  return offset;
+  return span;
 }
 
 function positionAt(lineCounter: LineCounter, offset: number): SourcePosition {
   const { line, col } = lineCounter.linePos(offset);
   return { line, column: col };
+}
+
+/** A diagnostic's start, and its end when it spans more than a point. */
+function spanAt(lineCounter: LineCounter, [start, end]: readonly [number, number]): SourcePosition & { endLine?: number; endColumn?: number } {
+  const from = positionAt(lineCounter, start);
+  if (end <= start) return from;
+  const to = positionAt(lineCounter, end);
+  return { ...from, endLine: to.line, endColumn: to.column };
 }
 
 /** Parses catalogue text; every YAML problem is reported at once, with its position. */
@@ -70,7 +87,7 @@ export function loadCatalogue(text: string, file: string): LoadResult {
       message,
       ...(hint === undefined ? {} : { hint }),
       file,
-      ...positionAt(lineCounter, problem.pos[0]),
+      ...spanAt(lineCounter, problem.pos),
       pointer: '',
     };
   });
@@ -108,7 +125,7 @@ export function loadCatalogue(text: string, file: string): LoadResult {
     message: finding.message,
     ...(finding.hint === undefined ? {} : { hint: finding.hint }),
     file,
-    ...positionAt(lineCounter, locate(doc, finding.path, finding.atKey ?? false)),
+    ...spanAt(lineCounter, locate(doc, finding.path, finding.atKey ?? false, text)),
     pointer: toPointer(finding.path),
   });
   return { ok: true, catalogue: { file, data, place } };
