@@ -105,6 +105,22 @@ describe('eventspec lsp', () => {
     expect(actions[0]?.edit.changes[uri]).toEqual([{ range: diagnostic?.range, newText: 'minLength' }]);
   });
 
+  it('fixes an undeclared domain by declaring it, and a type-specific keyword by adding its type', async () => {
+    const text = TEXT.replace('minLenght', 'minLength').replace('  plan.done:', '  billing.done:').replace('title: { type: string, minLength: 1 }', 'title: { minLength: 1 }');
+    const diagnostics = await nextDiagnostics(() => void connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 50 }, contentChanges: [{ text }] }));
+    const fixes = async (code: string): Promise<{ title: string; edit: { changes: Record<string, TextEdit[]> } }[]> => {
+      const diagnostic = diagnostics.find((each) => each.code === code);
+      expect(diagnostic, code).toBeDefined();
+      return (await connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diagnostic?.range, context: { diagnostics: [diagnostic] } })) as { title: string; edit: { changes: Record<string, TextEdit[]> } }[];
+    };
+    const [declare] = await fixes('undeclared-domain');
+    expect(declare?.title).toBe('Declare the domain `billing`');
+    expect(declare?.edit.changes[uri]).toEqual([{ range: { start: positionOf(text, '  plan: Plans.'), end: positionOf(text, '  plan: Plans.') }, newText: '  billing: Describe the billing domain.\n' }]);
+    const [typed] = await fixes('missing-type');
+    expect(typed?.title).toBe('Add `type: string`');
+    expect(typed?.edit.changes[uri]?.[0]?.newText).toBe('type: string, ');
+  });
+
   it('lints again as the user types (debounced), and survives a half-typed, broken file', async () => {
     const broken = TEXT.replace('minLenght', 'minLength').replace('  plan.done:', '  plan.done: {');
     const diagnostics = await nextDiagnostics(() => void connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: broken }] }));
