@@ -37,6 +37,15 @@ function decodeFragment(fragment: string): string | undefined {
   }
 }
 
+/** Keywords in a JSON Pointer that name no schema of their own: `/properties/a/items` is `AItems`. */
+const CONTAINERS: ReadonlySet<string> = new Set(['definitions', '$defs', 'components', 'schemas', 'properties']);
+
+/** A whole file is named after the file; a pointer after its tokens, containers left out. */
+function defaultTypeName(file: SourceFile, pointer: string): string {
+  const tokens = pointer.split('/').filter((token) => token !== '' && !CONTAINERS.has(token));
+  return typeNameOf(tokens.length === 0 ? file.name.replace(/\.(json|ya?ml)$/i, '') : tokens.join('_'));
+}
+
 /** How a target is known: `key`, when several targets are one type; `name`, its name. */
 export interface Identity {
   readonly key?: string;
@@ -83,10 +92,7 @@ export class SchemaSources {
     const key = identity?.key ?? `${file.name}#${pointer}`;
     let name = this.#types.get(key);
     if (name === undefined) {
-      const tokens = pointer.split('/').filter(Boolean);
-      // `/definitions/user` is `User`; a whole file is named after the file.
-      const base = identity?.name ?? typeNameOf(tokens.length === 0 ? file.name.replace(/\.(json|ya?ml)$/i, '') : tokens.filter((token, index) => index > 0 || !['definitions', '$defs', 'components', 'schemas'].includes(token)).filter((token) => token !== 'schemas' && token !== 'properties').join('_'));
-      name = unique(base, this.#taken);
+      name = unique(identity?.name ?? defaultTypeName(file, pointer), this.#taken);
       this.#types.set(key, name);
       this.#queue.push({ key, file, pointer });
     }
