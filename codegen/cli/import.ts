@@ -79,6 +79,11 @@ export function runImport(request: ImportRequest, io: { readonly out: (text: str
       io.err(`eventspec: ${error.message}`);
       return 1;
     }
+    // Schemas nested thousands deep exhaust the stack of every step that walks them.
+    if (error instanceof RangeError && /call stack/i.test(error.message)) {
+      io.err(`eventspec: ${request.sourceName} nests schemas too deeply to import (thousands of levels)`);
+      return 1;
+    }
     throw error;
   }
   const linted = lintCatalogue(outcome.text, request.catalogueName);
