@@ -212,6 +212,13 @@ interface BuildContext {
   readonly formats: 'assert' | 'annotate';
   /** The catalogue's shared types, as written. */
   readonly types: { readonly [name: string]: JsonSchema };
+  /**
+   * The kind of value this schema can only see: a branch (`allOf`, `not`, `if`…) beside a single
+   * `type` sees values of that type (any other fails the type anyway), the keys of `propertyNames`
+   * are strings, a `dependentSchemas` schema sees objects. Its type-less keywords then need no
+   * other kinds let through.
+   */
+  readonly kind?: ValueKind;
 }
 
 /** The one scalar a property schema allows (`const`, or an `enum` of one), if that is all it says. */
@@ -253,7 +260,9 @@ function assertedFormat(schema: JsonSchema, type: 'string' | 'number', context: 
 
 const entriesOf = <T>(record: { readonly [key: string]: T } | undefined): [string, T][] => Object.entries(record ?? {});
 
-function typedNode(type: TypeName | ValueKind, schema: JsonSchema, context: BuildContext): SchemaNode {
+function typedNode(type: TypeName | ValueKind, schema: JsonSchema, parent: BuildContext): SchemaNode {
+  // Properties and items are values of their own: nothing is known of their kind.
+  const { kind: _kind, ...context } = parent;
   switch (type) {
     case 'string':
       return {
@@ -308,12 +317,12 @@ function typedNode(type: TypeName | ValueKind, schema: JsonSchema, context: Buil
         additional: additional === undefined ? !context.closedByDefault : typeof additional === 'boolean' ? additional : buildNode(additional, context),
         ownOnly: namesRead.some((name) => INHERITED_NAMES.has(name)),
         patterns: entriesOf(schema.patternProperties).map(([pattern, each]) => ({ pattern, schema: buildNode(each, context) })),
-        ...(schema.propertyNames === undefined ? {} : { propertyNames: buildNode(schema.propertyNames, context) }),
+        ...(schema.propertyNames === undefined ? {} : { propertyNames: buildNode(schema.propertyNames, { ...context, kind: 'string' }) }),
         ...(schema.minProperties === undefined ? {} : { minProperties: schema.minProperties }),
         ...(schema.maxProperties === undefined ? {} : { maxProperties: schema.maxProperties }),
         requiredOnly: (schema.required ?? []).filter((name) => !declared.includes(name)),
         dependentRequired: entriesOf(schema.dependentRequired).map(([name, names]) => ({ name, required: names })),
-        dependentSchemas: entriesOf(schema.dependentSchemas).map(([name, each]) => ({ name, schema: buildNode(each, context) })),
+        dependentSchemas: entriesOf(schema.dependentSchemas).map(([name, each]) => ({ name, schema: buildNode(each, { ...context, kind: 'object' }) })),
       };
     }
   }
@@ -371,21 +380,28 @@ function buildNode(schema: SubSchema, context: BuildContext): SchemaNode {
     const kinds = keywordKinds(schema);
     // The catalogue's closed-by-default objects are those that say `type: object` (as exports do).
     const open = { ...context, closedByDefault: false };
-    if (kinds.length > 0) parts.push({ kind: 'byKind', cases: kinds.map((kind) => ({ kind, node: typedNode(kind, schema, open) })) });
+    if (context.kind !== undefined) {
+      if (kinds.includes(context.kind)) parts.push(typedNode(context.kind, schema, open));
+    } else if (kinds.length > 0) {
+      parts.push({ kind: 'byKind', cases: kinds.map((kind) => ({ kind, node: typedNode(kind, schema, open) })) });
+    }
   }
+  // Branches see the same value: of this schema's one type, when it has one.
+  const single = types.length === 1 && types[0] !== 'boolean' && types[0] !== 'null' ? (types[0] === 'integer' ? 'number' : types[0]) : undefined;
+  const branch: BuildContext = single === undefined ? context : { ...context, kind: single as ValueKind };
   for (const [members, exclusive] of [[schema.anyOf, false], [schema.oneOf, true]] as const) {
     if (members === undefined) continue;
     const discriminator = discriminatorOf(members, context.types);
-    parts.push({ kind: 'union', variants: members.map((member) => buildNode(member, context)), exclusive, ...(discriminator === undefined ? {} : { discriminator }) });
+    parts.push({ kind: 'union', variants: members.map((member) => buildNode(member, branch)), exclusive, ...(discriminator === undefined ? {} : { discriminator }) });
   }
-  if (schema.allOf !== undefined) parts.push(...schema.allOf.map((member) => buildNode(member, context)));
-  if (schema.not !== undefined) parts.push({ kind: 'not', schema: buildNode(schema.not, context) });
+  if (schema.allOf !== undefined) parts.push(...schema.allOf.map((member) => buildNode(member, branch)));
+  if (schema.not !== undefined) parts.push({ kind: 'not', schema: buildNode(schema.not, branch) });
   if (schema.if !== undefined && (schema.then !== undefined || schema.else !== undefined)) {
     parts.push({
       kind: 'conditional',
-      if: buildNode(schema.if, context),
-      ...(schema.then === undefined ? {} : { then: buildNode(schema.then, context) }),
-      ...(schema.else === undefined ? {} : { else: buildNode(schema.else, context) }),
+      if: buildNode(schema.if, branch),
+      ...(schema.then === undefined ? {} : { then: buildNode(schema.then, branch) }),
+      ...(schema.else === undefined ? {} : { else: buildNode(schema.else, branch) }),
     });
   }
   if (parts.length === 0) return { kind: 'unknown' };
