@@ -25,9 +25,9 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { FORMAT_TYPES } from 'eventspec/payload';
-import type { Diagnostic } from '../catalogue/diagnostics.ts';
 import { domainOf, eventNames, typeNames } from '../catalogue/naming.ts';
-import { lintCatalogue } from '../pipeline/index.ts';
+import { diagnoseCatalogue } from '../pipeline/index.ts';
+import { LoadCache } from '../pipeline/load.ts';
 import { KEYWORD_DOCS } from '../pipeline/validate/schema-keywords.ts';
 import { YamlIndex, type Span } from './yaml-index.ts';
 
@@ -65,8 +65,9 @@ function isKeywordPath(path: readonly (string | number)[]): boolean {
 export function startServer(connection: Connection = createConnection(ProposedFeatures.all, process.stdin, process.stdout)): Promise<void> {
   const documents = new TextDocuments(TextDocument);
   const indexes = new Map<string, { version: number; index: YamlIndex }>();
-  const lastDiagnostics = new Map<string, readonly Diagnostic[]>();
   const timers = new Map<string, NodeJS.Timeout>();
+  // Each open file's parsed sections and events: an edit re-parses only what it touched.
+  const caches = new Map<string, LoadCache>();
 
   const indexOf = (uri: string): YamlIndex | undefined => {
     const document = documents.get(uri);
@@ -83,8 +84,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const document = documents.get(uri);
     if (document === undefined) return;
     const file = fileName(uri);
-    const { diagnostics } = lintCatalogue(document.getText(), file);
-    lastDiagnostics.set(uri, diagnostics);
+    let cache = caches.get(uri);
+    if (cache === undefined) caches.set(uri, (cache = new LoadCache()));
+    const diagnostics = diagnoseCatalogue(document.getText(), file, { cache });
     const converted = diagnostics.map((diagnostic): LspDiagnostic => {
       const start = { line: diagnostic.line - 1, character: diagnostic.column - 1 };
       const end = diagnostic.endLine === undefined || diagnostic.endColumn === undefined ? { line: start.line, character: start.character + 1 } : { line: diagnostic.endLine - 1, character: diagnostic.endColumn - 1 };
@@ -122,7 +124,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   documents.onDidClose((event) => {
     clearTimeout(timers.get(event.document.uri));
     indexes.delete(event.document.uri);
-    lastDiagnostics.delete(event.document.uri);
+    caches.delete(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   });
 

@@ -3,9 +3,9 @@
  * render (lint → render). Pure: text in, diagnostics and file texts out. Verification is
  * separate (`verify.ts`, or `verifier.ts` on a worker thread), so that only its callers load ts-morph.
  */
-import { hasErrors, sortDiagnostics, type Diagnostic, type DocPath, type SourcePosition } from '../catalogue/diagnostics.ts';
+import { hasErrors, sortDiagnostics, type Diagnostic, type DocPath, type Finding, type SourcePosition } from '../catalogue/diagnostics.ts';
 import { checkExamples } from './examples.ts';
-import { loadCatalogue } from './load.ts';
+import { loadCatalogue, type LoadCache } from './load.ts';
 import { buildModel, type CatalogueModel } from './model.ts';
 import { renderFiles, type RenderedFiles } from './render/files.ts';
 import { validateCatalogue } from './validate/index.ts';
@@ -23,25 +23,46 @@ export type LintResult =
 export interface LintOptions {
   /** Warnings fail, as errors do (also the catalogue's `defaults.strict`). */
   readonly strict?: boolean;
+  /** Parsed pieces of the previous text of the same file, for linting as the user types. */
+  readonly cache?: LoadCache;
+}
+
+/** Positioned and sorted; in strict mode warnings fail as errors do. */
+function finish(findings: readonly Finding[], place: (finding: Finding) => Diagnostic, strict: boolean): Diagnostic[] {
+  return sortDiagnostics(findings.map(place)).map((diagnostic) =>
+    strict && diagnostic.severity === 'warning' ? { ...diagnostic, severity: 'error' as const, message: `${diagnostic.message} (a warning, failing in strict mode)` } : diagnostic,
+  );
 }
 
 /** Every problem in the catalogue at once, and its model when it has no errors. */
 export function lintCatalogue(text: string, file: string, options: LintOptions = {}): LintResult {
-  const loaded = loadCatalogue(text, file);
+  const loaded = loadCatalogue(text, file, options.cache);
   if (!loaded.ok) return { ok: false, diagnostics: sortDiagnostics(loaded.diagnostics) };
   const { place } = loaded.catalogue;
   const validated = validateCatalogue(loaded.catalogue.data);
   if (!validated.ok) return { ok: false, diagnostics: sortDiagnostics(validated.findings.map(place)) };
   const model = buildModel(validated.document);
-  const strict = options.strict === true || validated.document.defaults?.strict === true;
-  const diagnostics = sortDiagnostics([...validated.findings, ...checkExamples(model)].map(place)).map((diagnostic) =>
-    strict && diagnostic.severity === 'warning' ? { ...diagnostic, severity: 'error' as const, message: `${diagnostic.message} (a warning, failing in strict mode)` } : diagnostic,
-  );
+  const diagnostics = finish([...validated.findings, ...checkExamples(model)], place, options.strict === true || validated.document.defaults?.strict === true);
   const locate = (path: DocPath): SourcePosition => {
     const { line, column } = place({ code: 'invalid-structure', path, message: '' });
     return { line, column };
   };
   return hasErrors(diagnostics) ? { ok: false, diagnostics } : { ok: true, diagnostics, model, locate };
+}
+
+/**
+ * The diagnostics `lintCatalogue` gives, and nothing else: what an editor shows as the user types.
+ * The model is built only when examples need it for their check.
+ */
+export function diagnoseCatalogue(text: string, file: string, options: LintOptions = {}): readonly Diagnostic[] {
+  const loaded = loadCatalogue(text, file, options.cache);
+  if (!loaded.ok) return sortDiagnostics(loaded.diagnostics);
+  const { place } = loaded.catalogue;
+  const validated = validateCatalogue(loaded.catalogue.data);
+  if (!validated.ok) return sortDiagnostics(validated.findings.map(place));
+  const withExamples = Object.values(validated.document.events).some((event) => (event.examples?.length ?? 0) > 0);
+  const examples = withExamples ? checkExamples(buildModel(validated.document)) : [];
+  return finish([...validated.findings, ...examples], place, options.strict === true || validated.document.defaults?.strict === true);
 }
 
 export type GenerateResult =

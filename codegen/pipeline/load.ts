@@ -73,8 +73,179 @@ function spanAt(lineCounter: LineCounter, [start, end]: readonly [number, number
   return { ...from, endLine: to.line, endColumn: to.column };
 }
 
-/** Parses catalogue text; every YAML problem is reported at once, with its position. */
-export function loadCatalogue(text: string, file: string): LoadResult {
+/**
+ * Parsed pieces of a catalogue kept between edits (the language server keeps one per open file):
+ * each top-level section and each event is parsed on its own, and a piece whose text did not
+ * change is not parsed again.
+ */
+export class LoadCache {
+  /** Whether the last text was read piece by piece (false: it needed the whole-document parse). */
+  piecewise = false;
+  /** How many pieces the last text had to parse (not found in the cache). */
+  parsed = 0;
+  #pieces = new Map<string, ParsedPiece>();
+  #used = new Map<string, ParsedPiece>();
+
+  /** The parsed piece and its data, from the cache when its text was seen before. */
+  piece(text: string): ParsedPiece {
+    let parsed = this.#used.get(text) ?? this.#pieces.get(text);
+    if (parsed === undefined) {
+      this.parsed++;
+      const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
+      const sound = doc.errors.length === 0 && doc.warnings.length === 0;
+      parsed = { doc, sound, data: sound ? (doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown) : undefined };
+    }
+    this.#used.set(text, parsed);
+    return parsed;
+  }
+
+  /** Keeps only the pieces of the latest text. */
+  settle(): void {
+    this.#pieces = this.#used;
+    this.#used = new Map();
+  }
+}
+
+interface ParsedPiece {
+  readonly doc: Document;
+  /** Parsed without any problem. */
+  readonly sound: boolean;
+  readonly data: unknown;
+}
+
+interface Piece {
+  readonly doc: Document;
+  /** Where the piece's text starts in the whole text, and the piece's text. */
+  readonly start: number;
+  readonly text: string;
+}
+
+/** Line starts of a text, for positions of offsets found in its pieces. */
+function lineStarts(text: string): LineCounter {
+  const counter = new LineCounter();
+  counter.addNewLine(0);
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) counter.addNewLine(at + 1);
+  return counter;
+}
+
+// What only a whole-document parse reads right: anchors and aliases, directives, document markers, tabs.
+const NOT_PIECEWISE = /(?:^|[\s[{,])[&*][^\s,\]}]|^(?:---|\.\.\.|%)|^\t/m;
+const TOP_KEY = /^[^\s#]/;
+const EVENT_KEY = /^ {2}[^\s#]/;
+
+/**
+ * The catalogue from its pieces, when its layout allows (an `events:` block of events at two
+ * spaces, no anchors); undefined otherwise, or when a piece has any problem: the whole-document
+ * parse then reports exactly what it always does.
+ */
+function loadPiecewise(text: string, file: string, cache: LoadCache): LoadResult | undefined {
+  if (NOT_PIECEWISE.test(text)) return undefined;
+  const lines = text.split('\n');
+  const pieces: { key: string | undefined; start: number; text: string }[] = [];
+  let offset = 0;
+  let current: { key: string | undefined; start: number; lines: string[] } | undefined;
+  let inEvents = false;
+  const flush = (): void => {
+    if (current !== undefined) pieces.push({ key: current.key, start: current.start, text: current.lines.join('\n') });
+  };
+  for (const [index, line] of lines.entries()) {
+    const last = index === lines.length - 1;
+    const lineText = last ? line : `${line}\n`;
+    if (TOP_KEY.test(line)) {
+      flush();
+      inEvents = /^events:\s*(?:#.*)?$/.test(line);
+      if (!inEvents && /^events\s*:/.test(line)) return undefined;
+      // The `events:` line is a piece of its own; each event after it is another.
+      current = { key: inEvents ? 'events' : undefined, start: offset, lines: [lineText.replace(/\n$/, '')] };
+      if (inEvents) {
+        flush();
+        current = undefined;
+      }
+    } else if (inEvents && EVENT_KEY.test(line)) {
+      flush();
+      current = { key: 'event', start: offset, lines: [lineText.replace(/\n$/, '')] };
+    } else if (current !== undefined) {
+      current.lines.push(lineText.replace(/\n$/, ''));
+    } else if (line.trim() !== '' && !line.trimStart().startsWith('#')) {
+      return undefined;
+    }
+    offset += lineText.length;
+  }
+  flush();
+  if (!pieces.some((piece) => piece.key === 'events')) return undefined;
+
+  const data: Record<string, unknown> = {};
+  const events: Record<string, unknown> = {};
+  const sections = new Map<string, Piece>();
+  const eventPieces = new Map<string, Piece>();
+  let eventsKey: Piece | undefined;
+  let firstData: Piece | undefined;
+  for (const { key, start, text: pieceText } of pieces) {
+    const parsed = cache.piece(pieceText);
+    if (!parsed.sound) return undefined;
+    const doc = parsed.doc;
+    const piece = { doc, start, text: pieceText };
+    if (key === 'events' || (parsed.data !== null && parsed.data !== undefined)) firstData ??= piece;
+    if (key === 'events') {
+      if ('events' in data) return undefined;
+      eventsKey = piece;
+      data['events'] = events;
+      continue;
+    }
+    const value = parsed.data;
+    if (value === null || value === undefined) continue;
+    if (typeof value !== 'object' || Array.isArray(value)) return undefined;
+    for (const [name, each] of Object.entries(value as Record<string, unknown>)) {
+      const target = key === 'event' ? events : data;
+      // A key twice across pieces: the whole-document parse names the duplicate.
+      if (Object.hasOwn(target, name) || name === '__proto__') return undefined;
+      target[name] = each;
+      (key === 'event' ? eventPieces : sections).set(name, piece);
+    }
+  }
+  const counter = lineStarts(text);
+  const place = (finding: Finding): Diagnostic => {
+    const [first, second] = finding.path;
+    const event = first === 'events' && typeof second === 'string' ? eventPieces.get(second) : undefined;
+    const piece = event ?? (first === 'events' ? eventsKey : sections.get(String(first)));
+    const [start, end] = piece === undefined
+      ? [0, 0]
+      : event !== undefined
+        ? locate(event.doc, finding.path.slice(1), finding.atKey ?? false, event.text)
+        : first === 'events'
+          ? [0, 'events'.length]
+          : locate(piece.doc, finding.path, finding.atKey ?? false, piece.text);
+    const base = piece?.start ?? firstData?.start ?? 0;
+    if (piece === undefined && firstData !== undefined) {
+      // The whole document, as the whole-document parse places it: its first key's line.
+      const lineEnd = text.indexOf('\n', base);
+      return { code: finding.code, severity: DIAGNOSTIC_CODES[finding.code].severity, message: finding.message, ...(finding.hint === undefined ? {} : { hint: finding.hint }), file, ...spanAt(counter, [base, lineEnd < 0 ? text.length : lineEnd]), pointer: toPointer(finding.path) };
+    }
+    return {
+      code: finding.code,
+      severity: DIAGNOSTIC_CODES[finding.code].severity,
+      message: finding.message,
+      ...(finding.hint === undefined ? {} : { hint: finding.hint }),
+      file,
+      ...spanAt(counter, [base + start, base + end]),
+      pointer: toPointer(finding.path),
+    };
+  };
+  return { ok: true, catalogue: { file, data, place } };
+}
+
+/**
+ * Parses catalogue text; every YAML problem is reported at once, with its position. With a
+ * cache, sections and events whose text did not change since the last call are not parsed again.
+ */
+export function loadCatalogue(text: string, file: string, cache?: LoadCache): LoadResult {
+  if (cache !== undefined) {
+    cache.parsed = 0;
+    const loaded = loadPiecewise(text, file, cache);
+    cache.piecewise = loaded !== undefined;
+    cache.settle();
+    if (loaded !== undefined) return loaded;
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   const allProblems = [...doc.errors, ...doc.warnings].map((problem): Diagnostic => {
