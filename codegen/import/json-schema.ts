@@ -11,10 +11,11 @@ import type { ImportedCatalogue, ImportedEvent } from './catalogue-text.ts';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function definitionsOf(data: unknown): { keyword: string; entries: Record<string, unknown> } | undefined {
-  if (!isObject(data)) return undefined;
-  for (const keyword of ['$defs', 'definitions']) if (isObject(data[keyword])) return { keyword, entries: data[keyword] };
-  return undefined;
+/** A file's definitions (`$defs`, or draft-07's `definitions`). */
+function definitionsOf(data: unknown): Record<string, unknown> {
+  if (!isObject(data)) return {};
+  for (const keyword of ['$defs', 'definitions']) if (isObject(data[keyword])) return data[keyword];
+  return {};
 }
 
 const LOCAL_DEFINITION = /^#\/(\$defs|definitions)\/([^/]+)$/;
@@ -71,7 +72,7 @@ export function importJsonSchemas(files: readonly SourceFile[], source: string):
   // are named after their file too.
   const contents = new Map<string, Set<string>>();
   for (const file of files) {
-    for (const [name, schema] of Object.entries(definitionsOf(file.data)?.entries ?? {})) contents.set(name, (contents.get(name) ?? new Set()).add(JSON.stringify(schema)));
+    for (const [name, schema] of Object.entries(definitionsOf(file.data))) contents.set(name, (contents.get(name) ?? new Set()).add(JSON.stringify(schema)));
   }
   const sources = new SchemaSources(files, {
     identify: (file, pointer) => {

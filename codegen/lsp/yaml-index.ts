@@ -126,13 +126,20 @@ export class YamlIndex {
     return found;
   }
 
-  /** The document as plain data (what the parser could read of it). */
+  #data: { readonly value: unknown } | undefined;
+
+  /** The document as plain data (what the parser could read of it); worked out once. */
   data(): unknown {
-    try {
-      return this.#doc.toJS({ maxAliasCount: 1000 });
-    } catch {
-      return undefined;
+    if (this.#data === undefined) {
+      let value: unknown;
+      try {
+        value = this.#doc.toJS({ maxAliasCount: 1000 });
+      } catch {
+        value = undefined;
+      }
+      this.#data = { value };
     }
+    return this.#data.value;
   }
 
   /** 0-based line and character of an offset, as LSP counts them. */
