@@ -77,7 +77,25 @@ export function ownProperties<T extends z.core.$ZodType>(schema: T): z.ZodPipe<z
   return z.unknown().transform(ownCopy).pipe(schema as unknown as z.core.$ZodType<unknown, unknown>) as unknown as z.ZodPipe<z.ZodPipe<z.ZodUnknown, z.ZodTransform<unknown, unknown>>, T>;
 }
 
-type AllOutputs<T extends readonly z.core.$ZodType[]> = T extends readonly [infer Head extends z.core.$ZodType, ...infer Rest extends readonly z.core.$ZodType[]]
+/**
+ * A zod schema as these helpers take it: any value with zod's `_zod` internals. Typed loosely on
+ * purpose: checking an argument against zod's full schema type makes TypeScript work out the
+ * argument's output type, which was most of the cost of type-checking generated code that uses
+ * these helpers (a tenth of it with this type). The helpers parse with zod as usual.
+ */
+export type SchemaLike = { readonly _zod: object };
+
+const asSchema = (schema: SchemaLike): z.core.$ZodType => schema as unknown as z.core.$ZodType;
+
+/**
+ * `schema.check(...checks)`, for objects and arrays in generated code: the same schema with the
+ * checks added, typed without the output type TypeScript works out for `.check` (see `SchemaLike`).
+ */
+export function withChecks<T extends SchemaLike>(schema: T, ...checks: readonly SchemaLike[]): T {
+  return (schema as unknown as z.ZodType).check(...(checks as unknown as z.core.$ZodCheck<unknown>[])) as unknown as T;
+}
+
+type AllOutputs<T extends readonly SchemaLike[]> = T extends readonly [infer Head extends SchemaLike, ...infer Rest extends readonly SchemaLike[]]
   ? z.output<Head> & AllOutputs<Rest>
   : unknown;
 
@@ -87,10 +105,10 @@ type AllOutputs<T extends readonly z.core.$ZodType[]> = T extends readonly [infe
  * not know only when the other part rejects it too, so a closed object beside a union would
  * accept keys only the union knows. The value passes through unchanged.
  */
-export function allOf<const T extends readonly [z.core.$ZodType, z.core.$ZodType, ...z.core.$ZodType[]]>(...parts: T): z.ZodType<AllOutputs<T>> {
+export function allOf<const T extends readonly [SchemaLike, SchemaLike, ...SchemaLike[]]>(...parts: T): z.ZodType<AllOutputs<T>> {
   const all = z.unknown().superRefine((value, context) => {
     for (const part of parts) {
-      const result = z.safeParse(part, value);
+      const result = z.safeParse(asSchema(part), value);
       // The part's issues as they are, paths relative to this value.
       if (!result.success) for (const issue of result.error.issues) context.addIssue(issue as unknown as Parameters<typeof context.addIssue>[0]);
     }
@@ -98,15 +116,15 @@ export function allOf<const T extends readonly [z.core.$ZodType, z.core.$ZodType
   return all as unknown as z.ZodType<AllOutputs<T>>;
 }
 
-type AnyOutput<T extends readonly z.core.$ZodType[]> = z.output<T[number]>;
+type AnyOutput<T extends readonly SchemaLike[]> = z.output<T[number]>;
 
 /**
  * `oneOf`: exactly one alternative accepts the value. (zod 4's `z.xor` says the same, but zod
  * 3.25's v4 API lacks it, and generated code works with both.) The value passes through unchanged.
  */
-export function oneOf<const T extends readonly [z.core.$ZodType, ...z.core.$ZodType[]]>(...alternatives: T): z.ZodType<AnyOutput<T>> {
+export function oneOf<const T extends readonly [SchemaLike, ...SchemaLike[]]>(...alternatives: T): z.ZodType<AnyOutput<T>> {
   const one = z.unknown().superRefine((value, context) => {
-    const matching = alternatives.filter((alternative) => z.safeParse(alternative, value).success).length;
+    const matching = alternatives.filter((alternative) => z.safeParse(asSchema(alternative), value).success).length;
     if (matching === 1) return;
     context.addIssue({
       code: 'custom',
@@ -121,7 +139,7 @@ export function oneOf<const T extends readonly [z.core.$ZodType, ...z.core.$ZodT
  * own value (`method: card` / `method: bank`): at most one branch can accept a value, the one its
  * property names, so the verdict is that branch's, and so are the issues of a rejected value.
  */
-export function discriminated<const T extends readonly [z.core.$ZodType, ...z.core.$ZodType[]]>(key: string, values: readonly unknown[], ...branches: T): z.ZodType<AnyOutput<T>> {
+export function discriminated<const T extends readonly [SchemaLike, ...SchemaLike[]]>(key: string, values: readonly unknown[], ...branches: T): z.ZodType<AnyOutput<T>> {
   const union = z.unknown().superRefine((value, context) => {
     if (!isRecord(value)) {
       context.addIssue({ code: 'custom', message: 'Invalid input: expected object' });
@@ -187,12 +205,12 @@ export function numberFormat(name: NumberFormatName): z.core.$ZodCheck<number> {
   return z.refine<number>(NUMBER_FORMAT_CHECKS[name], { message: `Invalid ${name}` });
 }
 
-type Schema = z.core.$ZodType;
+type Schema = SchemaLike;
 type Context = z.core.$RefinementCtx;
 
 /** Adds a part's issues to a refinement, their paths under `path` (relative to the value checked). */
 function addIssuesOf(context: Context, schema: Schema, value: unknown, path: readonly PropertyKey[] = []): boolean {
-  const result = z.safeParse(schema, value);
+  const result = z.safeParse(asSchema(schema), value);
   if (result.success) return true;
   for (const issue of result.error.issues) {
     context.addIssue({ ...issue, path: [...path, ...issue.path] } as unknown as Parameters<Context['addIssue']>[0]);
@@ -211,13 +229,13 @@ export function jsonValues(values: readonly unknown[]): z.ZodType<unknown> {
 
 /** `not`: the value must fail `schema`. */
 export function not(schema: Schema): z.ZodType<unknown> {
-  return z.unknown().check(z.refine((value) => !z.safeParse(schema, value).success, { message: 'Invalid input: matches a schema it must not match (`not`)' }));
+  return z.unknown().check(z.refine((value) => !z.safeParse(asSchema(schema), value).success, { message: 'Invalid input: matches a schema it must not match (`not`)' }));
 }
 
 /** `if`/`then`/`else`: a value `condition` accepts must pass `then`, any other `otherwise`. */
 export function ifThenElse(condition: Schema, then: Schema | undefined, otherwise: Schema | undefined): z.ZodType<unknown> {
   return z.unknown().superRefine((value, context) => {
-    const branch = z.safeParse(condition, value).success ? then : otherwise;
+    const branch = z.safeParse(asSchema(condition), value).success ? then : otherwise;
     if (branch !== undefined) addIssuesOf(context, branch, value);
   });
 }
@@ -297,7 +315,7 @@ export function otherProperties(options: {
   return z.superRefine<object>((value, context) => {
     const record = value as Readonly<Record<string, unknown>>;
     for (const key of ownKeys(record)) {
-      if (options.names !== undefined && !z.safeParse(options.names, key).success) {
+      if (options.names !== undefined && !z.safeParse(asSchema(options.names), key).success) {
         context.addIssue({ code: 'custom', path: [key], message: 'Invalid key: `propertyNames` rejects it' });
       }
       let matched = declared.has(key);
@@ -331,7 +349,7 @@ export function prefixItems(prefix: readonly Schema[], rest?: Schema | false): z
 export function contains(schema: Schema, min = 1, max?: number): z.core.$ZodCheck<readonly unknown[]> {
   return z.refine<readonly unknown[]>((items) => {
     let count = 0;
-    for (const item of items) if (z.safeParse(schema, item).success) count++;
+    for (const item of items) if (z.safeParse(asSchema(schema), item).success) count++;
     return count >= min && (max === undefined || count <= max);
   }, { message: `Invalid input: expected ${max === undefined ? `at least ${min}` : `${min} to ${max}`} items matching \`contains\`` });
 }

@@ -200,7 +200,8 @@ export function objectSchema(node: SchemaNode & { kind: 'object' }, indent: stri
   if (node.dependentSchemas.length > 0) {
     checks.push(`${RUNTIME}.dependentSchemas([${node.dependentSchemas.map((each) => `[${stringLiteral(each.name)}, ${zodSchema(each.schema, indent)}]`).join(', ')}])`);
   }
-  if (checks.length > 0) schema += `.check(${checks.join(', ')})`;
+  // Through the runtime, not `.check()`: TypeScript would work out the whole object's output type.
+  if (checks.length > 0) schema = `${RUNTIME}.withChecks(${schema}, ${checks.join(', ')})`;
   // zod reads `value.constructor` for an absent `constructor` and finds Object's: look at own properties only.
   return node.ownOnly ? `${RUNTIME}.ownProperties(${schema})` : schema;
 }
@@ -211,12 +212,14 @@ function arraySchema(node: SchemaNode & { kind: 'array' }, indent: string): stri
     ...(node.uniqueItems ? [`${RUNTIME}.uniqueItems`] : []),
     ...(node.contains === undefined ? [] : [`${RUNTIME}.contains(${zodSchema(node.contains.schema, indent)}, ${node.contains.min}${node.contains.max === undefined ? '' : `, ${node.contains.max}`})`]),
   ];
-  return [
+  const array = [
     `z.array(${node.prefix.length === 0 ? zodSchema(node.items, indent) : 'z.unknown()'})`,
     node.minItems === undefined ? '' : `.min(${node.minItems})`,
     node.maxItems === undefined ? '' : `.max(${node.maxItems})`,
-    checks.length === 0 ? '' : `.check(${checks.join(', ')})`,
   ].join('');
+  if (checks.length === 0) return array;
+  // `uniqueItems` alone reads best as `.check()`; tuples and `contains` go through the runtime (see objectSchema).
+  return node.prefix.length === 0 && node.contains === undefined ? `${array}.check(${checks.join(', ')})` : `${RUNTIME}.withChecks(${array}, ${checks.join(', ')})`;
 }
 
 /** The zod 4 schema expression for a schema; objects span lines, indented from `indent`. */
