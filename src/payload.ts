@@ -33,6 +33,7 @@ export {
   prefixItems,
   propertyCount,
   requiredKeys,
+  satisfies,
   uniqueItems,
   withChecks,
 } from './schema-checks.ts';

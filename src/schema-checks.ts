@@ -95,6 +95,17 @@ export function withChecks<T extends SchemaLike>(schema: T, ...checks: readonly 
   return (schema as unknown as z.ZodType).check(...(checks as unknown as z.core.$ZodCheck<unknown>[])) as unknown as T;
 }
 
+/**
+ * A schema as a check: the value must pass it too, and its issues are the value's. Generated code
+ * adds `not`, `if`/`then`/`else` and type-less keywords beside a typed schema this way, which
+ * judges as `allOf` would and keeps the typed schema's output type.
+ */
+export function satisfies(schema: SchemaLike): z.core.$ZodCheck<unknown> {
+  return z.superRefine<unknown>((value, context) => {
+    addIssuesOf(context as Context, schema, value);
+  });
+}
+
 type AllOutputs<T extends readonly SchemaLike[]> = T extends readonly [infer Head extends SchemaLike, ...infer Rest extends readonly SchemaLike[]]
   ? z.output<Head> & AllOutputs<Rest>
   : unknown;

@@ -222,6 +222,9 @@ function arraySchema(node: SchemaNode & { kind: 'array' }, indent: string): stri
   return node.prefix.length === 0 && node.contains === undefined ? `${array}.check(${checks.join(', ')})` : `${RUNTIME}.withChecks(${array}, ${checks.join(', ')})`;
 }
 
+/** Kinds whose schema has no output type of its own (zod's `unknown`). */
+const UNTYPED: ReadonlySet<SchemaNode['kind']> = new Set(['not', 'conditional', 'byKind', 'unknown']);
+
 /** The zod 4 schema expression for a schema; objects span lines, indented from `indent`. */
 export function zodSchema(node: SchemaNode, indent: string): string {
   switch (node.kind) {
@@ -250,8 +253,17 @@ export function zodSchema(node: SchemaNode, indent: string): string {
       if (node.discriminator !== undefined) return `${RUNTIME}.discriminated(${stringLiteral(node.discriminator.key)}, [${node.discriminator.values.map(jsonLiteral).join(', ')}], ${variants})`;
       return node.exclusive ? `${RUNTIME}.oneOf(${variants})` : `z.union([${variants}])`;
     }
-    case 'intersection':
+    case 'intersection': {
+      // One typed part and conditions beside it (`not`, `if`, type-less keywords, whose output is
+      // unknown): the conditions are checks of the typed schema, which keeps its output type.
+      const typed = node.parts.filter((part) => !UNTYPED.has(part.kind));
+      const [only] = typed;
+      if (typed.length === 1 && only !== undefined) {
+        const conditions = node.parts.filter((part) => part !== only).map((part) => `${RUNTIME}.satisfies(${zodSchema(part, indent)})`);
+        return `${RUNTIME}.withChecks(${zodSchema(only, indent)}, ${conditions.join(', ')})`;
+      }
       return `${RUNTIME}.allOf(${node.parts.map((part) => zodSchema(part, indent)).join(', ')})`;
+    }
     case 'not':
       return `${RUNTIME}.not(${zodSchema(node.schema, indent)})`;
     case 'conditional':
