@@ -37,7 +37,7 @@ export {
   uniqueItems,
   withChecks,
 } from './schema-checks.ts';
-export type { SchemaLike } from './schema-checks.ts';
+export type { SchemaLike, Verdict } from './schema-checks.ts';
 export { concealed, lazyRedactor, mask, REDACTED, redactEach, redactItems, redactProperties } from './redact.ts';
 export type { Conceal, OtherKeys, Redactor } from './redact.ts';
 export { isPayload, parsePayload, safeParsePayload } from './validate-payload.ts';

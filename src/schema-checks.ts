@@ -217,6 +217,13 @@ export function numberFormat(name: NumberFormatName): z.core.$ZodCheck<number> {
 }
 
 type Schema = SchemaLike;
+
+/** A value's verdict alone: the generated check of a schema (a type guard), where no issue is reported. */
+export type Verdict = SchemaLike | ((value: unknown) => boolean);
+
+function passes(verdict: Verdict, value: unknown): boolean {
+  return typeof verdict === 'function' ? verdict(value) : z.safeParse(asSchema(verdict), value).success;
+}
 type Context = z.core.$RefinementCtx;
 
 /** Adds a part's issues to a refinement, their paths under `path` (relative to the value checked). */
@@ -239,14 +246,14 @@ export function jsonValues(values: readonly unknown[]): z.ZodType<unknown> {
 }
 
 /** `not`: the value must fail `schema`. */
-export function not(schema: Schema): z.ZodType<unknown> {
-  return z.unknown().check(z.refine((value) => !z.safeParse(asSchema(schema), value).success, { message: 'Invalid input: matches a schema it must not match (`not`)' }));
+export function not(schema: Verdict): z.ZodType<unknown> {
+  return z.unknown().check(z.refine((value) => !passes(schema, value), { message: 'Invalid input: matches a schema it must not match (`not`)' }));
 }
 
 /** `if`/`then`/`else`: a value `condition` accepts must pass `then`, any other `otherwise`. */
-export function ifThenElse(condition: Schema, then: Schema | undefined, otherwise: Schema | undefined): z.ZodType<unknown> {
+export function ifThenElse(condition: Verdict, then: Schema | undefined, otherwise: Schema | undefined): z.ZodType<unknown> {
   return z.unknown().superRefine((value, context) => {
-    const branch = z.safeParse(asSchema(condition), value).success ? then : otherwise;
+    const branch = passes(condition, value) ? then : otherwise;
     if (branch !== undefined) addIssuesOf(context, branch, value);
   });
 }
@@ -319,14 +326,14 @@ export function otherProperties(options: {
   readonly declared: readonly string[];
   readonly patterns?: readonly (readonly [RegExp, Schema])[];
   readonly additional?: Schema | false;
-  readonly names?: Schema;
+  readonly names?: Verdict;
 }): z.core.$ZodCheck<object> {
   const declared = new Set(options.declared);
   const patterns = options.patterns ?? [];
   return z.superRefine<object>((value, context) => {
     const record = value as Readonly<Record<string, unknown>>;
     for (const key of ownKeys(record)) {
-      if (options.names !== undefined && !z.safeParse(asSchema(options.names), key).success) {
+      if (options.names !== undefined && !passes(options.names, key)) {
         context.addIssue({ code: 'custom', path: [key], message: 'Invalid key: `propertyNames` rejects it' });
       }
       let matched = declared.has(key);
@@ -357,10 +364,10 @@ export function prefixItems(prefix: readonly Schema[], rest?: Schema | false): z
 }
 
 /** `contains` with `minContains` (default 1) and `maxContains`: how many items pass `schema`. */
-export function contains(schema: Schema, min = 1, max?: number): z.core.$ZodCheck<readonly unknown[]> {
+export function contains(schema: Verdict, min = 1, max?: number): z.core.$ZodCheck<readonly unknown[]> {
   return z.refine<readonly unknown[]>((items) => {
     let count = 0;
-    for (const item of items) if (z.safeParse(asSchema(schema), item).success) count++;
+    for (const item of items) if (passes(schema, item)) count++;
     return count >= min && (max === undefined || count <= max);
   }, { message: `Invalid input: expected ${max === undefined ? `at least ${min}` : `${min} to ${max}`} items matching \`contains\`` });
 }

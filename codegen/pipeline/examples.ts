@@ -14,12 +14,16 @@ import { zodSchema } from './render/schema-code.ts';
 /** Evaluates the generated schema expressions; the text is ours, with every catalogue string escaped. */
 export function compileValidators(model: CatalogueModel, eventNames: readonly string[]): Map<string, z.core.$ZodType> {
   const wanted = new Set(eventNames);
-  const body = [
-    ...model.types.map((type) => `const ${type.names.typeSchema} = ${zodSchema(type.schema, '')};`),
+  // The schemas pass generated checks where only a verdict matters, as the generated files do.
+  const checks = new CheckFile(false);
+  const schemas = [
+    ...model.types.map((type) => `const ${type.names.typeSchema} = ${zodSchema(type.schema, '', (node) => checks.predicate(node, type.names.typeGuard))};`),
     'return {',
-    ...model.events.filter((event) => wanted.has(event.name)).map((event) => `${stringLiteral(event.name)}: ${zodSchema(event.payload, '')},`),
+    ...model.events.filter((event) => wanted.has(event.name)).map((event) => `${stringLiteral(event.name)}: ${zodSchema(event.payload, '', (node) => checks.predicate(node, event.names.payloadGuard))},`),
     '};',
-  ].join('\n');
+  ];
+  const guards = model.types.map((type) => checks.guard(type.names.typeGuard, type.names.typeInterface, type.schema, '', false));
+  const body = [...checks.declarations(), ...guards, ...schemas].join('\n');
   // The generated code calls the runtime through this name, as its files import it.
   const factory = new Function('z', RUNTIME, body) as (...args: unknown[]) => Record<string, z.core.$ZodType>;
   return new Map(Object.entries(factory(z, runtime)));

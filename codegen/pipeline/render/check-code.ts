@@ -46,6 +46,16 @@ export class CheckFile {
     return `${doc}${exported ? 'export ' : ''}function ${name}${signature} {\n${this.#body(node, name)}}`;
   }
 
+  /**
+   * A function that checks `node` and is no type guard (a shared type's guard as it is), for
+   * generated zod code that needs only a verdict; `owner` names the helpers.
+   */
+  predicate(node: SchemaNode, owner: string): string {
+    if (node.kind === 'ref') return node.names.typeGuard;
+    const expression = this.#unguarded(node, 'value', owner);
+    return expression.slice(0, expression.indexOf('('));
+  }
+
   /** The statements of a function that checks `value` against `node`. */
   #body(node: SchemaNode, owner: string): string {
     if (node.kind === 'object') return this.#objectBody(node, owner);

@@ -147,7 +147,7 @@ function typeDeclarationOf(type: TypeModel, checks: CheckFile): Declaration {
     schemaName: type.names.typeSchema,
     // A recursive schema refers to itself, so TypeScript cannot infer its type.
     schemaAnnotation: type.recursive ? ': z.ZodType' : '',
-    schema: zodSchema(type.schema, ''),
+    schema: zodSchema(type.schema, '', (node) => checks.predicate(node, type.names.typeGuard)),
     redactor: redactorDeclaration(type.names.typeRedactor, `a {@link ${type.names.typeInterface}}`, type.redaction),
     guard: checks.guard(type.names.typeGuard, type.names.typeInterface, type.schema, jsDoc([`Whether a value is a valid {@link ${type.names.typeInterface}}: the verdict of {@link ${type.names.typeSchema}}, without its work.`], ''), true),
   };
@@ -160,7 +160,7 @@ function eventDeclarationOf(event: EventModel, checks: CheckFile): Declaration {
     schemaDoc: jsDoc([`Validates {@link ${event.names.payloadInterface}}, the payload of \`${event.name}\`.`], ''),
     schemaName: event.names.payloadSchema,
     schemaAnnotation: '',
-    schema: zodSchema(event.payload, ''),
+    schema: zodSchema(event.payload, '', (node) => checks.predicate(node, event.names.payloadGuard)),
     redactor: redactorDeclaration(event.names.payloadRedactor, `a \`${event.name}\` payload`, event.redaction),
     guard: checks.guard(event.names.payloadGuard, event.names.payloadInterface, event.payload, jsDoc([`Whether a value is a valid \`${event.name}\` payload: the verdict of {@link ${event.names.payloadSchema}}, without its work (the bus runs this first).`], ''), true),
   };

@@ -170,11 +170,11 @@ export function regExp(pattern: string): string {
 }
 
 /** zod's object constructors (closed, open, or open with a schema for the extra keys), and the checks beside them. */
-export function objectSchema(node: SchemaNode & { kind: 'object' }, indent: string): string {
+export function objectSchema(node: SchemaNode & { kind: 'object' }, indent: string, predicate?: Predicates): string {
   const inner = indent + INDENT;
   const shape = node.properties.length === 0
     ? '{}'
-    : `{\n${node.properties.map((property) => `${inner}${property.key}: ${zodSchema(property.schema, inner)}${property.required ? '' : '.optional()'},\n`).join('')}${indent}}`;
+    : `{\n${node.properties.map((property) => `${inner}${property.key}: ${zodSchema(property.schema, inner, predicate)}${property.required ? '' : '.optional()'},\n`).join('')}${indent}}`;
   const checks: string[] = [];
   let schema: string;
   if (node.patterns.length > 0 || node.propertyNames !== undefined) {
@@ -182,15 +182,15 @@ export function objectSchema(node: SchemaNode & { kind: 'object' }, indent: stri
     schema = `z.looseObject(${shape})`;
     const options = [
       `declared: [${node.properties.map((property) => stringLiteral(property.name)).join(', ')}]`,
-      ...(node.patterns.length === 0 ? [] : [`patterns: [${node.patterns.map((each) => `[${regExp(each.pattern)}, ${zodSchema(each.schema, indent)}]`).join(', ')}]`]),
-      ...(node.additional === true ? [] : [`additional: ${node.additional === false ? 'false' : zodSchema(node.additional, indent)}`]),
-      ...(node.propertyNames === undefined ? [] : [`names: ${zodSchema(node.propertyNames, indent)}`]),
+      ...(node.patterns.length === 0 ? [] : [`patterns: [${node.patterns.map((each) => `[${regExp(each.pattern)}, ${zodSchema(each.schema, indent, predicate)}]`).join(', ')}]`]),
+      ...(node.additional === true ? [] : [`additional: ${node.additional === false ? 'false' : zodSchema(node.additional, indent, predicate)}`]),
+      ...(node.propertyNames === undefined ? [] : [`names: ${verdictOf(node.propertyNames, indent, predicate)}`]),
     ];
     checks.push(`${RUNTIME}.otherProperties({ ${options.join(', ')} })`);
   } else {
     schema = node.additional === false ? `z.strictObject(${shape})`
       : node.additional === true ? `z.looseObject(${shape})`
-      : `z.object(${shape}).catchall(${zodSchema(node.additional, indent)})`;
+      : `z.object(${shape}).catchall(${zodSchema(node.additional, indent, predicate)})`;
   }
   if (node.requiredOnly.length > 0) checks.push(`${RUNTIME}.requiredKeys([${node.requiredOnly.map(stringLiteral).join(', ')}])`);
   if (node.minProperties !== undefined || node.maxProperties !== undefined) checks.push(`${RUNTIME}.propertyCount(${node.minProperties ?? 'undefined'}, ${node.maxProperties ?? 'undefined'})`);
@@ -198,7 +198,7 @@ export function objectSchema(node: SchemaNode & { kind: 'object' }, indent: stri
     checks.push(`${RUNTIME}.dependentRequired([${node.dependentRequired.map((each) => `[${stringLiteral(each.name)}, [${each.required.map(stringLiteral).join(', ')}]]`).join(', ')}])`);
   }
   if (node.dependentSchemas.length > 0) {
-    checks.push(`${RUNTIME}.dependentSchemas([${node.dependentSchemas.map((each) => `[${stringLiteral(each.name)}, ${zodSchema(each.schema, indent)}]`).join(', ')}])`);
+    checks.push(`${RUNTIME}.dependentSchemas([${node.dependentSchemas.map((each) => `[${stringLiteral(each.name)}, ${zodSchema(each.schema, indent, predicate)}]`).join(', ')}])`);
   }
   // Through the runtime, not `.check()`: TypeScript would work out the whole object's output type.
   if (checks.length > 0) schema = `${RUNTIME}.withChecks(${schema}, ${checks.join(', ')})`;
@@ -206,14 +206,14 @@ export function objectSchema(node: SchemaNode & { kind: 'object' }, indent: stri
   return node.ownOnly ? `${RUNTIME}.ownProperties(${schema})` : schema;
 }
 
-function arraySchema(node: SchemaNode & { kind: 'array' }, indent: string): string {
+function arraySchema(node: SchemaNode & { kind: 'array' }, indent: string, predicate?: Predicates): string {
   const checks = [
-    ...(node.prefix.length === 0 ? [] : [`${RUNTIME}.prefixItems([${node.prefix.map((item) => zodSchema(item, indent)).join(', ')}]${node.items.kind === 'unknown' ? '' : `, ${node.items.kind === 'never' ? 'false' : zodSchema(node.items, indent)}`})`]),
+    ...(node.prefix.length === 0 ? [] : [`${RUNTIME}.prefixItems([${node.prefix.map((item) => zodSchema(item, indent, predicate)).join(', ')}]${node.items.kind === 'unknown' ? '' : `, ${node.items.kind === 'never' ? 'false' : zodSchema(node.items, indent, predicate)}`})`]),
     ...(node.uniqueItems ? [`${RUNTIME}.uniqueItems`] : []),
-    ...(node.contains === undefined ? [] : [`${RUNTIME}.contains(${zodSchema(node.contains.schema, indent)}, ${node.contains.min}${node.contains.max === undefined ? '' : `, ${node.contains.max}`})`]),
+    ...(node.contains === undefined ? [] : [`${RUNTIME}.contains(${verdictOf(node.contains.schema, indent, predicate)}, ${node.contains.min}${node.contains.max === undefined ? '' : `, ${node.contains.max}`})`]),
   ];
   const array = [
-    `z.array(${node.prefix.length === 0 ? zodSchema(node.items, indent) : 'z.unknown()'})`,
+    `z.array(${node.prefix.length === 0 ? zodSchema(node.items, indent, predicate) : 'z.unknown()'})`,
     node.minItems === undefined ? '' : `.min(${node.minItems})`,
     node.maxItems === undefined ? '' : `.max(${node.maxItems})`,
   ].join('');
@@ -222,18 +222,30 @@ function arraySchema(node: SchemaNode & { kind: 'array' }, indent: string): stri
   return node.prefix.length === 0 && node.contains === undefined ? `${array}.check(${checks.join(', ')})` : `${RUNTIME}.withChecks(${array}, ${checks.join(', ')})`;
 }
 
+/**
+ * The generated check of a node, as a function name: where only a schema's verdict matters (the
+ * `if` of a condition, `not`, `contains`, `propertyNames`), generated code passes the check
+ * instead of a zod schema, which spares TypeScript the schema's types.
+ */
+export type Predicates = (node: SchemaNode) => string;
+
+/** A predicate when there are any, else the zod schema: either gives the verdict. */
+function verdictOf(node: SchemaNode, indent: string, predicate: Predicates | undefined): string {
+  return predicate === undefined ? zodSchema(node, indent) : predicate(node);
+}
+
 /** Kinds whose schema has no output type of its own (zod's `unknown`). */
 const UNTYPED: ReadonlySet<SchemaNode['kind']> = new Set(['not', 'conditional', 'byKind', 'unknown']);
 
 /** The zod 4 schema expression for a schema; objects span lines, indented from `indent`. */
-export function zodSchema(node: SchemaNode, indent: string): string {
+export function zodSchema(node: SchemaNode, indent: string, predicate?: Predicates): string {
   switch (node.kind) {
     case 'ref':
       return node.lazy ? `z.lazy(() => ${node.names.typeSchema})` : node.names.typeSchema;
     case 'object':
-      return objectSchema(node, indent);
+      return objectSchema(node, indent, predicate);
     case 'array':
-      return arraySchema(node, indent);
+      return arraySchema(node, indent, predicate);
     case 'string':
       return stringChain(node);
     case 'number':
@@ -247,8 +259,8 @@ export function zodSchema(node: SchemaNode, indent: string): string {
     case 'union': {
       const [first, second, ...rest] = node.variants;
       // `[T, null]` is the common nullable field: say it the short way.
-      if (!node.exclusive && rest.length === 0 && second?.kind === 'null' && first !== undefined) return `${zodSchema(first, indent)}.nullable()`;
-      const variants = node.variants.map((variant) => zodSchema(variant, indent)).join(', ');
+      if (!node.exclusive && rest.length === 0 && second?.kind === 'null' && first !== undefined) return `${zodSchema(first, indent, predicate)}.nullable()`;
+      const variants = node.variants.map((variant) => zodSchema(variant, indent, predicate)).join(', ');
       // Variants a property tells apart: the rejected value gets the issues of the variant it names.
       if (node.discriminator !== undefined) return `${RUNTIME}.discriminated(${stringLiteral(node.discriminator.key)}, [${node.discriminator.values.map(jsonLiteral).join(', ')}], ${variants})`;
       return node.exclusive ? `${RUNTIME}.oneOf(${variants})` : `z.union([${variants}])`;
@@ -259,17 +271,17 @@ export function zodSchema(node: SchemaNode, indent: string): string {
       const typed = node.parts.filter((part) => !UNTYPED.has(part.kind));
       const [only] = typed;
       if (typed.length === 1 && only !== undefined) {
-        const conditions = node.parts.filter((part) => part !== only).map((part) => `${RUNTIME}.satisfies(${zodSchema(part, indent)})`);
-        return `${RUNTIME}.withChecks(${zodSchema(only, indent)}, ${conditions.join(', ')})`;
+        const conditions = node.parts.filter((part) => part !== only).map((part) => `${RUNTIME}.satisfies(${zodSchema(part, indent, predicate)})`);
+        return `${RUNTIME}.withChecks(${zodSchema(only, indent, predicate)}, ${conditions.join(', ')})`;
       }
-      return `${RUNTIME}.allOf(${node.parts.map((part) => zodSchema(part, indent)).join(', ')})`;
+      return `${RUNTIME}.allOf(${node.parts.map((part) => zodSchema(part, indent, predicate)).join(', ')})`;
     }
     case 'not':
-      return `${RUNTIME}.not(${zodSchema(node.schema, indent)})`;
+      return `${RUNTIME}.not(${verdictOf(node.schema, indent, predicate)})`;
     case 'conditional':
-      return `${RUNTIME}.ifThenElse(${zodSchema(node.if, indent)}, ${node.then === undefined ? 'undefined' : zodSchema(node.then, indent)}, ${node.else === undefined ? 'undefined' : zodSchema(node.else, indent)})`;
+      return `${RUNTIME}.ifThenElse(${verdictOf(node.if, indent, predicate)}, ${node.then === undefined ? 'undefined' : zodSchema(node.then, indent, predicate)}, ${node.else === undefined ? 'undefined' : zodSchema(node.else, indent, predicate)})`;
     case 'byKind':
-      return `${RUNTIME}.byKind({ ${node.cases.map((each) => `${each.kind}: ${zodSchema(each.node, indent)}`).join(', ')} })`;
+      return `${RUNTIME}.byKind({ ${node.cases.map((each) => `${each.kind}: ${zodSchema(each.node, indent, predicate)}`).join(', ')} })`;
     case 'never':
       return 'z.never()';
     case 'unknown':
