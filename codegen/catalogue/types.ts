@@ -60,6 +60,12 @@ export interface JsonSchema {
   readonly 'x-sensitive'?: boolean;
 }
 
+/** Keywords whose values are data or names, never schemas: walks that rewrite schemas leave them as they are. */
+export function holdsData(keyword: string | undefined): boolean {
+  return keyword !== undefined && (DATA_KEYWORDS.has(keyword) || keyword.startsWith('x-'));
+}
+const DATA_KEYWORDS: ReadonlySet<string> = new Set(['enum', 'const', 'default', 'examples', 'required', 'dependentRequired']);
+
 /** The schemas directly inside a schema (not through references), with the keyword path to each. */
 export function subSchemas(schema: JsonSchema): { readonly path: readonly (string | number)[]; readonly schema: SubSchema }[] {
   const found: { path: (string | number)[]; schema: SubSchema }[] = [];

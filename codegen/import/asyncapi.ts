@@ -7,8 +7,8 @@
 import { eventNameOf, typeNameOf, unique } from './names.ts';
 import { asPayload, resolvePointer, SchemaSources, type SourceFile } from './sources.ts';
 import type { ImportedCatalogue, ImportedEvent } from './catalogue-text.ts';
+import { isRecord } from '../pipeline/validate/schema-keywords.ts';
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Schema formats that are JSON Schema (AsyncAPI's own is a draft-07 superset). */
 const JSON_SCHEMA_FORMAT = /^application\/(vnd\.aai\.asyncapi(\+json|\+yaml)?|schema(\+json|\+yaml)?)(;|$)/;
@@ -19,7 +19,7 @@ interface FoundMessage {
 }
 
 export function isAsyncApi(data: unknown): boolean {
-  return isObject(data) && typeof data['asyncapi'] === 'string';
+  return isRecord(data) && typeof data['asyncapi'] === 'string';
 }
 
 /** A catalogue of the messages of an AsyncAPI document. */
@@ -34,36 +34,36 @@ export function importAsyncApi(file: SourceFile, source: string): ImportedCatalo
     },
   });
   const deref = (value: unknown): unknown => {
-    for (let hops = 0; isObject(value) && typeof value['$ref'] === 'string' && value['$ref'].startsWith('#') && hops < 16; hops++) value = resolvePointer(document, value['$ref'].slice(1));
+    for (let hops = 0; isRecord(value) && typeof value['$ref'] === 'string' && value['$ref'].startsWith('#') && hops < 16; hops++) value = resolvePointer(document, value['$ref'].slice(1));
     return value;
   };
   const found: FoundMessage[] = [];
   const seen = new Set<unknown>();
   const add = (id: string, raw: unknown): void => {
     const message = deref(raw);
-    if (!isObject(message) || seen.has(message)) return;
+    if (!isRecord(message) || seen.has(message)) return;
     seen.add(message);
-    const ref = isObject(raw) && typeof raw['$ref'] === 'string' ? raw['$ref'].split('/').at(-1) : undefined;
+    const ref = isRecord(raw) && typeof raw['$ref'] === 'string' ? raw['$ref'].split('/').at(-1) : undefined;
     found.push({ id: typeof message['name'] === 'string' ? message['name'] : typeof message['messageId'] === 'string' ? message['messageId'] : (ref ?? id), message });
   };
-  const channels = isObject(document['channels']) ? document['channels'] : {};
+  const channels = isRecord(document['channels']) ? document['channels'] : {};
   for (const [address, rawChannel] of Object.entries(channels)) {
     const channel = deref(rawChannel);
-    if (!isObject(channel)) continue;
+    if (!isRecord(channel)) continue;
     if (version.startsWith('2.')) {
       for (const operation of ['subscribe', 'publish']) {
-        const raw = isObject(channel[operation]) ? (channel[operation] as Record<string, unknown>)['message'] : undefined;
+        const raw = isRecord(channel[operation]) ? (channel[operation] as Record<string, unknown>)['message'] : undefined;
         const message = deref(raw);
-        const members = isObject(message) && Array.isArray(message['oneOf']) ? message['oneOf'] : [raw];
+        const members = isRecord(message) && Array.isArray(message['oneOf']) ? message['oneOf'] : [raw];
         for (const member of members) if (member !== undefined) add(address, member);
       }
     } else {
-      for (const [id, raw] of Object.entries(isObject(channel['messages']) ? channel['messages'] : {})) add(id, raw);
+      for (const [id, raw] of Object.entries(isRecord(channel['messages']) ? channel['messages'] : {})) add(id, raw);
     }
   }
   // Messages defined once and used by no channel are events too.
-  const components = isObject(document['components']) ? document['components'] : {};
-  for (const [id, raw] of Object.entries(isObject(components['messages']) ? components['messages'] : {})) add(id, raw);
+  const components = isRecord(document['components']) ? document['components'] : {};
+  for (const [id, raw] of Object.entries(isRecord(components['messages']) ? components['messages'] : {})) add(id, raw);
 
   const events: ImportedEvent[] = [];
   const names = new Set<string>();
@@ -71,7 +71,7 @@ export function importAsyncApi(file: SourceFile, source: string): ImportedCatalo
     let payload: unknown = message['payload'];
     let schemaFormat = message['schemaFormat'];
     // 3.x: a payload may be a multi-format schema, `{ schemaFormat, schema }`.
-    if (isObject(payload) && typeof payload['schemaFormat'] === 'string' && 'schema' in payload) {
+    if (isRecord(payload) && typeof payload['schemaFormat'] === 'string' && 'schema' in payload) {
       schemaFormat = payload['schemaFormat'];
       payload = payload['schema'];
     }
@@ -84,7 +84,7 @@ export function importAsyncApi(file: SourceFile, source: string): ImportedCatalo
       continue;
     }
     const description = ['description', 'summary', 'title'].map((key) => message[key]).find((text): text is string => typeof text === 'string' && text !== '');
-    const examples = (Array.isArray(message['examples']) ? message['examples'] : []).flatMap((example) => (isObject(example) && 'payload' in example ? [example['payload']] : []));
+    const examples = (Array.isArray(message['examples']) ? message['examples'] : []).flatMap((example) => (isRecord(example) && 'payload' in example ? [example['payload']] : []));
     events.push({
       name: unique(eventNameOf(id), names, '_'),
       description: description ?? `Imported from ${source}, message ${id}.`,

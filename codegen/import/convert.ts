@@ -9,7 +9,7 @@
  * - `$schema`, `$id` and `id` go; references are rewritten by the caller's `ref`.
  */
 import { FORMAT_TYPES } from 'eventspec/payload';
-import { keywordRule } from '../pipeline/validate/schema-keywords.ts';
+import { isRecord, keywordRule } from '../pipeline/validate/schema-keywords.ts';
 
 export interface ConvertOptions {
   /** draft-07 or earlier (AsyncAPI schemas too): `$ref` replaces the keywords beside it. */
@@ -23,7 +23,9 @@ export interface ConvertOptions {
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
-const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** A mapping of the parsed (JSON) source. */
+const isJsonObject = (value: unknown): value is JsonObject => isRecord(value);
+
 
 const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'dependentSchemas', '$defs']);
 const SCHEMA_VALUES = new Set(['additionalProperties', 'propertyNames', 'items', 'contains', 'not', 'if', 'then', 'else', 'unevaluatedProperties', 'unevaluatedItems']);
@@ -36,7 +38,7 @@ const REFUSED_KEPT = new Set(['unevaluatedProperties', 'unevaluatedItems', '$dyn
 /** Converts one schema (a mapping or a boolean); definitions are the caller's (they are dropped here). */
 export function convertSchema(schema: unknown, options: ConvertOptions): Json {
   if (typeof schema === 'boolean') return schema;
-  if (!isObject(schema)) return {};
+  if (!isJsonObject(schema)) return {};
   if (options.legacy && typeof schema['$ref'] === 'string') {
     const kept = Object.entries(schema).filter(([key]) => ANNOTATIONS.has(key) || key.startsWith('x-'));
     if (Object.keys(schema).some((key) => key !== '$ref' && !ANNOTATIONS.has(key) && !key.startsWith('x-'))) options.note('dropped keywords beside `$ref`, which draft-07 and earlier ignore');
@@ -46,10 +48,10 @@ export function convertSchema(schema: unknown, options: ConvertOptions): Json {
   for (const [key, value] of Object.entries(schema)) {
     if (key === '$schema' || key === '$id' || (key === 'id' && typeof value === 'string') || key === 'definitions' || key === '$defs') continue;
     if (key === '$ref' && typeof value === 'string') result[key] = options.ref(value);
-    else if (key === 'dependencies' && isObject(value)) {
+    else if (key === 'dependencies' && isJsonObject(value)) {
       for (const [name, dependency] of Object.entries(value)) {
         const target = Array.isArray(dependency) ? 'dependentRequired' : 'dependentSchemas';
-        const existing = isObject(result[target]) ? (result[target] as JsonObject) : {};
+        const existing = isJsonObject(result[target]) ? (result[target] as JsonObject) : {};
         result[target] = { ...existing, [name]: Array.isArray(dependency) ? dependency : convertSchema(dependency, options) };
       }
       options.note('`dependencies` split into `dependentRequired` and `dependentSchemas`');
@@ -69,7 +71,7 @@ export function convertSchema(schema: unknown, options: ConvertOptions): Json {
     } else if (key === 'format' && typeof value === 'string' && !Object.hasOwn(FORMAT_TYPES, value)) {
       result['x-format'] = value;
       options.note(`unknown formats (such as \`${value}\`), which JSON Schema treats as annotations, became \`x-format\``);
-    } else if (SCHEMA_MAPS.has(key) && isObject(value)) {
+    } else if (SCHEMA_MAPS.has(key) && isJsonObject(value)) {
       result[key] = Object.fromEntries(Object.entries(value).map(([name, child]) => [name, convertSchema(child, options)]));
     } else if (SCHEMA_VALUES.has(key)) {
       result[key] = convertSchema(value, options);

@@ -8,13 +8,13 @@
 import { eventNameOf, typeNameOf, unique } from './names.ts';
 import { asPayload, resolvePointer, SchemaSources, type SourceFile } from './sources.ts';
 import type { ImportedCatalogue, ImportedEvent } from './catalogue-text.ts';
+import { isRecord } from '../pipeline/validate/schema-keywords.ts';
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A file's definitions (`$defs`, or draft-07's `definitions`). */
 function definitionsOf(data: unknown): Record<string, unknown> {
-  if (!isObject(data)) return {};
-  for (const keyword of ['$defs', 'definitions']) if (isObject(data[keyword])) return data[keyword];
+  if (!isRecord(data)) return {};
+  for (const keyword of ['$defs', 'definitions']) if (isRecord(data[keyword])) return data[keyword];
   return {};
 }
 
@@ -23,12 +23,12 @@ const LOCAL_DEFINITION = /^#\/(\$defs|definitions)\/([^/]+)$/;
 /** The definitions a bundle lists as its events, through definitions that only list others. */
 function bundleEvents(file: SourceFile): string[] | undefined {
   const data = file.data;
-  if (!isObject(data)) return undefined;
+  if (!isRecord(data)) return undefined;
   const listed = (schema: unknown): string[] | undefined => {
-    if (!isObject(schema)) return undefined;
+    if (!isRecord(schema)) return undefined;
     const members = schema['oneOf'] ?? schema['anyOf'];
     if (!Array.isArray(members) || members.length === 0) return undefined;
-    const pointers = members.map((member) => (isObject(member) && typeof member['$ref'] === 'string' ? LOCAL_DEFINITION.exec(member['$ref'])?.[0] : undefined));
+    const pointers = members.map((member) => (isRecord(member) && typeof member['$ref'] === 'string' ? LOCAL_DEFINITION.exec(member['$ref'])?.[0] : undefined));
     return pointers.every((pointer) => pointer !== undefined) ? (pointers as string[]) : undefined;
   };
   const top = listed(data);
@@ -48,17 +48,17 @@ function bundleEvents(file: SourceFile): string[] | undefined {
 
 /** A schema's own `examples` are payloads of its event: lint checks each against the payload. */
 function examplesOf(schema: unknown): { examples?: NonNullable<ImportedEvent['examples']> } {
-  return isObject(schema) && Array.isArray(schema['examples']) && schema['examples'].length > 0 ? { examples: schema['examples'] as NonNullable<ImportedEvent['examples']> } : {};
+  return isRecord(schema) && Array.isArray(schema['examples']) && schema['examples'].length > 0 ? { examples: schema['examples'] as NonNullable<ImportedEvent['examples']> } : {};
 }
 
 function withoutExamples(schema: unknown): unknown {
-  if (!isObject(schema) || !('examples' in schema)) return schema;
+  if (!isRecord(schema) || !('examples' in schema)) return schema;
   const { examples: _examples, ...rest } = schema;
   return rest;
 }
 
 function descriptionOf(schema: unknown, fallback: string): string {
-  if (isObject(schema)) {
+  if (isRecord(schema)) {
     for (const key of ['description', 'title']) if (typeof schema[key] === 'string' && schema[key] !== '') return schema[key];
   }
   return fallback;

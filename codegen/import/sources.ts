@@ -5,6 +5,7 @@
  */
 import { convertSchema, isLegacyDialect } from './convert.ts';
 import { typeNameOf, unique } from './names.ts';
+import { isRecord } from '../pipeline/validate/schema-keywords.ts';
 
 type Json = ReturnType<typeof convertSchema>;
 
@@ -14,7 +15,6 @@ export interface SourceFile {
   readonly data: unknown;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The value at a JSON Pointer (`/definitions/user`), or undefined. */
 export function resolvePointer(root: unknown, pointer: string): unknown {
@@ -23,7 +23,7 @@ export function resolvePointer(root: unknown, pointer: string): unknown {
   for (const raw of pointer.split('/').slice(1)) {
     const token = raw.replaceAll('~1', '/').replaceAll('~0', '~');
     if (Array.isArray(current)) current = current[Number(token)];
-    else if (isObject(current) && Object.hasOwn(current, token)) current = current[token];
+    else if (isRecord(current) && Object.hasOwn(current, token)) current = current[token];
     else return undefined;
   }
   return current;
@@ -82,7 +82,7 @@ export class SchemaSources {
 
   /** Converts a schema found in `file` (its references resolved from that file). */
   convert(file: SourceFile, schema: unknown): Json {
-    const legacy = this.#legacyAlways || isLegacyDialect(isObject(file.data) ? file.data['$schema'] : undefined);
+    const legacy = this.#legacyAlways || isLegacyDialect(isRecord(file.data) ? file.data['$schema'] : undefined);
     return convertSchema(schema, { legacy, ref: (ref) => this.#reference(file, ref), note: (change) => this.note(change) });
   }
 
@@ -123,7 +123,7 @@ export class SchemaSources {
 
 /** A payload converted: object keywords without `type` get `type: object`, as a payload must be an object. */
 export function asPayload(schema: Json, sources: SchemaSources): Json {
-  if (!isObject(schema) || 'type' in schema || 'oneOf' in schema || 'anyOf' in schema || '$ref' in schema) return schema;
+  if (!isRecord(schema) || 'type' in schema || 'oneOf' in schema || 'anyOf' in schema || '$ref' in schema) return schema;
   if (!['properties', 'required', 'additionalProperties', 'patternProperties'].some((keyword) => keyword in schema)) return schema;
   sources.note('payloads with object keywords and no `type` got `type: object` (a payload is an object)');
   return { type: 'object', ...schema };

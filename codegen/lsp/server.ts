@@ -26,6 +26,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { FORMAT_TYPES } from 'eventspec/payload';
 import { domainOf, eventNames, typeNames } from '../catalogue/naming.ts';
+import { holdsData } from '../catalogue/types.ts';
 import { diagnoseCatalogue } from '../pipeline/index.ts';
 import { LoadCache } from '../pipeline/load.ts';
 import { KEYWORD_DOCS } from '../pipeline/validate/schema-keywords.ts';
@@ -57,7 +58,7 @@ function isKeywordPath(path: readonly (string | number)[]): boolean {
   for (const segment of schemaPath.slice(0, -1)) {
     if (!keyword) keyword = true;
     else if (['properties', 'patternProperties', '$defs', 'dependentSchemas'].includes(String(segment))) keyword = false;
-    else if (['enum', 'const', 'default', 'examples', 'dependentRequired', 'required'].includes(String(segment)) || String(segment).startsWith('x-')) return false;
+    else if (holdsData(String(segment))) return false;
   }
   return keyword;
 }

@@ -2,7 +2,7 @@
  * Stage 3: a validated document → one normalised model. Every derived name, order and path is
  * computed here once; renderers only read the model.
  */
-import { subSchemas, type CatalogueDocument, type JsonScalar, type EventDocument, type JsonSchema, type JsonValue, type SubSchema, type TypeName } from '../catalogue/types.ts';
+import { holdsData, subSchemas, type CatalogueDocument, type JsonScalar, type EventDocument, type JsonSchema, type JsonValue, type SubSchema, type TypeName } from '../catalogue/types.ts';
 import { DEFAULT_SUBJECT_PREFIX } from 'eventspec';
 import { FORMAT_TYPES, ULID_PATTERN, type NumberFormatName, type StringFormatName } from 'eventspec/payload';
 import { keywordRule, keywordTypes, SCALAR_SIBLINGS } from './validate/schema-keywords.ts';
@@ -491,7 +491,7 @@ function explicitSchema(schema: JsonSchema, closedByDefault: boolean): ExportedS
     if (typeof value !== 'object' || value === null) return value as JsonValue;
     const node = value as Record<string, unknown>;
     // Values of these keywords are data (or names), not schemas.
-    if (key === 'enum' || key === 'const' || key === 'default' || key === 'examples' || key === 'dependentRequired' || key?.startsWith('x-') === true) return node as JsonValue;
+    if (holdsData(key)) return node as JsonValue;
     const result: Record<string, JsonValue> = {};
     for (const [name, child] of Object.entries(node)) {
       result[name] = name === '$ref' && typeof child === 'string' ? child.replace('#/types/', '#/$defs/') : convert(child, schemaMaps.has(key ?? '') ? undefined : name);

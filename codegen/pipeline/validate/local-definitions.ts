@@ -7,7 +7,7 @@
  */
 import type { DocPath, Finding } from '../../catalogue/diagnostics.ts';
 import { pascalCase } from '../../catalogue/naming.ts';
-import type { CatalogueDocument, EventDocument, JsonSchema, SubSchema } from '../../catalogue/types.ts';
+import { holdsData, type CatalogueDocument, type EventDocument, type JsonSchema, type SubSchema } from '../../catalogue/types.ts';
 
 const LOCAL = /^#\/\$defs\/([^/]+)$/;
 
@@ -50,8 +50,7 @@ function rewrite(schema: SubSchema, refs: (ref: string) => string): SubSchema {
   const convert = (value: unknown, key: string | undefined): unknown => {
     if (Array.isArray(value)) return value.map((item) => convert(item, undefined));
     if (typeof value !== 'object' || value === null) return value;
-    // Values of these keywords are data, not schemas.
-    if (key === 'enum' || key === 'const' || key === 'default' || key === 'examples' || key?.startsWith('x-') === true) return value;
+    if (holdsData(key)) return value;
     return Object.fromEntries(
       Object.entries(value).filter(([name]) => name !== '$defs').map(([name, child]) => [name, name === '$ref' && typeof child === 'string' ? refs(child) : convert(child, name)]),
     );
