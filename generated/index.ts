@@ -121,6 +121,14 @@ export {
   SystemConfigChangedPayloadSchema,
   SystemHealthChangedPayloadSchema,
 } from "./payloads/system.js";
+export type {
+  SessionMessageSentV1Payload,
+  SessionMessageSentV2Payload,
+} from "./payloads/session.js";
+export {
+  SessionMessageSentV1PayloadSchema,
+  SessionMessageSentV2PayloadSchema,
+} from "./payloads/session.js";
 export {
   emitPlanCreated,
   emitPlanApproved,
@@ -161,3 +169,5 @@ export {
   emitSystemConfigChanged,
   emitSystemHealthChanged,
 } from "./emit.js";
+export { defineUpcasters } from "./upcasters.js";
+export type { Upcasters } from "./upcasters.js";

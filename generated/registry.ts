@@ -130,6 +130,12 @@ import {
   SessionMessageSentPayloadSchema,
   isSessionMessageSentPayload,
   SessionMessageSentPayloadRedactor,
+  SessionMessageSentV1PayloadSchema,
+  isSessionMessageSentV1Payload,
+  SessionMessageSentV1PayloadRedactor,
+  SessionMessageSentV2PayloadSchema,
+  isSessionMessageSentV2Payload,
+  SessionMessageSentV2PayloadRedactor,
   SessionClosedPayloadSchema,
   isSessionClosedPayload,
 } from "./payloads/session.js";
@@ -512,12 +518,16 @@ export const eventRegistry: EventRegistry<PayloadMap> = Object.freeze({
   "session.message_sent": {
     type: "session.message_sent",
     domain: "session",
-    version: 1,
+    version: 3,
     description: "An agent replied in a conversation.",
     deprecated: false,
     schema: SessionMessageSentPayloadSchema,
     check: isSessionMessageSentPayload,
     redact: SessionMessageSentPayloadRedactor,
+    previous: [
+      { version: 1, schema: SessionMessageSentV1PayloadSchema, check: isSessionMessageSentV1Payload, redact: SessionMessageSentV1PayloadRedactor, upcast: false },
+      { version: 2, schema: SessionMessageSentV2PayloadSchema, check: isSessionMessageSentV2Payload, redact: SessionMessageSentV2PayloadRedactor, upcast: true },
+    ],
   },
   "session.closed": {
     type: "session.closed",

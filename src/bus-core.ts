@@ -14,6 +14,7 @@ import type { AuditSink, AnyEvent } from './audit/sink.ts';
 import type { AnyEventHandler, DomainEvent, EventBus, EventDefinition, EventHandler, EventMeta, EventRegistry, Unsubscribe } from './bus.ts';
 import { AuditError, EventLoopError, EventValidationError, type PayloadIssue } from './errors.ts';
 import { definitionOf, unknownType, validatePayload, validationError } from './validate-payload.ts';
+import { readVersioned, type StoredEvent, type Upcaster, type UpcastSteps } from './upcast.ts';
 import { createTimestampFormatter } from './clock.ts';
 import { freezeOwnedOutput } from './freeze.ts';
 import { createIdGenerator, isForeignId, MAX_FOREIGN_ID_LENGTH, type IdGenerator } from './ids.ts';
@@ -39,6 +40,11 @@ export interface BusOptions<M> {
   readonly ids?: IdGenerator;
   /** Stack frames an `EventValidationError` keeps (default 0: its message says what is wrong, and a stack costs more than the rest of a rejection). */
   readonly validationStackFrames?: number;
+  /**
+   * Brings events of earlier versions that `ingest` receives to the current version (the
+   * generated `defineUpcasters`). Without it, only steps that take no code can be taken.
+   */
+  readonly upcaster?: Upcaster<M>;
 }
 
 // Stored untyped: the overloads of `subscribe` are what tie each handler to its type.
@@ -50,7 +56,8 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 
 /** The shared machinery of `ReactiveEventBus` and `LoggingEventBus`. */
 export abstract class BaseEventBus<M> implements EventBus<M> {
-  protected readonly registry: EventRegistry<M>;
+  /** The catalogue's generated `eventRegistry`. */
+  readonly registry: EventRegistry<M>;
   protected readonly logger: Logger;
   readonly #audit: AuditSink | undefined;
   readonly #onHandlerError: HandlerErrorHook<M>;
@@ -59,6 +66,9 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
   readonly #ids: IdGenerator;
   readonly #timestamp = createTimestampFormatter();
   readonly #stackFrames: number;
+  /** Brings events of earlier versions to the current one (the `upcaster` option). */
+  readonly upcaster: Upcaster<M> | undefined;
+  readonly #upcastSteps: UpcastSteps | undefined;
   // Copy-on-write lists: an emit reads the current array, which no later change can alter.
   readonly #handlers = new Map<string, readonly AnyHandler<M>[]>();
   #everyType: readonly AnyHandler<M>[] = [];
@@ -73,6 +83,8 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
     this.#now = options.now ?? Date.now;
     this.#ids = options.ids ?? createIdGenerator(this.#now);
     this.#stackFrames = options.validationStackFrames ?? 0;
+    this.upcaster = options.upcaster;
+    this.#upcastSteps = options.upcaster?.steps;
   }
 
   emit<T extends keyof M & string>(type: T, payload: M[T], meta?: EventMeta): DomainEvent<M, T> {
@@ -128,18 +140,16 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
   /**
    * Delivers an event made elsewhere (another process, a broker) as `emit` delivers its own:
    * validated, audited unless `audit: false`, published, dispatched; but with its id, timestamp
-   * and chain kept. Resolves, once every handler has settled, with what the handlers threw or
-   * rejected with (each is also reported to onHandlerError), so a transport can decide whether
-   * to acknowledge.
+   * and chain kept. An event of an earlier version is validated as that version, audited as
+   * written, and delivered upcast to the current one (`writtenVersion` says it was). Resolves,
+   * once every handler has settled, with what the handlers threw or rejected with (each is also
+   * reported to onHandlerError), so a transport can decide whether to acknowledge.
    */
-  async ingest(event: DomainEvent<M>, options: { readonly audit?: boolean } = {}): Promise<readonly unknown[]> {
-    const definition = this.definitionOf(event.type);
-    if (definition === undefined) throw this.unknownType(event.type);
-    const data = validatePayload(definition, event.type, event.payload, this.#stackFrames);
-    const frozen: DomainEvent<M> = Object.freeze({ ...event, payload: freezeOwnedOutput(data as DomainEvent<M>['payload'], event.payload) });
+  async ingest(event: DomainEvent<M> | StoredEvent, options: { readonly audit?: boolean } = {}): Promise<readonly unknown[]> {
+    const { written, current: frozen } = readVersioned(this.registry, this.#upcastSteps, event, this.#stackFrames);
     if (this.#audit !== undefined && options.audit !== false) {
       try {
-        this.#audit.append(frozen as unknown as AnyEvent);
+        this.#audit.append(written as unknown as AnyEvent);
       } catch (error) {
         throw error instanceof AuditError ? error : new AuditError(`could not record ${event.type} ${event.id}: ${(error as Error).message}`, { cause: error });
       }

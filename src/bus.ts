@@ -22,8 +22,13 @@ export interface DomainEvent<M, T extends keyof M & string = keyof M & string> {
   readonly timestamp: string;
   readonly correlationId: string;
   readonly causationId?: string;
-  /** The event's catalogue version. */
+  /** The catalogue version of `payload`'s shape: the current one for every event a bus delivers. */
   readonly version: number;
+  /**
+   * The version the event was written as, when it was read from an audit file, a broker or a
+   * CloudEvent under an earlier version and upcast to `version`; absent when it is as written.
+   */
+  readonly writtenVersion?: number;
   readonly payload: M[T];
 }
 
@@ -53,6 +58,19 @@ export interface EventBus<M> extends EventEmitterLike<M> {
   subscribe(type: '*', handler: AnyEventHandler<M>): Unsubscribe;
 }
 
+/** An earlier version of an event type's payload, kept in the catalogue so its events can still be read. */
+export interface PreviousVersion {
+  readonly version: number;
+  /** Validates a payload of that version. */
+  readonly schema: z.core.$ZodType;
+  /** The same verdict as `schema`, without its work. */
+  readonly check?: (payload: unknown) => boolean;
+  /** Conceals the sensitive values of a payload of that version. */
+  readonly redact?: Redactor;
+  /** The step to the next kept version takes an upcaster (the generated `Upcasters` type requires it). */
+  readonly upcast: boolean;
+}
+
 /** What the catalogue says about one event type, as the generated registry records it. */
 export interface EventDefinition<T extends string = string> {
   readonly type: T;
@@ -73,6 +91,8 @@ export interface EventDefinition<T extends string = string> {
    * bus runs it first, and `schema` only for a payload it rejects, to name the issues.
    */
   readonly check?: (payload: unknown) => boolean;
+  /** Earlier versions kept in the catalogue, oldest first: events written under them are upcast when read. */
+  readonly previous?: readonly PreviousVersion[];
 }
 
 /** The generated registry: every event type of catalogue `M` and its definition. */

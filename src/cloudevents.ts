@@ -7,9 +7,9 @@
 import * as z from 'zod/v4';
 import type { DomainEvent, EventRegistry } from './bus.ts';
 import { EventValidationError, type PayloadIssue } from './errors.ts';
-import { freezeOwnedOutput } from './freeze.ts';
 import { isForeignId, MAX_FOREIGN_ID_LENGTH } from './ids.ts';
-import { definitionOf, unknownType, validatePayload, validationError } from './validate-payload.ts';
+import { readVersioned, type StoredEvent, type Upcaster } from './upcast.ts';
+import { definitionOf, unknownType, validationError } from './validate-payload.ts';
 
 /** A CloudEvent 1.0 in structured form, with our chain as extension attributes. */
 export interface CloudEventJson<D = unknown> {
@@ -36,9 +36,14 @@ export interface CloudEventOptions {
   readonly schemaBaseUri?: string;
 }
 
-export interface FromCloudEventOptions {
+export interface FromCloudEventOptions<M = unknown> {
   /** Stripped from the type before it is looked up in the registry. */
   readonly typePrefix?: string;
+  /**
+   * Brings data written under an earlier version (the version in `dataschema`) to the current
+   * one (the generated `defineUpcasters`); without it, only steps that take no code are taken.
+   */
+  readonly upcaster?: Upcaster<M>;
 }
 
 /** The `$id` that `eventspec export` gives an event's payload schema (see codegen/render/json-schema.ts). */
@@ -80,19 +85,21 @@ const VERSION_IN_SCHEMA = /(?::v|\.v)(\d+)(?:\.json)?$/;
 
 /**
  * A DomainEvent from a CloudEvent (structured form, or the SDK's `CloudEvent`), keeping its id,
- * time and chain. An unknown type, a bad envelope or data that breaks the schema throws
- * `EventValidationError`, as `emit` does.
+ * time and chain, at the current version of its type: data written under an earlier version
+ * (`dataschema` names it) is validated as that version and upcast (`writtenVersion` says so).
+ * An unknown type or version, a bad envelope or data that breaks the schema throws
+ * `EventValidationError`, as `emit` does; a failing upcaster throws `UpcastError`.
  */
-export function fromCloudEvent<M>(cloudEvent: unknown, registry: EventRegistry<M>, options: FromCloudEventOptions = {}): DomainEvent<M> {
-  return readCloudEvent(cloudEvent, registry, options, true);
+export function fromCloudEvent<M>(cloudEvent: unknown, registry: EventRegistry<M>, options: FromCloudEventOptions<M> = {}): DomainEvent<M> {
+  return readVersioned(registry, options.upcaster?.steps, readCloudEvent(cloudEvent, registry, options)).current;
 }
 
 /**
- * `fromCloudEvent`, optionally leaving the payload to be validated later: a transport that hands
- * the event to `bus.ingest` (which validates) need not validate twice.
- * @internal
+ * The event a CloudEvent carries, as written: envelope checked, type known, data not yet
+ * validated. Hand it to `bus.ingest`, which validates it as its version, audits it as written
+ * and delivers it upcast; `fromCloudEvent` gives the upcast event directly.
  */
-export function readCloudEvent<M>(cloudEvent: unknown, registry: EventRegistry<M>, options: FromCloudEventOptions, validateData: boolean): DomainEvent<M> {
+export function readCloudEvent<M>(cloudEvent: unknown, registry: EventRegistry<M>, options: Pick<FromCloudEventOptions<M>, 'typePrefix'> = {}): StoredEvent {
   const envelope = Envelope.safeParse(typeof cloudEvent === 'object' && cloudEvent !== null ? { ...cloudEvent } : cloudEvent);
   const claimedType = typeof (cloudEvent as { type?: unknown } | null)?.type === 'string' ? (cloudEvent as { type: string }).type : '(no type)';
   if (!envelope.success) {
@@ -107,7 +114,6 @@ export function readCloudEvent<M>(cloudEvent: unknown, registry: EventRegistry<M
   const type = ce.type.startsWith(prefix) ? ce.type.slice(prefix.length) : ce.type;
   const definition = definitionOf(registry, type);
   if (definition === undefined) throw unknownType(ce.type);
-  const data = validateData ? validatePayload(definition, type, ce.data) : ce.data;
   const schemaVersion = ce.dataschema === undefined ? undefined : VERSION_IN_SCHEMA.exec(ce.dataschema)?.[1];
   return Object.freeze({
     id: ce.id,
@@ -118,6 +124,6 @@ export function readCloudEvent<M>(cloudEvent: unknown, registry: EventRegistry<M
     correlationId: ce.correlationid ?? ce.id,
     ...(ce.causationid === undefined ? {} : { causationId: ce.causationid }),
     version: schemaVersion === undefined ? definition.version : Number(schemaVersion),
-    payload: freezeOwnedOutput(data, ce.data),
-  }) as DomainEvent<M>;
+    payload: ce.data,
+  });
 }

@@ -16,11 +16,33 @@ export class EventValidationError extends Error {
   override readonly name = 'EventValidationError';
   readonly eventType: string;
   readonly issues: readonly PayloadIssue[];
+  /** The version the payload was judged as, when it is an earlier one than the catalogue's current version. */
+  readonly version?: number;
 
-  constructor(eventType: string, issues: readonly PayloadIssue[]) {
-    super(`invalid ${eventType} event: ${issues.map(describe).join('; ')}`);
+  constructor(eventType: string, issues: readonly PayloadIssue[], version?: number) {
+    super(`invalid ${eventType} event${version === undefined ? '' : ` (version ${version})`}: ${issues.map(describe).join('; ')}`);
     this.eventType = eventType;
     this.issues = issues;
+    if (version !== undefined) this.version = version;
+  }
+}
+
+/**
+ * An event of an earlier version could not be brought to the current one for a reason in code,
+ * not in the event: its upcaster is missing, threw, or returned a payload its target version
+ * rejects. Fixing the upcaster and reading again will work; the event itself is kept as written.
+ */
+export class UpcastError extends Error {
+  override readonly name = 'UpcastError';
+  readonly eventType: string;
+  readonly fromVersion: number;
+  readonly toVersion: number;
+
+  constructor(eventType: string, fromVersion: number, toVersion: number, reason: string, options?: ErrorOptions) {
+    super(`${eventType} version ${fromVersion} → ${toVersion}: ${reason}`, options);
+    this.eventType = eventType;
+    this.fromVersion = fromVersion;
+    this.toVersion = toVersion;
   }
 }
 
@@ -35,8 +57,8 @@ export class AuditReadError extends Error {
   readonly file: string;
   readonly line: number;
 
-  constructor(file: string, line: number, reason: string) {
-    super(`${file}:${line}: ${reason}`);
+  constructor(file: string, line: number, reason: string, options?: ErrorOptions) {
+    super(`${file}:${line}: ${reason}`, options);
     this.file = file;
     this.line = line;
   }

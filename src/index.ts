@@ -18,17 +18,21 @@ export { BaseEventBus } from './bus-core.ts';
 export type { BusOptions, HandlerErrorHook } from './bus-core.ts';
 export { LoggingEventBus } from './logging-bus.ts';
 export type { Logger } from './logger.ts';
-export { AuditError, AuditReadError, EventLoopError } from './errors.ts';
+export { AuditError, AuditReadError, EventLoopError, UpcastError } from './errors.ts';
 export { MemoryAuditSink } from './audit/sink.ts';
 export type { AnyEvent, AuditSink } from './audit/sink.ts';
 export { JsonlAuditSink } from './audit/jsonl-sink.ts';
 export type { AuditRecovery, Durability, JsonlAuditSinkOptions } from './audit/jsonl-sink.ts';
-export { readAudit, readAuditRecords } from './audit/read.ts';
+export { readAudit, readAuditEvents, readAuditRecords } from './audit/read.ts';
+export { replayAudit } from './audit/replay.ts';
+export type { ReplayOptions, ReplayProgress, ReplayReport } from './audit/replay.ts';
+export { stepKey, Upcaster } from './upcast.ts';
+export type { EventEnvelope, StoredEvent, UpcastStep, UpcastSteps } from './upcast.ts';
 export type { AuditRecord, ReadAuditOptions } from './audit/read.ts';
 export type { StoreRedacted } from './audit/redacted.ts';
 export { createIdGenerator, isForeignId, MAX_FOREIGN_ID_LENGTH } from './ids.ts';
 export type { IdGenerator } from './ids.ts';
-export { dataschemaFor, fromCloudEvent, toCloudEvent } from './cloudevents.ts';
+export { dataschemaFor, fromCloudEvent, readCloudEvent, toCloudEvent } from './cloudevents.ts';
 export type { CloudEventJson, CloudEventOptions, FromCloudEventOptions } from './cloudevents.ts';
 export { DEFAULT_SUBJECT_PREFIX, subjectOf } from './nats/subjects.ts';
 export {
@@ -67,4 +71,4 @@ export {
   ULID_PATTERN,
   uniqueItems,
 } from './payload.ts';
-export type { Conceal, EventDefinition, EventRegistry, FormatName, PayloadIssue, PayloadResult, Redactor } from './payload.ts';
+export type { Conceal, EventDefinition, EventRegistry, FormatName, PayloadIssue, PayloadResult, PreviousVersion, Redactor } from './payload.ts';

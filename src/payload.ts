@@ -42,6 +42,8 @@ export { concealed, lazyRedactor, mask, REDACTED, redactEach, redactItems, redac
 export type { Conceal, OtherKeys, Redactor } from './redact.ts';
 export { isPayload, parsePayload, safeParsePayload } from './validate-payload.ts';
 export type { PayloadResult } from './validate-payload.ts';
-export { EventValidationError } from './errors.ts';
+export { EventValidationError, UpcastError } from './errors.ts';
+export { stepKey, Upcaster } from './upcast.ts';
+export type { EventEnvelope, StoredEvent, UpcastStep, UpcastSteps } from './upcast.ts';
 export type { PayloadIssue } from './errors.ts';
-export type { DomainEvent, EventDefinition, EventEmitterLike, EventMeta, EventRegistry } from './bus.ts';
+export type { DomainEvent, EventDefinition, EventEmitterLike, EventMeta, EventRegistry, PreviousVersion } from './bus.ts';

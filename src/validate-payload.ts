@@ -30,11 +30,11 @@ function issuesOf(error: { readonly issues: readonly z.core.$ZodIssue[] }): Payl
  * capturing a stack trace would cost more than the rest of the rejection. `stackFrames` > 0
  * (the bus option `validationStackFrames`) keeps that many frames, for debugging.
  */
-export function validationError(type: string, issues: readonly PayloadIssue[], stackFrames = 0): EventValidationError {
+export function validationError(type: string, issues: readonly PayloadIssue[], stackFrames = 0, version?: number): EventValidationError {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = stackFrames;
   try {
-    return new EventValidationError(type, issues);
+    return new EventValidationError(type, issues, version);
   } finally {
     Error.stackTraceLimit = limit;
   }
@@ -50,12 +50,15 @@ export function unknownType(type: string, stackFrames = 0): EventValidationError
   return validationError(type, [{ path: [], message: 'unknown event type' }], stackFrames);
 }
 
-/** The validated payload (zod's output), or an `EventValidationError` naming each bad field. */
-export function validatePayload(definition: EventDefinition, type: string, payload: unknown, stackFrames = 0): unknown {
+/**
+ * The validated payload (zod's output), or an `EventValidationError` naming each bad field;
+ * `version` names an earlier version the payload is judged as.
+ */
+export function validatePayload(definition: Pick<EventDefinition, 'schema' | 'check'>, type: string, payload: unknown, stackFrames = 0, version?: number): unknown {
   // The generated check gives zod's verdict without its work; zod names the issues of a reject.
   if (definition.check?.(payload) === true) return payload;
   const result = safeParse(definition.schema, payload);
-  if (!result.success) throw validationError(type, issuesOf(result.error), stackFrames);
+  if (!result.success) throw validationError(type, issuesOf(result.error), stackFrames, version);
   return result.data;
 }
 

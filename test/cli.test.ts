@@ -37,9 +37,9 @@ describe('eventspec generate', () => {
   it('writes exactly the committed files and prints a one-line summary', async () => {
     const run = await cli(project, 'generate');
     expect(run.code).toBe(0);
-    expect(run.out).toMatch(/^generated 54 files for 38 events in 8 domains in \d+ ms$/);
+    expect(run.out).toMatch(/^generated 57 files for 38 events in 8 domains in \d+ ms$/);
     expect(readOutput(join(project, 'generated'))).toEqual(committed);
-    expect((await cli(project, 'generate')).out).toMatch(/^unchanged: 54 files for 38 events/);
+    expect((await cli(project, 'generate')).out).toMatch(/^unchanged: 57 files for 38 events/);
   });
 
   it('on a broken catalogue prints every problem with its location, exits 1 and leaves the output untouched', async () => {
@@ -78,7 +78,7 @@ describe('eventspec generate', () => {
     const withoutMemory = text.replace(/  memory: [^\n]*\n/, '').replace(/  # ── memory[\s\S]*?(?=  # ── system)/, '');
     writeFileSync(join(project, 'catalog.yaml'), withoutMemory);
     const run = await cli(project, 'generate');
-    expect(run.out).toMatch(/^generated 50 files for 35 events in 7 domains/);
+    expect(run.out).toMatch(/^generated 53 files for 35 events in 7 domains/);
     expect(existsSync(join(project, 'generated', 'payloads', 'memory.ts'))).toBe(false);
   });
 });
@@ -87,9 +87,9 @@ describe('eventspec export', () => {
   it('writes the JSON Schemas where asked, with the given $id base, and refuses what it did not write', async () => {
     const run = await cli(project, 'export', '--format', 'jsonschema', '--out', 'schemas', '--base-uri', 'https://schemas.example.com/');
     expect(run.code).toBe(0);
-    expect(run.out).toMatch(/^exported 39 JSON Schemas \(38 events and a bundle\) in schemas\/ \(\d+ ms\)$/);
+    expect(run.out).toMatch(/^exported 41 JSON Schemas \(38 events, 2 earlier versions and a bundle\) in schemas\/ \(\d+ ms\)$/);
     expect(JSON.parse(readFileSync(join(project, 'schemas', 'plan.created.v1.json'), 'utf8'))).toMatchObject({ $id: 'https://schemas.example.com/plan.created.v1.json' });
-    expect((await cli(project, 'export', '--format', 'jsonschema', '--out', 'schemas', '--base-uri', 'https://schemas.example.com/')).out).toMatch(/^unchanged: 39 JSON Schemas/);
+    expect((await cli(project, 'export', '--format', 'jsonschema', '--out', 'schemas', '--base-uri', 'https://schemas.example.com/')).out).toMatch(/^unchanged: 41 JSON Schemas/);
     expect((await cli(project, 'export')).err).toMatch(/export needs --format \(jsonschema, asyncapi\)/);
     expect((await cli(project, 'export', '--format', 'protobuf')).code).toBe(2);
   });
@@ -147,7 +147,7 @@ describe('eventspec check', () => {
   it('passes when the output is fresh', async () => {
     const run = await cli(project, 'check');
     expect(run).toMatchObject({ code: 0, err: '' });
-    expect(run.out).toMatch(/^generated\/ is fresh: 54 files for 38 events in 8 domains/);
+    expect(run.out).toMatch(/^generated\/ is fresh: 57 files for 38 events in 8 domains/);
   });
 
   it('fails with a unified diff and names changed, missing and extra files', async () => {
@@ -217,7 +217,7 @@ describe('the installed command', () => {
     const run = runCli(ROOT, ['check']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^generated\/ is fresh: 54 files for 38 events in 8 domains \(\d+ ms\)\n$/);
+    expect(run.stdout).toMatch(/^generated\/ is fresh: 57 files for 38 events in 8 domains \(\d+ ms\)\n$/);
   });
 
   it('treats a catalogue path that is a directory as a usage error, not a crash', async () => {

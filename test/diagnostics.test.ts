@@ -61,6 +61,9 @@ const CASES: readonly Case[] = [
   { code: 'duplicate-enum-value', name: 'an enum value twice', yaml: withProperties('s: { type: string, enum: [a, b, a] }'), line: 10, column: 41 },
   { code: 'enum-type-mismatch', name: 'a number in a string enum', yaml: withProperties('s: { type: string, enum: [a, 2] }'), line: 10, column: 38 },
   { code: 'invalid-example', name: 'an example with a wrong field', yaml: lines(HEAD, VALID_EVENT, '    examples:', '      - { id: 42 }'), line: 13, column: 15, message: /`id`: Invalid input: expected string/ },
+  { code: 'version-order', name: 'an earlier version above the current one', yaml: lines(HEAD, VALID_EVENT, '    previous:', '      - version: 2', '        payload: { type: object }'), line: 13, column: 18, message: /kept as an earlier version, but the event is at version 1/ },
+  { code: 'version-order', name: 'earlier versions out of order', yaml: lines(HEAD, VALID_EVENT.slice(0, 2), '    version: 4', VALID_EVENT.slice(2), '    previous:', '      - version: 2', '        payload: { type: object }', '      - version: 1', '        payload: { type: object }'), line: 16, column: 18, message: /version 1 of `plan.created` follows version 2/ },
+  { code: 'upcaster-missing', name: 'a breaking step without an upcaster', yaml: lines(HEAD, VALID_EVENT.slice(0, 2), '    version: 2', VALID_EVENT.slice(2), '    previous:', '      - version: 1', '        payload:', '          type: object', '          properties: { name: { type: string } }', '          required: [name]'), line: 14, column: 18, message: /version 1 → 2 is breaking.*required field `id` added/ },
   { code: 'unused-domain', name: 'a domain with no events', yaml: lines(HEAD.slice(0, 3), '  billing: Money.', 'events:', VALID_EVENT), line: 4, column: 3 },
 ];
 

@@ -18,7 +18,15 @@ function ajv(warnings: string[] = []): Ajv2020 {
 
 describe('JSON Schema export', () => {
   it('writes one self-contained 2020-12 schema per event, plus a bundle, with stable $ids', () => {
-    expect([...files.keys()].sort()).toEqual([...model.events.map(eventSchemaPath), BUNDLE_PATH].sort());
+    // Each kept earlier version has its own file, so a `dataschema` naming it resolves.
+    const kept = model.events.flatMap((event) => event.previous.map((previous) => eventSchemaPath({ name: event.name, version: previous.version })));
+    expect(kept).toEqual(['session.message_sent.v1.json', 'session.message_sent.v2.json']);
+    expect([...files.keys()].sort()).toEqual([...model.events.map(eventSchemaPath), ...kept, BUNDLE_PATH].sort());
+    expect(JSON.parse(files.get('session.message_sent.v2.json') ?? '')).toMatchObject({
+      $id: 'urn:eventspec:events:session.message_sent:v2',
+      'x-eventspec': { version: 2, currentVersion: 3, upcast: '`text` renamed to `content`', sensitive: true },
+      required: ['sessionId', 'messageId', 'text'],
+    });
     const schema = JSON.parse(files.get('plan.created.v1.json') ?? '') as Record<string, unknown>;
     expect(schema).toMatchObject({
       $schema: 'https://json-schema.org/draft/2020-12/schema',

@@ -31,6 +31,8 @@ export const DIAGNOSTIC_CODES = {
   'duplicate-enum-value': { severity: 'error', summary: '`enum` lists the same value twice.' },
   'enum-type-mismatch': { severity: 'error', summary: 'An `enum` or `const` value that its own `type` rejects.' },
   'invalid-example': { severity: 'error', summary: 'An example payload that the payload schema rejects.' },
+  'version-order': { severity: 'error', summary: "An event's `previous` versions are not increasing, or not all below its `version`." },
+  'upcaster-missing': { severity: 'error', summary: 'A step between two kept versions of an event is breaking (an old payload may be invalid as the new one), and no `upcast` is declared for it.' },
   'unused-domain': { severity: 'warning', summary: 'A declared domain has no events.' },
 } as const satisfies Record<string, { severity: Severity; summary: string }>;
 

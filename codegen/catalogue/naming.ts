@@ -21,6 +21,8 @@ export const FIXED_IDENTIFIERS = [
   'PayloadMap',
   'eventRegistry',
   'CatalogueEvent',
+  'Upcasters',
+  'defineUpcasters',
 ] as const;
 
 function capitalize(word: string): string {
@@ -54,6 +56,14 @@ export function eventNames(eventName: string): EventNames {
     payloadGuard: `is${base}Payload`,
     emitHelper: `emit${base}`,
   };
+}
+
+/** The names of an earlier version's payload: `PlanCreatedV1Payload`, `isPlanCreatedV1Payload`… */
+export type VersionNames = Pick<EventNames, 'payloadInterface' | 'payloadSchema' | 'payloadRedactor' | 'payloadGuard'>;
+
+export function versionNames(eventName: string, version: number): VersionNames {
+  const base = `${pascalCase(eventName)}V${version}`;
+  return { payloadInterface: `${base}Payload`, payloadSchema: `${base}PayloadSchema`, payloadRedactor: `${base}PayloadRedactor`, payloadGuard: `is${base}Payload` };
 }
 
 export interface TypeNames {

@@ -90,12 +90,25 @@ export interface AsyncApiSettings {
   readonly server?: string;
 }
 
+/** An earlier version of an event's payload, kept so that events written under it can still be read. */
+export interface PreviousVersionDocument {
+  readonly version: number;
+  readonly payload: JsonSchema;
+  /**
+   * The step from this version to the next kept one needs code (an upcaster), and what it does.
+   * Required when the step is breaking; allowed on a compatible step whose meaning changed.
+   */
+  readonly upcast?: string;
+}
+
 export interface EventDocument {
   readonly description: string;
   readonly payload: JsonSchema;
   readonly version?: number;
   readonly deprecated?: boolean | string;
   readonly examples?: readonly JsonValue[];
+  /** Earlier versions, oldest first, each below `version`. */
+  readonly previous?: readonly PreviousVersionDocument[];
 }
 
 /** A catalogue that passed validate: every name, reference and schema in it is known to be sound. */

@@ -3,11 +3,13 @@
  * Exit codes: 0 ok, 1 diagnostics or stale output, 2 usage, 3 internal error (a bug in eventspec).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Diagnostic } from '../catalogue/diagnostics.ts';
+import type { CatalogueDocument } from '../catalogue/types.ts';
+import type { CatalogueModel } from '../pipeline/model.ts';
 import { closest } from '../catalogue/suggest.ts';
 import { compareOutput, isFresh, OutputError, readOutput, unifiedDiff, writeOutput, type Drift } from '../pipeline/output.ts';
 import { GeneratedCodeError } from '../pipeline/verify/generated-code-error.ts';
@@ -18,6 +20,9 @@ import { renderJsonSchemas } from '../pipeline/render/json-schema.ts';
 import { startVerifier, type Verifier } from '../pipeline/verify/verifier.ts';
 import { colorEnabled, paint, type Paint } from './color.ts';
 import { COMPATIBILITY_MODES, type CompatibilityMode } from '../diff/modes.ts';
+import { breaks, type DiffReport } from '../diff/diff.ts';
+import type { KeepAdvice } from '../diff/format-diff.ts';
+import { entryYaml, historyEntry } from '../diff/history.ts';
 import { EXPORT_FORMATS, resolveConfig, type Config, type ExportFormat } from './config.ts';
 import { CATALOGUE_FILE, CatalogueNotFound } from './find-catalogue.ts';
 import { DIAGNOSTIC_FORMATS, formatAnnotation, formatDiagnostics, type Annotation, type DiagnosticFormat } from './format-diagnostics.ts';
@@ -40,6 +45,7 @@ const OPTIONS = {
   strict: { type: 'boolean', help: '--strict           warnings fail too, as errors do' },
   stdio: { type: 'boolean', help: '--stdio            speak the Language Server Protocol over stdin and stdout (the default)' },
   formats: { type: 'string', help: '--formats <f>      whether `format` asserts (default) or annotates, in the new catalogue' },
+  upcast: { type: 'string', help: '--upcast <text>    what the upcaster from the kept version will do (declares that the step takes code)' },
   help: { type: 'boolean', short: 'h', help: '-h, --help         show this help' },
   version: { type: 'boolean', short: 'v', help: '-v, --version      print the version' },
 } as const;
@@ -61,7 +67,7 @@ const COMMANDS: { readonly [name: string]: CommandSpec } = {
     summary: 'write the catalogue for other tools: JSON Schemas or an AsyncAPI document',
     synopsis: 'eventspec export --format jsonschema|asyncapi [--catalog <file>] [--out <dir>] [--base-uri <uri>]',
     options: ['catalog', 'out', 'format', 'base-uri'],
-    more: '--format jsonschema writes one schema per event and a bundle; --format asyncapi an AsyncAPI 3.0 document.',
+    more: '--format jsonschema writes one schema per event (and per kept earlier version) and a bundle; --format asyncapi an AsyncAPI 3.0 document.',
   },
   import: {
     summary: 'write a catalogue from JSON Schemas (a directory, or a bundle) or an AsyncAPI 2.x/3.x document',
@@ -74,6 +80,12 @@ const COMMANDS: { readonly [name: string]: CommandSpec } = {
     synopsis: 'eventspec lsp [--stdio]',
     options: ['stdio'],
     more: 'Speaks the Language Server Protocol over stdin and stdout; point an editor\'s LSP client at it for catalog.yaml (the README shows VS Code and Neovim).',
+  },
+  bump: {
+    summary: "move an event's current payload schema into its history and raise its version",
+    synopsis: 'eventspec bump <event> [--upcast <text>] [--catalog <file>]',
+    options: ['catalog', 'upcast'],
+    more: 'The first step of a breaking change: the schema is kept under `previous:` (shared types copied in), `version` goes up by one, and you then change the payload. If the change is breaking, lint asks for `upcast:` on the kept version and the generated `Upcasters` type for its function.',
   },
   diff: {
     summary: 'compare two catalogues and report breaking changes',
@@ -126,6 +138,7 @@ type Parsed =
   | { readonly kind: 'init'; readonly path: string }
   | { readonly kind: 'import'; readonly request: ImportRequest }
   | { readonly kind: 'lsp' }
+  | { readonly kind: 'bump'; readonly config: Config; readonly event: string; readonly upcast?: string }
   | { readonly kind: 'run'; readonly command: 'generate' | 'check' | 'lint' | 'export'; readonly config: Config; readonly watch: boolean }
   | { readonly kind: 'diff'; readonly config: Config; readonly old: DiffSide; readonly new: DiffSide; readonly mode: CompatibilityMode };
 
@@ -177,6 +190,14 @@ function parse(argv: readonly string[], cwd: string): Parsed {
     if (formats !== 'assert' && formats !== 'annotate') throw new UsageError('--formats must be assert or annotate');
     const catalogue = resolve(cwd, catalog ?? CATALOGUE_FILE);
     return { kind: 'import', request: { source: resolve(cwd, source), sourceName: source, catalogue, catalogueName: displayed(catalogue, cwd), formats } };
+  }
+  if (command === 'bump') {
+    const [event, extra] = rest;
+    if (event === undefined) throw new UsageError('bump needs the event whose version goes up, e.g. `eventspec bump plan.created`');
+    if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
+    const upcast = text('upcast');
+    if (upcast !== undefined && upcast.trim() === '') throw new UsageError('--upcast needs a description of what the upcaster does');
+    return { kind: 'bump', config: resolveConfig({ cwd, ...(catalog === undefined ? {} : { catalog }) }), event, ...(upcast === undefined ? {} : { upcast }) };
   }
   if (command === 'diff') return parseDiff({ catalog, against: text('against'), mode: text('mode'), format }, rest, cwd);
   if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
@@ -264,6 +285,26 @@ Next:
   return EXIT.ok;
 }
 
+/**
+ * Each event whose version went up (or must, for a breaking change) while the new catalogue does
+ * not keep the old version: the `previous:` entry to paste, made from the old catalogue.
+ */
+function keepAdvice(report: DiffReport, before: { readonly document: CatalogueDocument }, after: { readonly model: CatalogueModel }): KeepAdvice[] {
+  return report.events.flatMap((verdict): KeepAdvice[] => {
+    const next = after.model.events.find((event) => event.name === verdict.event);
+    if (verdict.oldVersion === undefined || verdict.newVersion === undefined || next === undefined) return [];
+    if (next.previous.some((kept) => kept.version === verdict.oldVersion)) return [];
+    const rewritten = verdict.changes.some((change) => change.rule === 'history-changed');
+    const bump = verdict.unacknowledged && !rewritten ? verdict.oldVersion + 1 : undefined;
+    if (verdict.newVersion <= verdict.oldVersion && bump === undefined) return [];
+    const breaking = verdict.changes.some((change) => breaks(change.effect, 'backward') && change.rule !== 'history-changed');
+    const entry = historyEntry(before.document, verdict.event, breaking ? '<what the upcaster does>' : undefined);
+    const hasHistory = next.previous.length > 0;
+    const yaml = entryYaml(entry, '      ');
+    return [{ event: verdict.event, version: verdict.oldVersion, ...(bump === undefined ? {} : { bump }), hasHistory, yaml: hasHistory ? yaml : `    previous:\n${yaml}` }];
+  });
+}
+
 async function runDiff(parsed: Extract<Parsed, { kind: 'diff' }>, io: Console, colors: Paint): Promise<number> {
   const { diffCatalogues } = await import('../diff/diff.ts');
   const { diffAnnotations, formatDiffJson, formatDiffText, locateChanges } = await import('../diff/format-diff.ts');
@@ -283,14 +324,42 @@ async function runDiff(parsed: Extract<Parsed, { kind: 'diff' }>, io: Console, c
   const before = lint(parsed.old);
   const after = lint(parsed.new);
   if (before === undefined || after === undefined) return EXIT.usage;
-  if (!before.ok || !after.ok) return EXIT.problems;
-  const result = diffCatalogues(before.model, after.model, parsed.mode);
-  const changes = locateChanges(result, parsed.new.name, (change) => after.locate(change.path));
+  if (!before.ok) return EXIT.problems;
+  // A new catalogue that is sound but misses a kept version or an upcaster is still compared:
+  // what to keep is what diff can tell.
+  const newSide = after.ok ? after : after.partial;
+  if (newSide === undefined) return EXIT.problems;
+  const result = diffCatalogues(before.model, newSide.model, parsed.mode);
+  const changes = locateChanges(result, parsed.new.name, (change) => newSide.locate(change.path));
+  const advice = keepAdvice(result, before, newSide);
   const format = parsed.config.format;
-  if (format === 'json') io.out(formatDiffJson(result, changes));
-  else if (format === 'github') io.out([...diffAnnotations(result, changes).map(formatAnnotation), formatDiffText(result, changes)].join('\n'));
-  else io.out(formatDiffText(result, changes));
-  return result.failed ? EXIT.problems : EXIT.ok;
+  if (format === 'json') io.out(formatDiffJson(result, changes, advice));
+  else if (format === 'github') io.out([...diffAnnotations(result, changes).map(formatAnnotation), formatDiffText(result, changes, advice)].join('\n'));
+  else io.out(formatDiffText(result, changes, advice));
+  return result.failed || !after.ok ? EXIT.problems : EXIT.ok;
+}
+
+async function runBump(parsed: Extract<Parsed, { kind: 'bump' }>, io: Console): Promise<number> {
+  const { bumpEvent } = await import('./bump.ts');
+  const { cataloguePath, catalogueName } = parsed.config;
+  const text = readFileSync(cataloguePath, 'utf8');
+  const result = bumpEvent(text, catalogueName, parsed.event, parsed.upcast);
+  if (!result.ok) {
+    if (result.diagnostics !== undefined) io.err(formatDiagnostics(result.diagnostics, 'text', paints(io).err, (file) => (file === catalogueName ? text : undefined)));
+    io.err(`eventspec: ${result.message}`);
+    return EXIT.problems;
+  }
+  // Written beside and renamed over: an interrupted bump leaves the old file whole.
+  const staging = `${cataloguePath}.eventspec-bump`;
+  writeFileSync(staging, result.text);
+  renameSync(staging, cataloguePath);
+  io.out(`${parsed.event}: version ${result.from} kept under \`previous\`; now at version ${result.to}.
+
+Next:
+  1. change the payload of ${parsed.event} in ${catalogueName}
+  2. eventspec lint      a breaking step asks for \`upcast: <what changes>\` on version ${result.from}${parsed.upcast === undefined ? '' : ' (declared)'}
+  3. eventspec generate  then implement it: defineUpcasters({ '${parsed.event}': { v${result.from}: (payload, event) => ... } })`);
+  return EXIT.ok;
 }
 
 /** Aborts on Ctrl-C or SIGTERM, so a watch stops cleanly. */
@@ -388,7 +457,8 @@ async function run(command: 'generate' | 'check' | 'lint' | 'export', config: Co
       ? new Map([[ASYNCAPI_PATH, renderAsyncApi(linted.model, config.headerName)]])
       : renderJsonSchemas(linted.model, { catalogueName: config.headerName, baseUri: config.baseUri });
     const outcome = writeOutput(config.outDir, files);
-    const what = asyncApi ? `an AsyncAPI 3.0 document (${plural(linted.model.events.length, 'channel')})` : `${plural(files.size, 'JSON Schema')} (${plural(linted.model.events.length, 'event')} and a bundle)`;
+    const kept = linted.model.events.reduce((count, event) => count + event.previous.length, 0);
+    const what = asyncApi ? `an AsyncAPI 3.0 document (${plural(linted.model.events.length, 'channel')})` : `${plural(files.size, 'JSON Schema')} (${plural(linted.model.events.length, 'event')}${kept === 0 ? '' : `, ${plural(kept, 'earlier version')}`} and a bundle)`;
     io.out(`${outcome === 'written' ? 'exported' : 'unchanged:'} ${what} in ${config.outName}/ (${elapsed()})`);
     return EXIT.ok;
   }
@@ -467,6 +537,8 @@ export async function main(argv: readonly string[], io: Console = processConsole
         return runImport(parsed.request, io, (diagnostics, text) => formatDiagnostics(diagnostics, 'text', paints(io).err, () => text));
       case 'diff':
         return await runDiff(parsed, io, paints(io).err);
+      case 'bump':
+        return await runBump(parsed, io);
       case 'run': {
         const getVerifier = (): Verifier => (started ??= startVerifier());
         if (parsed.watch) {

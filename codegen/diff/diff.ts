@@ -250,6 +250,16 @@ function compareObjects(context: Context, before: SchemaNode & { kind: 'object' 
   otherConstraints(context, others(before), others(after), field, path);
 }
 
+/**
+ * The changes from one payload schema to another within one catalogue (two versions of an
+ * event), by the rules `diff` applies between catalogues; `path` is where `after` is.
+ */
+export function comparePayloads(event: string, before: SchemaNode, after: SchemaNode, types: ReadonlyMap<string, TypeModel>, path: DocPath): Change[] {
+  const context: Context = { event, oldTypes: types, newTypes: types, changes: [], comparing: new Set() };
+  compare(context, before, after, '', path);
+  return context.changes;
+}
+
 function eventPath(name: string): DocPath {
   return ['events', name];
 }
@@ -295,8 +305,9 @@ export function diffCatalogues(before: CatalogueModel, after: CatalogueModel, mo
       continue;
     }
     compareEvent(context, event, next);
-    const breaking = context.changes.filter((change) => breaks(change.effect, mode));
-    verdicts.push({ event: event.name, oldVersion: event.version, newVersion: next.version, changes: context.changes, breaking, unacknowledged: breaking.length > 0 && next.version <= event.version });
+    const rewritten = compareHistory(context, event, next);
+    const breaking = context.changes.filter((change) => breaks(change.effect, mode) || change.rule === 'history-changed');
+    verdicts.push({ event: event.name, oldVersion: event.version, newVersion: next.version, changes: context.changes, breaking, unacknowledged: rewritten || (breaking.length > 0 && next.version <= event.version) });
   }
   for (const event of after.events) {
     if (oldEvents.has(event.name)) continue;
@@ -304,6 +315,26 @@ export function diffCatalogues(before: CatalogueModel, after: CatalogueModel, mo
     verdicts.push({ event: event.name, newVersion: event.version, changes: [change], breaking: [], unacknowledged: false });
   }
   return { mode, events: verdicts.filter((verdict) => verdict.changes.length > 0), failed: verdicts.some((verdict) => verdict.unacknowledged) };
+}
+
+/**
+ * A kept version must stay the schema its events were written with: any change to it (against
+ * the old catalogue's same version, current or kept) breaks the reading of those events,
+ * whatever the mode. Returns whether there was one.
+ */
+function compareHistory(context: Context, before: EventModel, after: EventModel): boolean {
+  let rewritten = false;
+  after.previous.forEach((kept, index) => {
+    const old = before.version === kept.version ? before.payload : before.previous.find((entry) => entry.version === kept.version)?.payload;
+    if (old === undefined) return;
+    const inner: Context = { ...context, changes: [] };
+    compare(inner, old, kept.payload, '', [...eventPath(after.name), 'previous', index, 'payload']);
+    const changed = inner.changes.filter((change) => change.effect !== 'none');
+    if (changed.length === 0) return;
+    rewritten = true;
+    add(context, 'history-changed', 'changes', '', [...eventPath(after.name), 'previous', index], `kept version ${kept.version} differs from the schema its events were written with: ${changed.map((change) => change.message).join('; ')}`);
+  });
+  return rewritten;
 }
 
 function compareEvent(context: Context, before: EventModel, after: EventModel): void {

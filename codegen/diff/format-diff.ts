@@ -29,7 +29,27 @@ function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
 }
 
-export function formatDiffText(report: DiffReport, changes: readonly LocatedChange[]): string {
+/** A version that was bumped without keeping the old one: the `previous:` entry that would keep its events readable. */
+export interface KeepAdvice {
+  readonly event: string;
+  readonly version: number;
+  /** The version bump is still to do (a breaking change without one). */
+  readonly bump?: number;
+  /** Whether the new catalogue's event has a `previous:` list already. */
+  readonly hasHistory: boolean;
+  /** The entry as YAML, indented to sit under the event's keys. */
+  readonly yaml: string;
+}
+
+function adviceText(advice: readonly KeepAdvice[]): string[] {
+  return advice.flatMap((each) => [
+    '',
+    `To keep reading \`${each.event}\` version ${each.version} events (audit files, streams, old producers)${each.bump === undefined ? '' : `, set its \`version: ${each.bump}\` and`} keep that schema ${each.hasHistory ? 'at the end of its `previous:` list' : 'under the event'}${each.yaml.includes('upcast:') ? '; say what the upcaster does, then implement it in defineUpcasters' : ''}:`,
+    each.yaml.trimEnd(),
+  ]);
+}
+
+export function formatDiffText(report: DiffReport, changes: readonly LocatedChange[], advice: readonly KeepAdvice[] = []): string {
   if (changes.length === 0) return `no changes (${report.mode} compatibility)`;
   const rows = changes.map((change) => [change.event, change.message, `${change.file}:${change.line}:${change.column}`, change.effect, verdictOf(change, report)]);
   const header = ['event', 'change', 'where', 'effect', 'verdict'];
@@ -42,15 +62,16 @@ export function formatDiffText(report: DiffReport, changes: readonly LocatedChan
     : breaking.length > 0
       ? `${breaking.length} breaking change(s) in ${report.mode} mode, each acknowledged by a version bump.`
       : `no breaking changes in ${report.mode} mode.`;
-  return [line(header), ...rows.map(line), '', summary].join('\n');
+  return [line(header), ...rows.map(line), '', summary, ...adviceText(advice)].join('\n');
 }
 
-export function formatDiffJson(report: DiffReport, changes: readonly LocatedChange[]): string {
+export function formatDiffJson(report: DiffReport, changes: readonly LocatedChange[], advice: readonly KeepAdvice[] = []): string {
   return JSON.stringify({
     mode: report.mode,
     failed: report.failed,
     events: report.events.map((verdict) => ({ event: verdict.event, oldVersion: verdict.oldVersion, newVersion: verdict.newVersion, unacknowledged: verdict.unacknowledged })),
     changes: changes.map(({ path: _path, ...change }) => change),
+    keep: advice.map((each) => ({ event: each.event, version: each.version, ...(each.bump === undefined ? {} : { bump: each.bump }), yaml: each.yaml })),
   }, null, 2);
 }
 

@@ -11,6 +11,8 @@ export interface ImportedEvent {
   readonly version?: number;
   readonly payload: Json;
   readonly examples?: readonly Json[];
+  /** Earlier versions (files `<event>.v<N>.json` below the highest N), oldest first. */
+  readonly previous?: readonly { readonly version: number; readonly payload: Json; readonly upcast?: string }[];
 }
 
 export interface ImportedCatalogue {
@@ -37,7 +39,7 @@ export function catalogueText(imported: ImportedCatalogue, options: CatalogueTex
     domains: Object.fromEntries(domains.map((domain) => [domain, `Events of ${domain}, imported from ${imported.source}.`])),
     ...(Object.keys(imported.types).length === 0 ? {} : { types: imported.types }),
     events: Object.fromEntries(
-      imported.events.map((event) => [event.name, { description: event.description, ...(event.version === undefined ? {} : { version: event.version }), payload: event.payload, ...(event.examples === undefined || event.examples.length === 0 ? {} : { examples: event.examples }) }]),
+      imported.events.map((event) => [event.name, { description: event.description, ...(event.version === undefined ? {} : { version: event.version }), payload: event.payload, ...(event.examples === undefined || event.examples.length === 0 ? {} : { examples: event.examples }), ...(event.previous === undefined ? {} : { previous: event.previous }) }]),
     ),
   };
   const header = [

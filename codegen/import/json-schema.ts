@@ -64,6 +64,13 @@ function descriptionOf(schema: unknown, fallback: string): string {
   return fallback;
 }
 
+/** What an exported earlier version says its upcaster does (`x-eventspec.upcast`, as `eventspec export` writes it). */
+function upcastOf(schema: unknown): string | undefined {
+  const extension = isRecord(schema) ? schema['x-eventspec'] : undefined;
+  const upcast = isRecord(extension) ? extension['upcast'] : undefined;
+  return typeof upcast === 'string' && upcast !== '' ? upcast : undefined;
+}
+
 /** A catalogue of the events in these JSON Schema files. */
 export function importJsonSchemas(files: readonly SourceFile[], source: string): ImportedCatalogue {
   const single = files.length === 1 ? files[0] : undefined;
@@ -93,17 +100,34 @@ export function importJsonSchemas(files: readonly SourceFile[], source: string):
       events.push({ name, description: descriptionOf(schema, `Imported from ${source}${ref}.`), payload: asPayload(sources.convert(single, withoutExamples(schema)), sources), ...examplesOf(schema) });
     }
   } else {
+    // `plan.created.v2.json`, as `eventspec export` names files: the event and its version.
+    // Several versions of one event become one event at the highest, the others its history.
+    const byEvent = new Map<string, { file: SourceFile; version?: number }[]>();
     for (const file of files) {
       const stem = file.name.replace(/\.(schema\.)?(json|ya?ml)$/i, '');
-      // `plan.created.v2.json`, as `eventspec export` names files: the event and its version.
       const versioned = /^(.*)\.v([1-9]\d*)$/.exec(stem);
-      const name = unique(eventNameOf((versioned?.[1] ?? stem).replaceAll('/', '.')), eventNames, '_');
+      const base = eventNameOf((versioned?.[1] ?? stem).replaceAll('/', '.'));
+      const entry = versioned === null ? { file } : { file, version: Number(versioned[2]) };
+      const group = byEvent.get(base);
+      const clash = group !== undefined && (entry.version === undefined || group.some((each) => each.version === undefined || each.version === entry.version));
+      if (group === undefined || clash) byEvent.set(clash ? `${base}\u0000${files.indexOf(file)}` : base, [entry]);
+      else group.push(entry);
+    }
+    for (const [key, group] of byEvent) {
+      const ordered = [...group].sort((a, b) => (a.version ?? 0) - (b.version ?? 0));
+      const current = ordered.at(-1) ?? { file: files[0] as SourceFile };
+      const name = unique(key.split('\u0000')[0] ?? key, eventNames, '_');
+      const previous = ordered.slice(0, -1).map(({ file, version }) => {
+        const upcast = upcastOf(file.data);
+        return { version: version ?? 1, payload: asPayload(sources.convert(file, withoutExamples(file.data)), sources), ...(upcast === undefined ? {} : { upcast }) };
+      });
       events.push({
         name,
-        description: descriptionOf(file.data, `Imported from ${file.name}.`),
-        ...(versioned === null ? {} : { version: Number(versioned[2]) }),
-        payload: asPayload(sources.convert(file, withoutExamples(file.data)), sources),
-        ...examplesOf(file.data),
+        description: descriptionOf(current.file.data, `Imported from ${current.file.name}.`),
+        ...(current.version === undefined ? {} : { version: current.version }),
+        payload: asPayload(sources.convert(current.file, withoutExamples(current.file.data)), sources),
+        ...examplesOf(current.file.data),
+        ...(previous.length === 0 ? {} : { previous }),
       });
     }
   }

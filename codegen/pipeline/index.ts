@@ -3,22 +3,34 @@
  * render (lint → render). Pure: text in, diagnostics and file texts out. Verification is
  * separate (`verify.ts`, or `verifier.ts` on a worker thread), so that only its callers load ts-morph.
  */
+import type { CatalogueDocument } from '../catalogue/types.ts';
 import { hasErrors, sortDiagnostics, type Diagnostic, type DocPath, type Finding, type SourcePosition } from '../catalogue/diagnostics.ts';
 import { checkExamples } from './examples.ts';
 import { loadCatalogue, type LoadCache } from './load.ts';
 import { buildModel, type CatalogueModel } from './model.ts';
 import { renderFiles, type RenderedFiles } from './render/files.ts';
 import { validateCatalogue } from './validate/index.ts';
+import { checkVersionSteps } from './versions.ts';
 
 export type LintResult =
   | {
       readonly ok: true;
       readonly diagnostics: readonly Diagnostic[];
       readonly model: CatalogueModel;
+      /** The validated catalogue (local definitions lifted into shared types). */
+      readonly document: CatalogueDocument;
       /** Line and column of any path in the catalogue (for reports of later tools, such as diff). */
       readonly locate: (path: DocPath) => SourcePosition;
     }
-  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+  | {
+      readonly ok: false;
+      readonly diagnostics: readonly Diagnostic[];
+      /**
+       * The model, when the catalogue is sound and only its examples or version steps failed:
+       * enough for tools that compare catalogues (diff still says what to keep).
+       */
+      readonly partial?: { readonly model: CatalogueModel; readonly document: CatalogueDocument; readonly locate: (path: DocPath) => SourcePosition };
+    };
 
 export interface LintOptions {
   /** Warnings fail, as errors do (also the catalogue's `defaults.strict`). */
@@ -42,17 +54,18 @@ export function lintCatalogue(text: string, file: string, options: LintOptions =
   const validated = validateCatalogue(loaded.catalogue.data);
   if (!validated.ok) return { ok: false, diagnostics: sortDiagnostics(validated.findings.map(place)) };
   const model = buildModel(validated.document);
-  const diagnostics = finish([...validated.findings, ...checkExamples(model)], place, options.strict === true || validated.document.defaults?.strict === true);
+  const diagnostics = finish([...validated.findings, ...checkExamples(model), ...checkVersionSteps(model)], place, options.strict === true || validated.document.defaults?.strict === true);
   const locate = (path: DocPath): SourcePosition => {
     const { line, column } = place({ code: 'invalid-structure', path, message: '' });
     return { line, column };
   };
-  return hasErrors(diagnostics) ? { ok: false, diagnostics } : { ok: true, diagnostics, model, locate };
+  const sound = { model, document: validated.document, locate };
+  return hasErrors(diagnostics) ? { ok: false, diagnostics, partial: sound } : { ok: true, diagnostics, ...sound };
 }
 
 /**
  * The diagnostics `lintCatalogue` gives, and nothing else: what an editor shows as the user types.
- * The model is built only when examples need it for their check.
+ * The model is built only when examples or version steps need it for their check.
  */
 export function diagnoseCatalogue(text: string, file: string, options: LintOptions = {}): readonly Diagnostic[] {
   const loaded = loadCatalogue(text, file, options.cache);
@@ -60,9 +73,10 @@ export function diagnoseCatalogue(text: string, file: string, options: LintOptio
   const { place } = loaded.catalogue;
   const validated = validateCatalogue(loaded.catalogue.data);
   if (!validated.ok) return sortDiagnostics(validated.findings.map(place));
-  const withExamples = Object.values(validated.document.events).some((event) => (event.examples?.length ?? 0) > 0);
-  const examples = withExamples ? checkExamples(buildModel(validated.document)) : [];
-  return finish([...validated.findings, ...examples], place, options.strict === true || validated.document.defaults?.strict === true);
+  const needsModel = Object.values(validated.document.events).some((event) => (event.examples?.length ?? 0) > 0 || (event.previous?.length ?? 0) > 0);
+  const model = needsModel ? buildModel(validated.document) : undefined;
+  const modelFindings = model === undefined ? [] : [...checkExamples(model), ...checkVersionSteps(model)];
+  return finish([...validated.findings, ...modelFindings], place, options.strict === true || validated.document.defaults?.strict === true);
 }
 
 export type GenerateResult =

@@ -6,7 +6,7 @@ import { holdsData, subSchemas, type CatalogueDocument, type JsonScalar, type Ev
 import { DEFAULT_SUBJECT_PREFIX } from 'eventspec';
 import { FORMAT_TYPES, ULID_PATTERN, type NumberFormatName, type StringFormatName } from 'eventspec/payload';
 import { keywordRule, keywordTypes, SCALAR_SIBLINGS } from './validate/schema-keywords.ts';
-import { domainOf, eventNames, propertyKey, typeNames, type EventNames, type TypeNames } from '../catalogue/naming.ts';
+import { domainOf, eventNames, propertyKey, typeNames, versionNames, type EventNames, type TypeNames, type VersionNames } from '../catalogue/naming.ts';
 
 export interface Annotations {
   readonly description?: string;
@@ -127,6 +127,18 @@ export interface TypeModel {
   readonly redaction?: RedactionPlan;
 }
 
+/** An earlier version of an event's payload, kept so that events written under it can be read and upcast. */
+export interface PreviousVersionModel {
+  readonly version: number;
+  readonly names: VersionNames;
+  readonly payload: SchemaNode;
+  readonly redaction?: RedactionPlan;
+  readonly jsonSchema: ExportedSchema;
+  /** What the upcaster of the step to the next kept version does; absent when the step needs no code. */
+  readonly upcast?: string;
+  readonly typesUsed: readonly string[];
+}
+
 export interface EventModel {
   readonly name: string;
   readonly domain: string;
@@ -143,6 +155,8 @@ export interface EventModel {
   readonly jsonSchema: ExportedSchema;
   /** Shared types the payload uses, directly or through other types, in model order. */
   readonly typesUsed: readonly string[];
+  /** Earlier versions kept in the catalogue, oldest first. */
+  readonly previous: readonly PreviousVersionModel[];
 }
 
 export interface DomainModel {
@@ -551,8 +565,21 @@ export function buildModel(document: CatalogueDocument): CatalogueModel {
   const domains = Object.entries(document.domains).map(([domain, description]): DomainModel => {
     const events = (byDomain.get(domain) ?? [])
       .map(([name, event]): EventModel => {
-        const payload = buildNode(event.payload, { closedByDefault, recursive, inType: false, formats, types: typeSchemas });
+        const context = { closedByDefault, recursive, inType: false, formats, types: typeSchemas };
+        const payload = buildNode(event.payload, context);
         const redaction = redactionPlan(event.payload, { sensitiveTypes: sensitive, recursive, inType: false });
+        const previous = (event.previous ?? []).map((entry): PreviousVersionModel => {
+          const plan = redactionPlan(entry.payload, { sensitiveTypes: sensitive, recursive, inType: false });
+          return {
+            version: entry.version,
+            names: versionNames(name, entry.version),
+            payload: buildNode(entry.payload, context),
+            ...(plan === undefined ? {} : { redaction: plan }),
+            jsonSchema: explicitSchema(entry.payload, closedByDefault),
+            ...(entry.upcast === undefined ? {} : { upcast: entry.upcast }),
+            typesUsed: typesUsedBy(entry.payload),
+          };
+        });
         return {
           name,
           domain,
@@ -565,6 +592,7 @@ export function buildModel(document: CatalogueDocument): CatalogueModel {
           ...(redaction === undefined ? {} : { redaction }),
           jsonSchema: explicitSchema(event.payload, closedByDefault),
           typesUsed: typesUsedBy(event.payload),
+          previous,
         };
       });
     return { name: domain, description, events };

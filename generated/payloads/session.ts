@@ -115,6 +115,82 @@ export const SessionMessageSentPayloadRedactor: runtime.Redactor = runtime.redac
   ["content", runtime.concealed],
 ]);
 
+/** Payload of `session.message_sent` version 1, kept so that events written under it can be read (the current version is 3). */
+export interface SessionMessageSentV1Payload {
+  readonly sessionId: Ulid;
+  readonly messageId: Ulid;
+  /** Sensitive: redacted from logs. */
+  readonly text: string;
+  readonly tokens?: number;
+}
+
+/** Validates {@link SessionMessageSentV1Payload}, the payload of `session.message_sent` version 1. */
+export const SessionMessageSentV1PayloadSchema = z.strictObject({
+  sessionId: UlidSchema,
+  messageId: UlidSchema,
+  text: z.string().check(runtime.minChars(1), runtime.maxChars(100000)),
+  tokens: z.number().gte(0).check(runtime.integer).optional(),
+});
+
+/** Whether a value is a valid `session.message_sent` version 1 payload: the verdict of {@link SessionMessageSentV1PayloadSchema}, without its work. */
+export function isSessionMessageSentV1Payload(value: unknown): value is SessionMessageSentV1Payload {
+  if (!runtime.isRecord(value)) return false;
+  const field0 = value["sessionId"];
+  if (field0 === undefined || !isUlid(field0)) return false;
+  const field1 = value["messageId"];
+  if (field1 === undefined || !isUlid(field1)) return false;
+  const field2 = value["text"];
+  if (field2 === undefined || !(typeof field2 === "string" && (field2.length >= 2 || runtime.codePointLength(field2) >= 1) && (field2.length <= 100000 || runtime.codePointLength(field2) <= 100000))) return false;
+  const field3 = value["tokens"];
+  if (field3 !== undefined && !(typeof field3 === "number" && Number.isInteger(field3) && field3 >= 0)) return false;
+  return Object.keys(value).length === 3 + (field3 === undefined ? 0 : 1);
+}
+
+/** A copy of a `session.message_sent` version 1 payload with each `x-sensitive` value passed through `conceal`. */
+export const SessionMessageSentV1PayloadRedactor: runtime.Redactor = runtime.redactProperties([
+  ["text", runtime.concealed],
+]);
+
+/** Payload of `session.message_sent` version 2, kept so that events written under it can be read (the current version is 3). */
+export interface SessionMessageSentV2Payload {
+  readonly sessionId: Ulid;
+  readonly messageId: Ulid;
+  readonly inReplyTo?: Ulid;
+  /** Sensitive: redacted from logs. */
+  readonly text: string;
+  readonly tokens?: number;
+}
+
+/** Validates {@link SessionMessageSentV2Payload}, the payload of `session.message_sent` version 2. */
+export const SessionMessageSentV2PayloadSchema = z.strictObject({
+  sessionId: UlidSchema,
+  messageId: UlidSchema,
+  inReplyTo: UlidSchema.optional(),
+  text: z.string().check(runtime.minChars(1), runtime.maxChars(100000)),
+  tokens: z.number().gte(0).check(runtime.integer).optional(),
+});
+
+/** Whether a value is a valid `session.message_sent` version 2 payload: the verdict of {@link SessionMessageSentV2PayloadSchema}, without its work. */
+export function isSessionMessageSentV2Payload(value: unknown): value is SessionMessageSentV2Payload {
+  if (!runtime.isRecord(value)) return false;
+  const field0 = value["sessionId"];
+  if (field0 === undefined || !isUlid(field0)) return false;
+  const field1 = value["messageId"];
+  if (field1 === undefined || !isUlid(field1)) return false;
+  const field2 = value["inReplyTo"];
+  if (field2 !== undefined && !isUlid(field2)) return false;
+  const field3 = value["text"];
+  if (field3 === undefined || !(typeof field3 === "string" && (field3.length >= 2 || runtime.codePointLength(field3) >= 1) && (field3.length <= 100000 || runtime.codePointLength(field3) <= 100000))) return false;
+  const field4 = value["tokens"];
+  if (field4 !== undefined && !(typeof field4 === "number" && Number.isInteger(field4) && field4 >= 0)) return false;
+  return Object.keys(value).length === 3 + (field2 === undefined ? 0 : 1) + (field4 === undefined ? 0 : 1);
+}
+
+/** A copy of a `session.message_sent` version 2 payload with each `x-sensitive` value passed through `conceal`. */
+export const SessionMessageSentV2PayloadRedactor: runtime.Redactor = runtime.redactProperties([
+  ["text", runtime.concealed],
+]);
+
 /** Payload of `session.closed`: A conversation ended. */
 export interface SessionClosedPayload {
   readonly sessionId: Ulid;

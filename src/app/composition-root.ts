@@ -2,11 +2,12 @@
  * The application's wiring, in one place: one bus for the whole process, with the audit trail
  * and the logger, handed to every service that emits. No global: whoever calls this owns the result.
  */
-import { JsonlAuditSink, LoggingEventBus, type AuditSink, type Durability, type EventBus, type Logger } from 'eventspec';
+import { JsonlAuditSink, LoggingEventBus, type AuditSink, type BaseEventBus, type Durability, type Logger } from 'eventspec';
 import { ReactiveEventBus } from 'eventspec/reactive';
 import { eventRegistry, type PayloadMap } from '../../generated/index.ts';
 import { DecisionService } from './decision-service.ts';
 import { PlanLifecycleService } from './plan-lifecycle.ts';
+import { upcaster } from './upcasters.ts';
 
 export interface ApplicationOptions {
   /** The JSON-lines audit file (the embedded default trail). */
@@ -18,7 +19,8 @@ export interface ApplicationOptions {
 }
 
 export interface Application {
-  readonly bus: EventBus<PayloadMap>;
+  /** Emits, subscribes, and ingests events from elsewhere (upcast when an earlier deployment wrote them). */
+  readonly bus: BaseEventBus<PayloadMap>;
   readonly audit: AuditSink;
   readonly plans: PlanLifecycleService;
   readonly decisions: DecisionService;
@@ -28,7 +30,7 @@ export interface Application {
 
 export function createApplication(options: ApplicationOptions): Application {
   const audit = new JsonlAuditSink(options.auditPath, { durability: options.durability ?? 'sync' });
-  const busOptions = { registry: eventRegistry, audit, ...(options.logger === undefined ? {} : { logger: options.logger }) };
+  const busOptions = { registry: eventRegistry, audit, upcaster, ...(options.logger === undefined ? {} : { logger: options.logger }) };
   const bus = options.bus === 'logging' ? new LoggingEventBus(busOptions) : new ReactiveEventBus(busOptions);
   return {
     bus,

@@ -7,9 +7,10 @@ import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventValidationError, readAudit, type Logger } from 'eventspec';
+import { dataschemaFor, EventValidationError, LoggingEventBus, readAudit, readCloudEvent, replayAudit, type Logger } from 'eventspec';
 import { emitToolInvoked, eventRegistry, type Actor, type PayloadMap } from '../../generated/index.ts';
 import { createApplication } from './composition-root.ts';
+import { upcaster } from './upcasters.ts';
 import { InvalidTransitionError } from './plan-lifecycle.ts';
 
 const alice: Actor = { kind: 'user', id: 'alice' };
@@ -69,21 +70,51 @@ export async function runDemo(auditPath: string, logger?: Logger, print: (line: 
     if (!(error instanceof EventValidationError)) throw error;
     print(`refused: ${error.message}`);
   }
+  print('— a reply from an agent still on an earlier deployment (session.message_sent version 1)');
+  // As it arrives over HTTP or a broker: the data has version 1's shape, `text` where today's has `content`.
+  const oldReply = readCloudEvent({
+    specversion: '1.0',
+    id: '01JDQD0A1B2C3D4E5F6G7H8J9K',
+    source: '/agents/runner-3@1.4.2',
+    type: 'session.message_sent',
+    time: '2026-11-26T03:00:00Z',
+    datacontenttype: 'application/json',
+    dataschema: dataschemaFor('urn:eventspec:', 'session.message_sent', 1),
+    data: { sessionId: '01JDQC1D2E3F4G5H6J7K8M9N0P', messageId: '01JDQC3F4G5H6J7K8M9N0P1Q2R', text: 'Migration done; balances reconcile.' },
+  }, eventRegistry);
+  const unsubscribe = bus.subscribe('session.message_sent', (event) => {
+    print(`delivered as version ${event.version} (written as ${event.writtenVersion ?? event.version}): content ${JSON.stringify(event.payload.content.slice(0, 9))}…, recorded in the trail as written`);
+  });
+  await bus.ingest(oldReply);
+  unsubscribe();
   await app.close();
 
   print(`\n— the audit trail, read back from ${auditPath}`);
   const byType = new Map<string, number>();
   const chains = new Map<string, string[]>();
   let total = 0;
-  for await (const event of readAudit<PayloadMap>(auditPath, eventRegistry)) {
+  let upcast = 0;
+  for await (const event of readAudit<PayloadMap>(auditPath, eventRegistry, { upcaster })) {
     total++;
+    if (event.writtenVersion !== undefined) upcast++;
     byType.set(event.type, (byType.get(event.type) ?? 0) + 1);
     chains.set(event.correlationId, [...(chains.get(event.correlationId) ?? []), event.type]);
   }
-  print(`${total} events, each checksummed, in sequence and valid against the catalogue`);
+  print(`${total} events, each checksummed, in sequence and valid against the catalogue (${upcast} written under an earlier version, upcast on reading)`);
   for (const [type, count] of byType) print(`  ${String(count).padStart(3)}  ${type}`);
   print(`${chains.size} chains of correlated events:`);
   for (const [correlationId, types] of chains) print(`  ${correlationId}  ${types.join(' → ')}`);
+
+  print('\n— a projection rebuilt by replaying the trail: words each agent said');
+  const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  const projection = new LoggingEventBus<PayloadMap>({ registry: eventRegistry, upcaster, logger: quiet });
+  const words = new Map<string, number>();
+  projection.subscribe('session.message_sent', (event) => {
+    words.set(event.payload.sessionId, (words.get(event.payload.sessionId) ?? 0) + event.payload.content.split(/\s+/).length);
+  });
+  const report = await replayAudit(auditPath, projection, { onProgress: (progress) => print(`  replayed ${progress.events} events (${progress.bytesRead} of ${progress.totalBytes} bytes)`) });
+  print(`  ${report.events} events replayed, ${report.upcast} upcast, ${report.failed} with failing handlers`);
+  for (const [session, count] of words) print(`  session ${session}: ${count} words`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,10 +1,11 @@
 /** Reading an audit file back: every record checked, every event validated against the catalogue. */
 import { createReadStream } from 'node:fs';
 import * as z from 'zod/v4';
-import type { DomainEvent, EventDefinition, EventRegistry } from '../bus.ts';
-import { AuditReadError } from '../errors.ts';
-import { frozenCopy } from '../freeze.ts';
+import type { DomainEvent, EventRegistry } from '../bus.ts';
+import { AuditReadError, EventValidationError, UpcastError } from '../errors.ts';
 import { isForeignId } from '../ids.ts';
+import { readVersioned, type StoredEvent, type Upcaster } from '../upcast.ts';
+import { definitionOf } from '../validate-payload.ts';
 import { decodeRecord } from './record.ts';
 
 // Events ingested from elsewhere keep their own ids, which need not be ULIDs.
@@ -17,27 +18,35 @@ const Envelope = z.strictObject({
   correlationId: id,
   causationId: id.optional(),
   version: z.int().positive(),
+  writtenVersion: z.int().positive().optional(),
   payload: z.unknown(),
 });
 
-/** Splits a byte stream into lines, and says whether the last one had its newline. */
-async function* lines(path: string): AsyncGenerator<{ text: string; complete: boolean }> {
+/** Splits a byte stream into lines, and says whether the last one had its newline and how many bytes are read so far. */
+async function* lines(path: string): AsyncGenerator<{ text: string; complete: boolean; bytesRead: number }> {
   let rest = '';
-  for await (const chunk of createReadStream(path, { encoding: 'utf8' })) {
+  const stream = createReadStream(path, { encoding: 'utf8' });
+  for await (const chunk of stream) {
     const parts = (rest + (chunk as string)).split('\n');
     rest = parts.pop() ?? '';
-    for (const text of parts) yield { text, complete: true };
+    for (const text of parts) yield { text, complete: true, bytesRead: stream.bytesRead };
   }
-  if (rest !== '') yield { text: rest, complete: false };
+  if (rest !== '') yield { text: rest, complete: false, bytesRead: stream.bytesRead };
 }
 
-export interface ReadAuditOptions {
+export interface ReadAuditOptions<M = unknown> {
   /**
    * What to do with a record stored with its sensitive values redacted (a sink's `redact`
    * option): `refuse` (the default) throws `AuditReadError`, since its payload is not the one
    * emitted; `skip` leaves it out and goes on.
    */
   readonly redacted?: 'refuse' | 'skip';
+  /**
+   * Brings events written under earlier versions to the current one (the generated
+   * `defineUpcasters`); without it, only steps that take no code can be taken. The file is
+   * never rewritten: each read upcasts again.
+   */
+  readonly upcaster?: Upcaster<M>;
 }
 
 /** One checked record of an audit file, as stored: the event is not yet validated against any catalogue. */
@@ -47,6 +56,8 @@ export interface AuditRecord {
   /** How sensitive values were stored, when not in clear. */
   readonly redacted?: 'mask' | 'hmac-sha256';
   readonly event: unknown;
+  /** Bytes of the file read so far (for progress reports). */
+  readonly bytesRead: number;
 }
 
 /**
@@ -56,22 +67,29 @@ export interface AuditRecord {
  */
 export async function* readAuditRecords(path: string): AsyncGenerator<AuditRecord> {
   let lineNumber = 0;
-  for await (const { text, complete } of lines(path)) {
+  for await (const { text, complete, bytesRead } of lines(path)) {
     lineNumber++;
     if (!complete) throw new AuditReadError(path, lineNumber, 'torn last record (the writer stopped mid-write); opening the file with JsonlAuditSink repairs it');
     const record = decodeRecord(text);
     if (!record.ok) throw new AuditReadError(path, lineNumber, record.reason);
     if (record.seq !== lineNumber) throw new AuditReadError(path, lineNumber, `sequence ${record.seq} where ${lineNumber} was due`);
-    yield record.redacted === undefined ? { seq: record.seq, line: lineNumber, event: record.event } : { seq: record.seq, line: lineNumber, redacted: record.redacted, event: record.event };
+    yield record.redacted === undefined ? { seq: record.seq, line: lineNumber, event: record.event, bytesRead } : { seq: record.seq, line: lineNumber, redacted: record.redacted, event: record.event, bytesRead };
   }
 }
 
 /**
- * Streams the events of an audit file in order, each validated against the catalogue's registry.
- * Throws `AuditReadError` naming the line of the first record that is torn, damaged, out of
- * sequence, or not a valid event of the catalogue.
+ * Streams the events of an audit file in order, each validated against the catalogue's registry
+ * and, when written under an earlier version, upcast to the current one (`writtenVersion` says
+ * so). Throws `AuditReadError` naming the line of the first record that is torn, damaged, out
+ * of sequence, not a valid event of the catalogue, or that cannot be upcast.
  */
-export async function* readAudit<M>(path: string, registry: EventRegistry<M>, options: ReadAuditOptions = {}): AsyncGenerator<DomainEvent<M>> {
+export async function* readAudit<M>(path: string, registry: EventRegistry<M>, options: ReadAuditOptions<M> = {}): AsyncGenerator<DomainEvent<M>> {
+  for await (const { event } of readAuditEvents(path, registry, options)) yield event;
+}
+
+/** `readAudit`, with each event's record (line, bytes read): for replays that report progress. */
+export async function* readAuditEvents<M>(path: string, registry: EventRegistry<M>, options: ReadAuditOptions<M> = {}): AsyncGenerator<{ readonly event: DomainEvent<M>; readonly record: AuditRecord }> {
+  const steps = options.upcaster?.steps;
   for await (const record of readAuditRecords(path)) {
     const lineNumber = record.line;
     if (record.redacted !== undefined) {
@@ -80,12 +98,12 @@ export async function* readAudit<M>(path: string, registry: EventRegistry<M>, op
     }
     const envelope = Envelope.safeParse(record.event);
     if (!envelope.success) throw new AuditReadError(path, lineNumber, `not an event: ${z.prettifyError(envelope.error).replaceAll('\n', ' ')}`);
-    const event = envelope.data;
-    const definitions = registry as unknown as Readonly<Record<string, EventDefinition>>;
-    const definition = Object.hasOwn(definitions, event.type) ? definitions[event.type] : undefined;
-    if (definition === undefined) throw new AuditReadError(path, lineNumber, `unknown event type ${JSON.stringify(event.type)}`);
-    const payload = z.safeParse(definition.schema, event.payload);
-    if (!payload.success) throw new AuditReadError(path, lineNumber, `invalid ${event.type} payload: ${z.prettifyError(payload.error).replaceAll('\n', ' ')}`);
-    yield frozenCopy(event) as DomainEvent<M>;
+    if (definitionOf(registry, envelope.data.type) === undefined) throw new AuditReadError(path, lineNumber, `unknown event type ${JSON.stringify(envelope.data.type)}`);
+    try {
+      yield { event: readVersioned(registry, steps, envelope.data as StoredEvent).current, record };
+    } catch (error) {
+      if (error instanceof EventValidationError || error instanceof UpcastError) throw new AuditReadError(path, lineNumber, error.message, { cause: error });
+      throw error;
+    }
   }
 }

@@ -14,7 +14,7 @@ import type { AnyEvent } from './sink.ts';
 
 export interface StoreRedacted {
   /** The generated `eventRegistry`, whose redactors know where each event's sensitive values are. */
-  readonly registry: { readonly [type: string]: Pick<EventDefinition, 'redact'> };
+  readonly registry: { readonly [type: string]: Pick<EventDefinition, 'redact' | 'previous'> };
   /**
    * With a key, each sensitive value is stored as `hmac-sha256:<base64url>` of its canonical
    * JSON (keys sorted); without one, as `[REDACTED]`. Keep the key secret: anyone holding it
@@ -45,7 +45,10 @@ export function redactingEncoder(options: StoreRedacted): (seq: number, event: A
     const definition = Object.hasOwn(options.registry, event.type) ? options.registry[event.type] : undefined;
     // Without the event's definition, nobody can say which of its values are secret: refuse.
     if (definition === undefined) throw new AuditError(`the audit sink's registry has no ${JSON.stringify(event.type)}, so it cannot tell which of its values to redact`);
-    if (definition.redact === undefined) return encodeRecord(seq, event);
-    return encodeRecord(seq, { ...event, payload: definition.redact(event.payload, conceal) }, mark);
+    // An event recorded as written under an earlier version has that version's sensitive values.
+    const earlier = event.writtenVersion === undefined ? definition.previous?.find((entry) => entry.version === event.version) : undefined;
+    const redact = earlier === undefined ? definition.redact : earlier.redact;
+    if (redact === undefined) return encodeRecord(seq, event);
+    return encodeRecord(seq, { ...event, payload: redact(event.payload, conceal) }, mark);
   };
 }

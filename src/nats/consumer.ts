@@ -16,7 +16,8 @@ import { headers as natsHeaders, nanos, type MsgHdrs, type NatsConnection } from
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import { decodeTime } from 'ulid';
 import type { AuditSink } from '../audit/sink.ts';
-import type { DomainEvent, EventRegistry } from '../bus.ts';
+import type { EventRegistry } from '../bus.ts';
+import type { StoredEvent } from '../upcast.ts';
 import type { BaseEventBus } from '../bus-core.ts';
 import { readCloudEvent } from '../cloudevents.ts';
 import { EventValidationError } from '../errors.ts';
@@ -166,13 +167,14 @@ export class NatsEventConsumer<M> {
 
   async #handle(message: JsMsg): Promise<void> {
     const type = message.subject.startsWith(`${this.#resolved.prefix}.`) ? message.subject.slice(this.#resolved.prefix.length + 1) : message.subject;
-    let event: DomainEvent<M>;
+    let event: StoredEvent;
     try {
       const hdrs = message.headers;
       const attributes = Object.fromEntries([...(hdrs?.keys() ?? [])].filter((key) => key.toLowerCase().startsWith('ce-')).map((key) => [key.slice(3).toLowerCase(), hdrs?.get(key) ?? '']));
       const data: unknown = JSON.parse(new TextDecoder().decode(message.data));
-      // The payload is validated once, by bus.ingest below; a bad one is dead-lettered there too.
-      event = readCloudEvent({ ...attributes, type: attributes['type'] ?? type, data }, this.#registry, {}, false);
+      // The payload is validated (and upcast, when written under an earlier version) once, by
+      // bus.ingest below; a bad one is dead-lettered there too.
+      event = readCloudEvent({ ...attributes, type: attributes['type'] ?? type, data }, this.#registry, {});
     } catch (error) {
       // Not an event of this catalogue: redelivery cannot help.
       await this.#deadLetter(message, type, `not a valid event: ${(error as Error).message}`);

@@ -15,10 +15,17 @@ describe('the demo', () => {
     const auditPath = join(dir, 'audit.jsonl');
     await runDemo(auditPath, logger, (line) => printed.push(line));
     const logged = logger.entries.filter((entry) => entry.level === 'info');
-    expect(logged).toHaveLength(19);
+    expect(logged).toHaveLength(20);
     expect(JSON.stringify(logger.entries)).not.toContain('sk-demo-secret');
     expect(readFileSync(auditPath, 'utf8')).toContain('sk-demo-secret');
-    expect(printed).toContain('19 events, each checksummed, in sequence and valid against the catalogue');
+    expect(printed).toContain('20 events, each checksummed, in sequence and valid against the catalogue (1 written under an earlier version, upcast on reading)');
+    // The old agent's reply: delivered at version 3, its text a secret in the log, recorded as written (version 1).
+    expect(printed).toContain('delivered as version 3 (written as 1): content "Migration"…, recorded in the trail as written');
+    expect(JSON.stringify(logger.entries)).not.toContain('Migration done');
+    const lines = readFileSync(auditPath, 'utf8').trimEnd().split('\n');
+    expect(JSON.parse(lines.at(-1) ?? '')).toMatchObject({ event: { type: 'session.message_sent', version: 1, payload: { text: 'Migration done; balances reconcile.' } } });
+    expect(printed).toContain('  20 events replayed, 1 upcast, 0 with failing handlers');
+    expect(printed).toContain('  session 01JDQC1D2E3F4G5H6J7K8M9N0P: 4 words');
     expect(printed).toContain('    2  plan.created');
     expect(printed.filter((line) => line.startsWith('refused: '))).toEqual([
       expect.stringMatching(/^refused: cannot start plan \w+: it is failed/),

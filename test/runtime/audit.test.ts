@@ -172,7 +172,7 @@ describe('recovery and reading', () => {
     await expect(readError(path)).resolves.toMatchObject({ line: 2, message: expect.stringMatching(/unknown event type "plan.exploded"/) });
 
     writeFileSync(path, Buffer.concat([encodeRecord(1, { ...event, payload: { planId } })]));
-    await expect(readError(path)).resolves.toMatchObject({ line: 1, message: expect.stringMatching(/invalid plan\.paused payload: .*pausedBy/) });
+    await expect(readError(path)).resolves.toMatchObject({ line: 1, message: expect.stringMatching(/invalid plan\.paused event: .*pausedBy/) });
 
     writeFileSync(path, 'hello\n');
     await expect(readError(path)).resolves.toMatchObject({ line: 1, message: expect.stringMatching(/not an audit record/) });

@@ -206,7 +206,14 @@ export const catalogueArbitrary: fc.Arbitrary<string> = fc.integer({ min: 0, max
         version: 1,
         domains: { gen: 'Generated events.' },
         ...(typeCount === 0 ? {} : { types: Object.fromEntries(names.map((name, index) => [name, typeSchemas[index]])) }),
-        events: Object.fromEntries(payloads.map((payload, index) => [`gen.event_${index}`, { description: `Event ${index}.`, payload }])),
+        // With two payloads or more, the first event keeps the last one as its version 1 (a step
+        // that declares its upcaster, so any pair of schemas lints).
+        events: Object.fromEntries(payloads.map((payload, index) => [
+          `gen.event_${index}`,
+          index === 0 && payloads.length > 1
+            ? { description: `Event ${index}.`, version: 2, payload, previous: [{ version: 1, upcast: 'a random step', payload: payloads[payloads.length - 1] }] }
+            : { description: `Event ${index}.`, payload },
+        ])),
       },
       null,
       1,

@@ -128,7 +128,20 @@ function meta(event: EventModel): string {
   const parts = [`Version ${event.version}`];
   if (event.deprecated !== false) parts.push(`**Deprecated**${typeof event.deprecated === 'string' ? `: ${text(event.deprecated)}` : ''}`);
   if (event.redaction !== undefined) parts.push('sensitive values redacted in logs');
+  if (event.previous.length > 0) parts.push(`earlier versions kept: ${event.previous.map((previous) => previous.version).join(', ')} (read and upcast to ${event.version})`);
   return parts.join(' · ');
+}
+
+/** Each kept version: how its events become the next version's, and its fields. */
+function history(event: EventModel): { heading: string; steps: string; table: string }[] {
+  return event.previous.map((previous, index) => {
+    const next = event.previous[index + 1]?.version ?? event.version;
+    return {
+      heading: `${event.name} version ${previous.version}`,
+      steps: previous.upcast === undefined ? `Read as version ${next} as it is (compatible).` : `Upcast to version ${next}: ${text(previous.upcast)}`,
+      table: table(previous.payload),
+    };
+  });
 }
 
 export function renderDocs(model: CatalogueModel, catalogueName: string): string {
@@ -147,6 +160,7 @@ export function renderDocs(model: CatalogueModel, catalogueName: string): string
         meta: meta(event),
         table: table(event.payload),
         example: event.examples.length === 0 ? '' : JSON.stringify(event.examples[0], null, 2),
+        history: history(event),
       })),
     })),
     types: model.types.map((type) => ({ name: type.name, description: text(type.description ?? ''), table: table(type.schema) })),

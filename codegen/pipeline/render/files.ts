@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
-import type { CatalogueModel, DomainModel, EventModel, ImportExtension, RedactionPlan, SchemaNode, TypeModel } from '../model.ts';
+import type { CatalogueModel, DomainModel, EventModel, ImportExtension, PreviousVersionModel, RedactionPlan, SchemaNode, TypeModel } from '../model.ts';
 import { jsDoc, lineComment, moduleStatement, RUNTIME, stringLiteral } from './code-text.ts';
 import { ASYNCAPI_PATH, renderAsyncApi } from './asyncapi.ts';
 import { renderDocs } from './docs.ts';
@@ -35,7 +35,11 @@ const TEMPLATES = {
   registry: template('registry'),
   emit: template('emit'),
   index: template('index'),
+  upcasters: template('upcasters'),
 } as const;
+
+/** The file of the upcaster contract; written only when some event keeps earlier versions. */
+export const UPCASTERS_FILE = 'upcasters.ts';
 
 export interface RenderOptions {
   /** The catalogue's file name as the header should name it (no directories: output must not depend on them). */
@@ -166,6 +170,27 @@ function eventDeclarationOf(event: EventModel, checks: CheckFile): Declaration {
   };
 }
 
+/** An earlier version's payload: the same declarations as the current one's, named for its version. */
+function previousDeclarationOf(event: EventModel, previous: PreviousVersionModel, checks: CheckFile): Declaration {
+  const names = previous.names;
+  const what = `\`${event.name}\` version ${previous.version}`;
+  return {
+    doc: jsDoc([`Payload of ${what}, kept so that events written under it can be read (the current version is ${event.version}).`], ''),
+    typeDeclaration: typeDeclaration(names.payloadInterface, previous.payload),
+    schemaDoc: jsDoc([`Validates {@link ${names.payloadInterface}}, the payload of ${what}.`], ''),
+    schemaName: names.payloadSchema,
+    schemaAnnotation: '',
+    schema: zodSchema(previous.payload, '', (node) => checks.predicate(node, names.payloadGuard)),
+    redactor: redactorDeclaration(names.payloadRedactor, `a ${what} payload`, previous.redaction),
+    guard: checks.guard(names.payloadGuard, names.payloadInterface, previous.payload, jsDoc([`Whether a value is a valid ${what} payload: the verdict of {@link ${names.payloadSchema}}, without its work.`], ''), true),
+  };
+}
+
+/** Every payload an event declares: the current one, then its earlier versions, oldest first. */
+function payloadsOf(event: EventModel): { node: SchemaNode; redaction?: RedactionPlan }[] {
+  return [event, ...event.previous].map((version) => ({ node: version.payload, ...(version.redaction === undefined ? {} : { redaction: version.redaction }) }));
+}
+
 function payloadImports(path: string, declared: readonly { node: SchemaNode; redaction?: RedactionPlan }[], ownTypes: ReadonlySet<string>, model: CatalogueModel, checks: CheckFile): string[] {
   const types = new Set<string>();
   const redactors = new Set<string>();
@@ -209,6 +234,14 @@ interface EventView {
   readonly deprecated: string;
   /** The payload's redactor, or '' when nothing in it is sensitive. */
   readonly redactor: string;
+  /** Each earlier version's registry entry, oldest first. */
+  readonly previous: readonly string[];
+}
+
+function previousEntry(previous: PreviousVersionModel): string {
+  const names = previous.names;
+  const redact = previous.redaction === undefined ? '' : `, redact: ${names.payloadRedactor}`;
+  return `{ version: ${previous.version}, schema: ${names.payloadSchema}, check: ${names.payloadGuard}${redact}, upcast: ${previous.upcast !== undefined} }`;
 }
 
 function eventView(event: EventModel, indent: string): EventView {
@@ -225,6 +258,7 @@ function eventView(event: EventModel, indent: string): EventView {
     descriptionLiteral: stringLiteral(event.description),
     deprecated: typeof event.deprecated === 'string' ? stringLiteral(event.deprecated) : String(event.deprecated),
     redactor: event.redaction === undefined ? '' : event.names.payloadRedactor,
+    previous: event.previous.map(previousEntry),
   };
 }
 
@@ -232,6 +266,41 @@ function domainViews(domains: readonly DomainModel[], indent: string): { name: s
   return domains
     .filter((domain) => domain.events.length > 0)
     .map((domain) => ({ name: domain.name, comment: lineComment(domain.description), events: domain.events.map((event) => eventView(event, indent)) }));
+}
+
+/** upcasters.ts: the `Upcasters` type (one function per step the catalogue says takes code) and `defineUpcasters`. */
+function renderUpcasters(model: CatalogueModel, versioned: readonly EventModel[], chunks: readonly { path: string; events: EventModel[] }[], options: RenderOptions): string {
+  const events = versioned
+    .map((event) => {
+      const steps = event.previous.flatMap((previous, index) => {
+        if (previous.upcast === undefined) return [];
+        const next = event.previous[index + 1] ?? event;
+        return [{
+          from: previous.version,
+          to: next.version,
+          doc: jsDoc([`Version ${previous.version} → ${next.version}: ${lineComment(previous.upcast)}`], '    '),
+          key: `v${previous.version}`,
+          fromType: previous.names.payloadInterface,
+          toType: next.names.payloadInterface,
+        }];
+      });
+      return { name: event.name, literal: stringLiteral(event.name), doc: jsDoc([`\`${event.name}\`, now at version ${event.version}.`], '  '), steps };
+    })
+    .filter((event) => event.steps.length > 0);
+  const typesOf = (event: EventModel): string[] => {
+    const used = new Set(events.find((each) => each.name === event.name)?.steps.flatMap((step) => [step.fromType, step.toType]) ?? []);
+    return [...event.previous.map((previous) => previous.names.payloadInterface), event.names.payloadInterface].filter((name) => used.has(name));
+  };
+  const imports = [
+    `import * as ${RUNTIME} from ${stringLiteral(RUNTIME_MODULE)};`,
+    moduleStatement('import', ['eventRegistry'], withExtension('./registry.ts', model.importExtension), false),
+    moduleStatement('import', ['PayloadMap'], withExtension('./registry.ts', model.importExtension), true),
+    ...chunks.flatMap((chunk) => {
+      const names = chunk.events.flatMap(typesOf);
+      return names.length === 0 ? [] : [moduleStatement('import', names, relativeModule(UPCASTERS_FILE, chunk.path, model.importExtension), true)];
+    }),
+  ];
+  return TEMPLATES.upcasters({ header: header(options), imports, events });
 }
 
 /**
@@ -266,9 +335,9 @@ export function renderFiles(model: CatalogueModel, options: RenderOptions, onFil
   }
   const chunks = payloadFiles(model);
   for (const chunk of chunks) {
-    const declared = chunk.events.map((event) => ({ node: event.payload, ...(event.redaction === undefined ? {} : { redaction: event.redaction }) }));
+    const declared = chunk.events.flatMap(payloadsOf);
     const checks = new CheckFile(true);
-    const declarations = chunk.events.map((event) => eventDeclarationOf(event, checks));
+    const declarations = chunk.events.flatMap((event) => [eventDeclarationOf(event, checks), ...event.previous.map((previous) => previousDeclarationOf(event, previous, checks))]);
     files.set(chunk.path, renderPayloadFile(declarations, payloadImports(chunk.path, declared, new Set(), model, checks), checks, options));
   }
 
@@ -280,7 +349,7 @@ export function renderFiles(model: CatalogueModel, options: RenderOptions, onFil
     imports: [
       moduleStatement('import', ['EventRegistry'], RUNTIME_MODULE, true),
       ...importsFromChunks('registry.ts', (event) => [event.names.payloadInterface], true),
-      ...importsFromChunks('registry.ts', (event) => [event.names.payloadSchema, event.names.payloadGuard, ...(event.redaction === undefined ? [] : [event.names.payloadRedactor])], false),
+      ...importsFromChunks('registry.ts', (event) => [event, ...event.previous].flatMap((version) => [version.names.payloadSchema, version.names.payloadGuard, ...(version.redaction === undefined ? [] : [version.names.payloadRedactor])]), false),
     ],
     domains: domainViews(model.domains, '  '),
   }));
@@ -294,6 +363,9 @@ export function renderFiles(model: CatalogueModel, options: RenderOptions, onFil
     ],
     domains: domainViews(model.domains, ''),
   }));
+
+  const versioned = model.events.filter((event) => event.previous.length > 0);
+  if (versioned.length > 0) files.set(UPCASTERS_FILE, renderUpcasters(model, versioned, chunks, options));
 
   const exportsFrom = (path: string, names: string[], typeOnly: boolean): string =>
     moduleStatement('export', names, withExtension(`./${path}`, model.importExtension), typeOnly);
@@ -310,7 +382,15 @@ export function renderFiles(model: CatalogueModel, options: RenderOptions, onFil
       ]),
       ...chunks.map((chunk) => exportsFrom(chunk.path, chunk.events.map((event) => event.names.payloadInterface), true)),
       ...chunks.map((chunk) => exportsFrom(chunk.path, chunk.events.map((event) => event.names.payloadSchema), false)),
+      ...chunks.flatMap((chunk) => {
+        const previous = chunk.events.flatMap((event) => event.previous);
+        return previous.length === 0 ? [] : [
+          exportsFrom(chunk.path, previous.map((version) => version.names.payloadInterface), true),
+          exportsFrom(chunk.path, previous.map((version) => version.names.payloadSchema), false),
+        ];
+      }),
       exportsFrom('emit.ts', model.events.map((event) => event.names.emitHelper), false),
+      ...(versioned.length === 0 ? [] : [exportsFrom(UPCASTERS_FILE, ['defineUpcasters'], false), exportsFrom(UPCASTERS_FILE, ['Upcasters'], true)]),
     ],
   }));
   files.set('EVENTS.md', renderDocs(model, options.catalogueName));

@@ -4,7 +4,7 @@
  * catalogue order, two-space indentation, stable `$id`s built from the event name and version.
  */
 import { dataschemaFor } from 'eventspec';
-import type { CatalogueModel, EventModel, ExportedSchema } from '../model.ts';
+import type { CatalogueModel, EventModel, ExportedSchema, PreviousVersionModel } from '../model.ts';
 
 export const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 /** The base of exported schemas' `$id`s unless one is given: `urn:eventspec:events:plan.created:v1`. */
@@ -55,6 +55,22 @@ function eventSchema(event: EventModel): Record<string, unknown> {
   };
 }
 
+/** An earlier version's schema: what a `dataschema` naming that version resolves to. */
+function previousSchema(event: EventModel, previous: PreviousVersionModel): Record<string, unknown> {
+  return {
+    title: event.name,
+    description: `${event.description} (version ${previous.version}, kept so that events written under it can be read; the current version is ${event.version})`,
+    'x-eventspec': {
+      domain: event.domain,
+      version: previous.version,
+      currentVersion: event.version,
+      ...(previous.upcast === undefined ? {} : { upcast: previous.upcast }),
+      ...(previous.redaction === undefined ? {} : { sensitive: true }),
+    },
+    ...previous.jsonSchema,
+  };
+}
+
 function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
@@ -72,6 +88,16 @@ export function renderJsonSchemas(model: CatalogueModel, options: JsonSchemaOpti
       ...eventSchema(event),
       ...(event.typesUsed.length === 0 ? {} : { $defs: Object.fromEntries(event.typesUsed.map((name) => [name, types.get(name)])) }),
     }));
+    for (const previous of event.previous) {
+      const at = { name: event.name, version: previous.version };
+      files.set(eventSchemaPath(at), json({
+        $comment: comment(options),
+        $schema: JSON_SCHEMA_DIALECT,
+        $id: eventSchemaId(options.baseUri, at),
+        ...previousSchema(event, previous),
+        ...(previous.typesUsed.length === 0 ? {} : { $defs: Object.fromEntries(previous.typesUsed.map((name) => [name, types.get(name)])) }),
+      }));
+    }
   }
   files.set(BUNDLE_PATH, json({
     $comment: comment(options),

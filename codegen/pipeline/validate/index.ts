@@ -4,8 +4,8 @@
  */
 import type { DocPath, Finding } from '../../catalogue/diagnostics.ts';
 import { DIAGNOSTIC_CODES } from '../../catalogue/diagnostics.ts';
-import type { CatalogueDocument, JsonSchema, SubSchema } from '../../catalogue/types.ts';
-import { domainOf, EVENT_NAME, eventNames, FIXED_IDENTIFIERS, NAME_SEGMENT, TYPE_NAME, typeNames } from '../../catalogue/naming.ts';
+import type { CatalogueDocument, EventDocument, JsonSchema, PreviousVersionDocument, SubSchema } from '../../catalogue/types.ts';
+import { domainOf, EVENT_NAME, eventNames, FIXED_IDENTIFIERS, NAME_SEGMENT, TYPE_NAME, typeNames, versionNames } from '../../catalogue/naming.ts';
 import { checkStructure } from './structure.ts';
 import { closest } from '../../catalogue/suggest.ts';
 import { liftDefinitions, localDefinition, resourceOf } from './local-definitions.ts';
@@ -74,7 +74,36 @@ function checkCollisions(document: CatalogueDocument): Finding[] {
     for (const identifier of identifiers) owners.set(identifier, owner);
   };
   for (const name of Object.keys(document.types ?? {})) claim(Object.values(typeNames(name)), `type \`${name}\``, ['types', name]);
-  for (const name of Object.keys(document.events)) claim(Object.values(eventNames(name)), `event \`${name}\``, ['events', name]);
+  for (const [name, event] of Object.entries(document.events)) {
+    claim(Object.values(eventNames(name)), `event \`${name}\``, ['events', name]);
+    wellShapedPrevious(event).forEach(({ entry, index }) => claim(Object.values(versionNames(name, entry.version)), `version ${entry.version} of \`${name}\``, ['events', name, 'previous', index, 'version']));
+  }
+  return findings;
+}
+
+/** The entries of `previous` that have the right shape (a broken one has a structural finding already), with their places. */
+export function wellShapedPrevious(event: EventDocument): { readonly entry: PreviousVersionDocument; readonly index: number }[] {
+  const list: unknown = event.previous;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((entry: unknown, index) =>
+    isRecord(entry) && Number.isInteger(entry['version']) && isRecord(entry['payload']) ? [{ entry: entry as unknown as PreviousVersionDocument, index }] : [],
+  );
+}
+
+/** Earlier versions come oldest first, each below the next and all below the current one. */
+function checkVersionOrder(name: string, event: EventDocument): Finding[] {
+  const current = event.version ?? 1;
+  const findings: Finding[] = [];
+  let before: number | undefined;
+  for (const { entry, index } of wellShapedPrevious(event)) {
+    const path = ['events', name, 'previous', index, 'version'];
+    if (entry.version >= current) {
+      findings.push({ code: 'version-order', path, message: `version ${entry.version} of \`${name}\` is kept as an earlier version, but the event is at version ${current}`, hint: `earlier versions are below \`version\`; bump \`version\` to ${entry.version + 1} if this is the one before it` });
+    } else if (before !== undefined && entry.version <= before) {
+      findings.push({ code: 'version-order', path, message: `version ${entry.version} of \`${name}\` follows version ${before}`, hint: 'list earlier versions oldest first, each once' });
+    }
+    before = entry.version;
+  }
   return findings;
 }
 
@@ -171,6 +200,14 @@ export function validateCatalogue(data: unknown): ValidateResult {
     if (!isObjectSchema(event.payload, types)) {
       findings.push({ code: 'payload-not-object', path: payloadPath, message: `the payload of \`${name}\` must be \`type: object\`, or a \`oneOf\`/\`anyOf\` of objects`, hint: 'wrap the value in a property: `type: object`, `properties: {value: ...}`' });
     }
+    for (const { entry, index } of wellShapedPrevious(event)) {
+      const path = ['events', name, 'previous', index, 'payload'];
+      findings.push(...checkSchema(entry.payload, path, onRef, options));
+      if (!isObjectSchema(entry.payload, types)) {
+        findings.push({ code: 'payload-not-object', path, message: `the payload of \`${name}\` version ${entry.version} must be \`type: object\`, or a \`oneOf\`/\`anyOf\` of objects`, hint: 'keep the payload schema as that version had it' });
+      }
+    }
+    findings.push(...checkVersionOrder(name, event));
   }
   for (const { ref, path } of refs) {
     const problem = refProblem(document, ref, path);

@@ -36,6 +36,10 @@ export function resourceOf(document: CatalogueDocument, path: DocPath): { readon
     const root = document.events[path[1]]?.payload;
     return root === undefined ? undefined : { root, kind: 'payload', path: path.slice(0, 3) };
   }
+  if (path[0] === 'events' && typeof path[1] === 'string' && path[2] === 'previous' && typeof path[3] === 'number' && path[4] === 'payload') {
+    const root = document.events[path[1]]?.previous?.[path[3]]?.payload;
+    return root === undefined ? undefined : { root, kind: 'payload', path: path.slice(0, 5) };
+  }
   return undefined;
 }
 
@@ -104,7 +108,10 @@ export function liftDefinitions(document: CatalogueDocument): LiftedDocument {
   for (const [name, schema] of Object.entries(document.types ?? {})) types[name] = lift(name, schema, ['types', name], name) as JsonSchema;
   const events: Record<string, EventDocument> = {};
   for (const [name, event] of Object.entries(document.events)) {
-    events[name] = { ...event, payload: lift(pascalCase(name), event.payload, ['events', name, 'payload'], undefined) as JsonSchema };
+    const payload = lift(pascalCase(name), event.payload, ['events', name, 'payload'], undefined) as JsonSchema;
+    // An earlier version's definitions are its own: `Step` of version 1 becomes `PlanCreatedV1Step`.
+    const previous = event.previous?.map((entry, index) => ({ ...entry, payload: lift(`${pascalCase(name)}V${entry.version}`, entry.payload, ['events', name, 'previous', index, 'payload'], undefined) as JsonSchema }));
+    events[name] = previous === undefined ? { ...event, payload } : { ...event, payload, previous };
   }
   // Definitions follow the catalogue's own types, in the order they were met.
   const ordered = Object.fromEntries([...Object.keys(document.types ?? {}), ...origins.keys()].map((name) => [name, types[name] as JsonSchema]));

@@ -9,12 +9,19 @@ import { payloadLanguageDefs } from './schema-keywords.ts';
 
 const isExtensionKey = (key: string): boolean => key.startsWith('x-');
 
+const PreviousVersionShape = z.strictObject({
+  version: z.int().positive('expected a positive integer').describe('The version this payload schema had.'),
+  payload: z.record(z.string(), z.unknown(), 'expected a JSON Schema object').describe('The payload schema of that version, as it was (`eventspec bump` copies it here, shared types inlined).'),
+  upcast: z.string().min(1, 'say what the upcaster does').optional().describe('The step to the next version needs code, and what it does (e.g. `title renamed to name`): the generated `Upcasters` type then requires that function. Required when the step is breaking.'),
+});
+
 const EventDefinitionShape = z.strictObject({
   description: z.string().min(1, 'an event needs a description').describe('What happened, in a sentence: it becomes the JSDoc of the event and its helpers.'),
   payload: z.record(z.string(), z.unknown(), 'expected a JSON Schema object').describe('The payload: a JSON Schema 2020-12 of `type: object` (or a `oneOf`/`anyOf` of objects) in the payload language the README lists.'),
   version: z.int().positive('expected a positive integer').optional().describe('The version of the payload shape (default 1); bump it on a breaking change.'),
   deprecated: z.union([z.boolean(), z.string().min(1)], 'expected true, false or a message').optional().describe('true, or a message saying what to use instead; removing a deprecated event is no breaking change.'),
   examples: z.array(z.unknown()).optional().describe('Example payloads; lint validates each with the generated validator.'),
+  previous: z.array(PreviousVersionShape, 'expected a list of { version, payload, upcast? }').optional().describe('Earlier versions of the payload, oldest first, so that events written under them are still read (upcast to the current version).'),
 });
 
 const CatalogueShape = z.strictObject({
@@ -81,6 +88,8 @@ export function catalogueJsonSchema(): Record<string, unknown> {
   if (types !== undefined) types['additionalProperties'] = language(types['additionalProperties'] as Record<string, unknown> | undefined);
   const event = (properties['events']?.['additionalProperties'] as { properties: Record<string, Record<string, unknown>> } | undefined)?.properties;
   if (event !== undefined) event['payload'] = language(event['payload']);
+  const previous = (event?.['previous']?.['items'] as { properties?: Record<string, Record<string, unknown>> } | undefined)?.properties;
+  if (previous !== undefined) previous['payload'] = language(previous['payload']);
   return { $schema: schema['$schema'], $id: CATALOGUE_SCHEMA_ID, title: 'eventspec catalogue', ...schema, $defs: payloadLanguageDefs() };
 }
 
@@ -95,6 +104,7 @@ function knownKeys(path: DocPath): string[] {
   for (const part of path) {
     while (node instanceof z.ZodOptional || node instanceof z.ZodUnion) node = node instanceof z.ZodOptional ? node.unwrap() : node.options.find((option) => option instanceof z.ZodObject);
     if (node instanceof z.ZodRecord) node = node.valueType as z.core.$ZodType;
+    else if (node instanceof z.ZodArray) node = node.element as z.core.$ZodType;
     else if (node instanceof z.ZodObject) node = (node.shape as Record<string, z.core.$ZodType>)[String(part)];
     else return [];
   }

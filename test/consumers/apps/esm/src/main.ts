@@ -1,7 +1,7 @@
 // An ESM TypeScript app, compiled by tsc and run by plain node.
 import { EventValidationError, LoggingEventBus, MemoryAuditSink, parsePayload, safeParsePayload } from 'eventspec';
 import { ReactiveEventBus } from 'eventspec/reactive';
-import { emitBookBorrowed, eventRegistry, type BookBorrowedPayload, type PayloadMap } from '../generated/index.js';
+import { defineUpcasters, emitBookBorrowed, eventRegistry, type BookBorrowedPayload, type PayloadMap } from '../generated/index.js';
 
 const lines: string[] = [];
 const logger = { info: (entry: object) => void lines.push(JSON.stringify(entry)), warn: () => undefined, error: () => undefined };
@@ -24,7 +24,15 @@ try {
 const parsed: BookBorrowedPayload = parsePayload(eventRegistry, 'book.borrowed', JSON.parse(JSON.stringify(payload)));
 const refused = safeParsePayload(eventRegistry, 'book.returned', { isbn: '9780141036144' });
 
+// A version 1 event from an older deployment, delivered as version 2.
+const upcaster = defineUpcasters({ 'book.returned': { v1: ({ late, ...rest }) => ({ ...rest, lateDays: late ? 1 : 0 }) } });
+const upcasting = new LoggingEventBus<PayloadMap>({ registry: eventRegistry, upcaster, logger: { info: () => undefined, warn: () => undefined, error: () => undefined } });
+const returned: string[] = [];
+upcasting.subscribe('book.returned', (event) => void returned.push(`v${event.writtenVersion ?? event.version}→v${event.version}:${event.payload.lateDays}`));
+await upcasting.ingest({ id: 'old-1', type: 'book.returned', domain: 'book', timestamp: '2026-01-01T00:00:00.000Z', correlationId: 'old-1', version: 1, payload: { isbn: '9780141036144', late: true } });
+
 console.log(JSON.stringify({
+  returned,
   logged: lines.length,
   secretInLog: lines.join('').includes('ada@example.com'),
   seen,

@@ -1,6 +1,6 @@
 // What the types must refuse; each line would be an unused directive, and an error, if they did not.
 import { LoggingEventBus } from 'eventspec';
-import { emitBookBorrowed, eventRegistry, type PayloadMap } from '../generated/index.js';
+import { defineUpcasters, emitBookBorrowed, eventRegistry, type PayloadMap } from '../generated/index.js';
 
 const bus = new LoggingEventBus<PayloadMap>({ registry: eventRegistry, logger: { info: () => undefined, warn: () => undefined, error: () => undefined } });
 // @ts-expect-error: a required field is missing
@@ -9,4 +9,8 @@ emitBookBorrowed(bus, { isbn: '9780141036144', dueDays: 3 });
 emitBookBorrowed(bus, { isbn: 9780141036144, member: { memberId: 'x' }, dueDays: 3 });
 // @ts-expect-error: no such event type
 bus.emit('book.lost', {});
+// @ts-expect-error: the step from version 1 of book.returned is missing
+defineUpcasters({});
+// @ts-expect-error: the step returns version 1's shape
+defineUpcasters({ 'book.returned': { v1: (payload) => payload } });
 export {};

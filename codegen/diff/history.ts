@@ -1,0 +1,67 @@
+/**
+ * Keeping an event's history: the current payload schema as an entry of `previous:`, frozen so
+ * that later changes to shared types cannot change it (each shared type it uses, directly or
+ * through others, is copied into its `$defs`). `eventspec bump` writes it into the catalogue;
+ * `eventspec diff` prints it when a version was bumped and the old one was not kept.
+ */
+import { holdsData, subSchemas, type CatalogueDocument, type JsonSchema, type SubSchema } from '../catalogue/types.ts';
+import { Document, isMap, isScalar, isSeq, visit } from 'yaml';
+
+const TYPE_REF = /^#\/types\/(.+)$/;
+
+function typeRefs(schema: SubSchema): string[] {
+  if (typeof schema === 'boolean') return [];
+  const own = TYPE_REF.exec(schema.$ref ?? '')?.[1];
+  return [...(own === undefined ? [] : [own]), ...subSchemas(schema).flatMap((child) => typeRefs(child.schema))];
+}
+
+/** `#/types/Name` → `#/$defs/Name` everywhere a schema is (never inside data such as `enum`). */
+function localRefs(schema: SubSchema): SubSchema {
+  const convert = (value: unknown, key: string | undefined): unknown => {
+    if (Array.isArray(value)) return value.map((item) => convert(item, undefined));
+    if (typeof value !== 'object' || value === null || holdsData(key)) return value;
+    return Object.fromEntries(Object.entries(value).map(([name, child]) => [name, name === '$ref' && typeof child === 'string' ? child.replace(TYPE_REF, '#/$defs/$1') : convert(child, name)]));
+  };
+  return convert(schema, undefined) as SubSchema;
+}
+
+/** An event's payload schema on its own: every shared type it uses copied into `$defs`. */
+export function frozenPayload(document: CatalogueDocument, event: string): JsonSchema {
+  const payload = document.events[event]?.payload ?? {};
+  const types = document.types ?? {};
+  const used: string[] = [];
+  const visit = (name: string): void => {
+    if (used.includes(name) || !Object.hasOwn(types, name)) return;
+    used.push(name);
+    for (const next of typeRefs(types[name] ?? {})) visit(next);
+  };
+  for (const name of typeRefs(payload)) visit(name);
+  const frozen = localRefs(payload) as JsonSchema;
+  if (used.length === 0) return frozen;
+  return { ...frozen, $defs: Object.fromEntries(used.map((name) => [name, localRefs(types[name] ?? {})])) };
+}
+
+/** The `previous:` entry that keeps an event's current version. */
+export function historyEntry(document: CatalogueDocument, event: string, upcast?: string): { readonly version: number; readonly upcast?: string; readonly payload: JsonSchema } {
+  return { version: document.events[event]?.version ?? 1, ...(upcast === undefined ? {} : { upcast }), payload: frozenPayload(document, event) };
+}
+
+/** The entry as a YAML list item, each line indented by `indent`: short collections in flow style (`{ type: string }`), as catalogues are usually written. */
+export function entryYaml(entry: ReturnType<typeof historyEntry>, indent: string): string {
+  const doc = new Document([entry]);
+  const short = (_key: unknown, node: unknown): void => {
+    if ((isMap(node) || isSeq(node)) && JSON.stringify(node.toJSON()).length <= 60) node.flow = true;
+  };
+  visit(doc, { Map: short, Seq: short });
+  // The entry itself, and its payload, stay in block style.
+  const item = doc.getIn([0], true);
+  if (isMap(item)) {
+    item.flow = false;
+    const payload = item.get('payload', true);
+    if (isMap(payload)) payload.flow = false;
+    // Quoted, so that whatever replaces the text (backticks, colons) stays one string.
+    const upcast = item.get('upcast', true);
+    if (isScalar(upcast)) upcast.type = 'QUOTE_DOUBLE';
+  }
+  return doc.toString({ lineWidth: 0 }).split('\n').filter((line) => line !== '').map((line) => `${indent}${line}\n`).join('');
+}
