@@ -104,16 +104,11 @@ export interface VersionedEvent<M> {
   readonly current: DomainEvent<M>;
 }
 
-function envelopeOf(event: StoredEvent, domain: string): EventEnvelope {
-  return Object.freeze({
-    id: event.id,
-    type: event.type,
-    domain,
-    timestamp: event.timestamp,
-    correlationId: event.correlationId,
-    ...(event.causationId === undefined ? {} : { causationId: event.causationId }),
-    version: event.version,
-  });
+/** The event as written, without its payload; `version` the given one. */
+function envelopeOf(event: StoredEvent, domain: string, version: number): EventEnvelope {
+  return event.causationId === undefined
+    ? { id: event.id, type: event.type, domain, timestamp: event.timestamp, correlationId: event.correlationId, version }
+    : { id: event.id, type: event.type, domain, timestamp: event.timestamp, correlationId: event.correlationId, causationId: event.causationId, version };
 }
 
 /**
@@ -154,7 +149,7 @@ export function readVersioned<M>(registry: EventRegistry<M>, steps: UpcastSteps 
   const first = kept[start] as PreviousVersion;
   let payload = freezeOwnedOutput(validatePayload(first, type, event.payload, stackFrames, first.version), event.payload);
   const written = Object.freeze({ ...event, payload }) as DomainEvent<M>;
-  const envelope = envelopeOf(event, definition.domain);
+  let envelope: EventEnvelope | undefined;
   for (let index = start; index < kept.length; index++) {
     const from = kept[index] as PreviousVersion;
     const to: Pick<PreviousVersion, 'version' | 'schema' | 'check'> = kept[index + 1] ?? definition;
@@ -163,13 +158,16 @@ export function readVersioned<M>(registry: EventRegistry<M>, steps: UpcastSteps 
       const step = ownStep(steps as Steps | undefined, type, from.version);
       if (typeof step !== 'function') throw new UpcastError(type, from.version, to.version, 'this step takes an upcaster, and none was given: pass `upcaster: defineUpcasters({...})` (generated upcasters.ts)');
       try {
+        envelope ??= Object.freeze(envelopeOf(event, definition.domain, event.version));
         next = (step as (payload: unknown, event: EventEnvelope) => unknown)(payload, envelope);
       } catch (error) {
         throw new UpcastError(type, from.version, to.version, `the upcaster threw: ${(error as Error)?.message ?? String(error)}`, { cause: error });
       }
     }
     try {
-      payload = freezeOwnedOutput(validatePayload(to, type, next, stackFrames, to.version === current ? undefined : to.version), next);
+      const valid = validatePayload(to, type, next, stackFrames, to.version === current ? undefined : to.version);
+      // Unchanged by a step without code, and valid as is: it is our own frozen copy already.
+      payload = valid === payload ? payload : freezeOwnedOutput(valid, next);
     } catch (error) {
       if (!(error instanceof EventValidationError)) throw error;
       const reason = from.upcast
@@ -178,6 +176,8 @@ export function readVersioned<M>(registry: EventRegistry<M>, steps: UpcastSteps 
       throw new UpcastError(type, from.version, to.version, reason, { cause: error });
     }
   }
-  const { writtenVersion: _ignored, ...rest } = event;
-  return { written, current: Object.freeze({ ...rest, domain: definition.domain, version: current, writtenVersion: event.version, payload }) as DomainEvent<M> };
+  const delivered = envelopeOf(event, definition.domain, current) as EventEnvelope & { writtenVersion?: number; payload?: unknown };
+  delivered.writtenVersion = event.version;
+  delivered.payload = payload;
+  return { written, current: Object.freeze(delivered) as DomainEvent<M> };
 }

@@ -141,6 +141,16 @@ describe('eventspec lsp', () => {
     expect(await hover(positionOf(text, 'A plan was drafted', 2))).toBeUndefined();
   });
 
+  it('hovers over kept versions: the event lists them, an entry names its generated types and its step', async () => {
+    const text = TEXT.replace('minLenght', 'minLength');
+    const versioned = text.replace('  plan.done:\n    description: Done.\n', '  plan.done:\n    description: Done.\n    version: 2\n    previous:\n      - version: 1\n        upcast: by became required\n        payload: { type: object }\n');
+    const hover = async (position: Position): Promise<string | undefined> => ((await connection.sendRequest('textDocument/hover', { textDocument: { uri }, position })) as { contents: { value: string } } | null)?.contents.value;
+    expect(await nextDiagnostics(() => void connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 50 }, contentChanges: [{ text: versioned }] }))).toEqual([]);
+    expect(await hover(positionOf(versioned, 'plan.done', 3))).toMatch(/version 2, domain `plan`[\s\S]*Earlier versions kept: 1 \(read and upcast; `PlanDoneV1Payload`…\)/);
+    expect(await hover(positionOf(versioned, '- version: 1', 4))).toMatch(/\*\*plan\.done\*\* version 1 — kept so that its events are still read[\s\S]*by became required \(`Upcasters\["plan\.done"\]\.v1`\)[\s\S]*`PlanDoneV1PayloadSchema`/);
+    expect(await nextDiagnostics(() => void connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 51 }, contentChanges: [{ text }] }))).toEqual([]);
+  });
+
   it('goes to a shared type’s definition, finds its references, and renames it everywhere', async () => {
     const text = TEXT.replace('minLenght', 'minLength');
     const onRef = positionOf(text, "'#/types/Actor'", 5, 1);

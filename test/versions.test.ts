@@ -43,6 +43,7 @@ import { isSessionMessageSentPayload } from '../generated/payloads/session.ts';
 import { upcaster } from '../src/app/upcasters.ts';
 import { lintCatalogue } from '../codegen/pipeline/index.ts';
 import { bumpEvent } from '../codegen/cli/bump.ts';
+import { diffCatalogues } from '../codegen/diff/diff.ts';
 import { CATALOGUE_PATH, GENERATED_DIR, projectModel } from './support/catalogue.ts';
 import { runCli } from './support/cli.ts';
 import { generateInto, ROOT, scratchDirectory } from './support/generate-fixture.ts';
@@ -463,6 +464,22 @@ defineUpcasters({ 'doc.published': { v2: (payload) => ({ docId: payload.docId, n
     expect(tsc()).toBe('');
     writeFileSync(join(project, 'app.ts'), `import { defineUpcasters } from './generated/index.ts';\nexport const upcaster = defineUpcasters({});\n`);
     expect(tsc()).toMatch(/app\.ts\(2,41\): error TS2741: Property '"doc.published"' is missing in type '\{\}' but required in type 'Upcasters'/);
+  });
+});
+
+describe('diff and history', () => {
+  it('warns when a kept version is dropped, without failing: its events may have been migrated', () => {
+    const text = readFileSync(CATALOGUE_PATH, 'utf8');
+    const start = text.indexOf('      - version: 1\n', text.indexOf('  session.message_sent:'));
+    const end = text.indexOf('      - version: 2\n', start);
+    const before = lintCatalogue(text, 'catalog.yaml');
+    const after = lintCatalogue(text.slice(0, start) + text.slice(end), 'catalog.yaml');
+    if (!before.ok || !after.ok) throw new Error('does not lint');
+    const report = diffCatalogues(before.model, after.model, 'full');
+    expect(report.failed).toBe(false);
+    expect(report.events.flatMap((verdict) => verdict.changes)).toEqual([
+      expect.objectContaining({ event: TYPE, rule: 'version-dropped', effect: 'none', warning: true, message: 'kept version 1 dropped: its events are read only if their payload is valid as the current version' }),
+    ]);
   });
 });
 

@@ -334,6 +334,11 @@ function compareHistory(context: Context, before: EventModel, after: EventModel)
     rewritten = true;
     add(context, 'history-changed', 'changes', '', [...eventPath(after.name), 'previous', index], `kept version ${kept.version} differs from the schema its events were written with: ${changed.map((change) => change.message).join('; ')}`);
   });
+  // Dropping a kept version may be deliberate (its events migrated); readers of old trails should know.
+  for (const dropped of before.previous) {
+    if (dropped.version === after.version || after.previous.some((kept) => kept.version === dropped.version)) continue;
+    add(context, 'version-dropped', 'none', '', [...eventPath(after.name)], `kept version ${dropped.version} dropped: its events are read only if their payload is valid as the current version`, true);
+  }
   return rewritten;
 }
 

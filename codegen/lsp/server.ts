@@ -25,12 +25,19 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { FORMAT_TYPES } from 'eventspec/payload';
-import { domainOf, eventNames, typeNames } from '../catalogue/naming.ts';
+import { domainOf, eventNames, typeNames, versionNames } from '../catalogue/naming.ts';
 import { holdsData } from '../catalogue/types.ts';
 import { diagnoseCatalogue } from '../pipeline/index.ts';
 import { LoadCache } from '../pipeline/load.ts';
 import { KEYWORD_DOCS } from '../pipeline/validate/schema-keywords.ts';
 import { YamlIndex, type Span } from './yaml-index.ts';
+
+/** The hover line that lists an event's kept versions, when it has some. */
+function keptVersions(name: string, previous: unknown): string[] {
+  if (!Array.isArray(previous) || previous.length === 0) return [];
+  const versions = previous.flatMap((entry: unknown) => (typeof (entry as { version?: unknown } | null)?.version === 'number' ? [(entry as { version: number }).version] : []));
+  return [`Earlier versions kept: ${versions.join(', ')} (read and upcast; \`${versionNames(name, versions[0] ?? 1).payloadInterface}\`…)`];
+}
 
 /** How long typing must pause before the catalogue is linted again. */
 const DEBOUNCE_MS = 150;
@@ -175,7 +182,20 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         `**${name}** — event, version ${typeof event?.['version'] === 'number' ? event['version'] : 1}, domain \`${domainOf(name)}\``,
         ...(typeof event?.['description'] === 'string' ? [event['description']] : []),
         `Generated: \`${names.payloadInterface}\`, \`${names.payloadSchema}\`, \`${names.emitHelper}()\`, \`EventType.${names.enumMember}\``,
+        ...keptVersions(name, event?.['previous']),
       ]);
+    }
+    // The `version` of an earlier version's entry: its generated names, and what its step does.
+    if (onKey && path.length === 5 && path[0] === 'events' && path[2] === 'previous' && typeof path[3] === 'number' && path[4] === 'version') {
+      const entry = (data.events[String(path[1])]?.['previous'] as unknown[] | undefined)?.[path[3]] as Record<string, unknown> | undefined;
+      if (typeof entry?.['version'] === 'number') {
+        const names = versionNames(String(path[1]), entry['version']);
+        return text([
+          `**${String(path[1])}** version ${entry['version']} — kept so that its events are still read`,
+          typeof entry['upcast'] === 'string' ? `Upcast to the next version by code: ${entry['upcast']} (\`Upcasters["${String(path[1])}"].v${entry['version']}\`)` : 'Read as the next version as it is, unless lint finds the step breaking',
+          `Generated: \`${names.payloadInterface}\`, \`${names.payloadSchema}\``,
+        ]);
+      }
     }
     if (onKey && path.length === 2 && path[0] === 'types') {
       const names = typeNames(String(path[1]));
