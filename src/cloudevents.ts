@@ -68,7 +68,8 @@ export function toCloudEvent<M, T extends keyof M & string>(event: DomainEvent<M
 
 /** CloudEvents allows any non-empty string as `id`; correlation ids are often trace or request ids. */
 const foreignId = z.string().refine(isForeignId, { message: `Expected a non-empty id of at most ${MAX_FOREIGN_ID_LENGTH} characters, without control characters` });
-const Envelope = z.looseObject({
+/** @internal The CloudEvents envelope as `fromCloudEvent` accepts it (exported for the agreement test). */
+export const Envelope = z.looseObject({
   specversion: z.literal('1.0'),
   id: foreignId,
   source: z.string().min(1),
@@ -80,6 +81,37 @@ const Envelope = z.looseObject({
   correlationid: foreignId.optional(),
   causationid: foreignId.optional(),
 });
+
+type CheckedEnvelope = z.output<typeof Envelope>;
+const Time = z.iso.datetime({ offset: true });
+
+function own(record: object, key: string): unknown {
+  return Object.hasOwn(record, key) ? (record as Record<string, unknown>)[key] : undefined;
+}
+
+/**
+ * `Envelope`'s verdict on a well-formed envelope, without building its output (a transport reads
+ * one per message); anything it does not vouch for goes to `Envelope`, which names the issues.
+ * @internal
+ */
+export function wellFormed(value: unknown): value is CheckedEnvelope {
+  if (typeof value !== 'object' || value === null) return false;
+  const source = own(value, 'source');
+  const type = own(value, 'type');
+  const time = own(value, 'time');
+  const optionalString = (key: string): boolean => {
+    const field = own(value, key);
+    return field === undefined || typeof field === 'string';
+  };
+  const optionalId = (key: string): boolean => {
+    const field = own(value, key);
+    return field === undefined || isForeignId(field);
+  };
+  // `data` must be there (zod's rule for an object key), even if undefined.
+  return Object.hasOwn(value, 'data') && own(value, 'specversion') === '1.0' && isForeignId(own(value, 'id')) && typeof source === 'string' && source !== '' && typeof type === 'string' && type !== ''
+    && typeof time === 'string' && Time.safeParse(time).success
+    && optionalString('datacontenttype') && optionalString('dataschema') && optionalId('correlationid') && optionalId('causationid');
+}
 
 const VERSION_IN_SCHEMA = /(?::v|\.v)(\d+)(?:\.json)?$/;
 
@@ -100,13 +132,17 @@ export function fromCloudEvent<M>(cloudEvent: unknown, registry: EventRegistry<M
  * and delivers it upcast; `fromCloudEvent` gives the upcast event directly.
  */
 export function readCloudEvent<M>(cloudEvent: unknown, registry: EventRegistry<M>, options: Pick<FromCloudEventOptions<M>, 'typePrefix'> = {}): StoredEvent {
-  const envelope = Envelope.safeParse(typeof cloudEvent === 'object' && cloudEvent !== null ? { ...cloudEvent } : cloudEvent);
   const claimedType = typeof (cloudEvent as { type?: unknown } | null)?.type === 'string' ? (cloudEvent as { type: string }).type : '(no type)';
-  if (!envelope.success) {
-    const issues: PayloadIssue[] = envelope.error.issues.map((issue) => ({ path: ['cloudevent', ...issue.path.filter((part): part is string | number => typeof part !== 'symbol')], message: issue.message }));
-    throw validationError(claimedType, issues);
+  let ce: CheckedEnvelope;
+  if (wellFormed(cloudEvent)) ce = cloudEvent;
+  else {
+    const envelope = Envelope.safeParse(typeof cloudEvent === 'object' && cloudEvent !== null ? { ...cloudEvent } : cloudEvent);
+    if (!envelope.success) {
+      const issues: PayloadIssue[] = envelope.error.issues.map((issue) => ({ path: ['cloudevent', ...issue.path.filter((part): part is string | number => typeof part !== 'symbol')], message: issue.message }));
+      throw validationError(claimedType, issues);
+    }
+    ce = envelope.data;
   }
-  const ce = envelope.data;
   if (ce.datacontenttype !== undefined && !/^application\/(?:[\w.+-]+\+)?json\b/.test(ce.datacontenttype)) {
     throw new EventValidationError(claimedType, [{ path: ['cloudevent', 'datacontenttype'], message: `expected JSON data, got ${ce.datacontenttype}` }]);
   }

@@ -68,6 +68,20 @@ export interface ConsumerOptions<M> extends StreamOptions {
   readonly handled?: HandledEvents;
 }
 
+const UTF8 = new TextDecoder();
+
+/** The CloudEvents attributes of binary mode: each `ce-*` header (any case), named without the prefix. */
+function cloudEventAttributes(headers: MsgHdrs | undefined): Record<string, string> {
+  // No prototype: a `ce-__proto__` header is a key like any other.
+  const attributes: Record<string, string> = Object.create(null) as Record<string, string>;
+  if (headers === undefined) return attributes;
+  for (const key of headers.keys()) {
+    // `ce-` in any case, without a lower-cased copy of every key.
+    if (key.length > 3 && key.charCodeAt(2) === 45 && (key.charCodeAt(0) | 32) === 99 && (key.charCodeAt(1) | 32) === 101) attributes[key.slice(3).toLowerCase()] = headers.get(key);
+  }
+  return attributes;
+}
+
 /** A KV bucket name from any stream and durable name. */
 function bucketName(stream: string, durable: string): string {
   return `eventspec_handled_${stream}_${durable}`.replace(/[^A-Za-z0-9_-]/g, '_');
@@ -169,9 +183,8 @@ export class NatsEventConsumer<M> {
     const type = message.subject.startsWith(`${this.#resolved.prefix}.`) ? message.subject.slice(this.#resolved.prefix.length + 1) : message.subject;
     let event: StoredEvent;
     try {
-      const hdrs = message.headers;
-      const attributes = Object.fromEntries([...(hdrs?.keys() ?? [])].filter((key) => key.toLowerCase().startsWith('ce-')).map((key) => [key.slice(3).toLowerCase(), hdrs?.get(key) ?? '']));
-      const data: unknown = JSON.parse(new TextDecoder().decode(message.data));
+      const attributes = cloudEventAttributes(message.headers);
+      const data: unknown = JSON.parse(UTF8.decode(message.data));
       // The payload is validated (and upcast, when written under an earlier version) once, by
       // bus.ingest below; a bad one is dead-lettered there too.
       event = readCloudEvent({ ...attributes, type: attributes['type'] ?? type, data }, this.#registry, {});

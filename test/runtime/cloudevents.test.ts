@@ -1,6 +1,8 @@
 /** CloudEvents 1.0 against the official SDK: structured and binary HTTP modes, both ways, lossless. */
 import { CloudEvent, HTTP } from 'cloudevents';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { Envelope, wellFormed } from '../../src/cloudevents.ts';
 import { EventValidationError, fromCloudEvent, LoggingEventBus, toCloudEvent, type DomainEvent } from '../../src/index.ts';
 import { eventRegistry, type PayloadMap } from '../../generated/index.ts';
 import { projectModel } from '../support/catalogue.ts';
@@ -86,5 +88,32 @@ describe('CloudEvents', () => {
     expect(() => fromCloudEvent({ ...good, correlationid: 'a\r\nb' }, eventRegistry)).toThrow(/cloudevent\.correlationid/);
     expect(() => fromCloudEvent({ ...good, datacontenttype: 'text/plain' }, eventRegistry)).toThrow(/expected JSON data/);
     expect(() => fromCloudEvent('{}', eventRegistry)).toThrow(EventValidationError);
+  });
+
+  it('vouches for an envelope (the fast path a transport takes per message) only where the full check accepts it', () => {
+    // Mostly the good value, sometimes a bad one or none: one wrong field at a time is the near miss.
+    const mostly = (good: unknown, ...bad: fc.Arbitrary<unknown>[]): fc.Arbitrary<unknown> => fc.oneof({ weight: 12, arbitrary: fc.constant(good) }, { weight: 1, arbitrary: fc.constant(undefined) }, ...bad.map((arbitrary) => ({ weight: 1, arbitrary })));
+    const field = fc.record({
+      specversion: mostly('1.0', fc.constantFrom('0.3', 1, '')),
+      id: mostly('01JDQ8Z1X4N6V7W8Y9ZAB2C3DE', fc.constantFrom('a', '', 'x'.repeat(257), 'tab\there', 7), fc.string()),
+      source: mostly('/s', fc.constantFrom('', 3)),
+      type: mostly('plan.created', fc.constantFrom('', null)),
+      time: mostly('2026-11-26T08:30:00Z', fc.constantFrom('2026-11-26T08:30:00.123+01:00', '2026-02-30T08:30:00Z', '2026-11-26 08:30:00Z', '2026-11-26T24:00:00Z', '2026-11-26T08:30:00', 0), fc.string()),
+      datacontenttype: mostly('application/json', fc.constant(5)),
+      dataschema: mostly('urn:eventspec:events:plan.created:v1', fc.constant(null)),
+      correlationid: mostly('c-1', fc.constantFrom('', 9)),
+      causationid: mostly(undefined, fc.constantFrom('c-0', '\u0000')),
+      data: mostly({}, fc.constant(null)),
+    });
+    let vouched = 0;
+    fc.assert(fc.property(field, (candidate) => {
+      const value = Object.fromEntries(Object.entries(candidate).filter(([, each]) => each !== undefined));
+      const full = Envelope.safeParse(value).success;
+      if (wellFormed(value)) {
+        vouched++;
+        expect(full).toBe(true);
+      }
+    }), { numRuns: 3000 });
+    expect(vouched).toBeGreaterThan(50);
   });
 });
