@@ -8,8 +8,6 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Diagnostic } from '../catalogue/diagnostics.ts';
-import type { CatalogueDocument } from '../catalogue/types.ts';
-import type { CatalogueModel } from '../pipeline/model.ts';
 import { closest } from '../catalogue/suggest.ts';
 import { compareOutput, isFresh, OutputError, readOutput, unifiedDiff, writeOutput, type Drift } from '../pipeline/output.ts';
 import { GeneratedCodeError } from '../pipeline/verify/generated-code-error.ts';
@@ -20,9 +18,7 @@ import { renderJsonSchemas } from '../pipeline/render/json-schema.ts';
 import { startVerifier, type Verifier } from '../pipeline/verify/verifier.ts';
 import { colorEnabled, paint, type Paint } from './color.ts';
 import { COMPATIBILITY_MODES, type CompatibilityMode } from '../diff/modes.ts';
-import { breaks, type DiffReport } from '../diff/diff.ts';
-import type { KeepAdvice } from '../diff/format-diff.ts';
-import { entryYaml, historyEntry } from '../diff/history.ts';
+import { keepAdvice } from '../diff/history.ts';
 import { EXPORT_FORMATS, resolveConfig, type Config, type ExportFormat } from './config.ts';
 import { CATALOGUE_FILE, CatalogueNotFound } from './find-catalogue.ts';
 import { DIAGNOSTIC_FORMATS, formatAnnotation, formatDiagnostics, type Annotation, type DiagnosticFormat } from './format-diagnostics.ts';
@@ -283,26 +279,6 @@ Next:
   3. import { emitOrderPlaced, eventRegistry, type PayloadMap } from './generated/index.js';
   4. in CI: npx eventspec check         fails when generated/ is stale`);
   return EXIT.ok;
-}
-
-/**
- * Each event whose version went up (or must, for a breaking change) while the new catalogue does
- * not keep the old version: the `previous:` entry to paste, made from the old catalogue.
- */
-function keepAdvice(report: DiffReport, before: { readonly document: CatalogueDocument }, after: { readonly model: CatalogueModel }): KeepAdvice[] {
-  return report.events.flatMap((verdict): KeepAdvice[] => {
-    const next = after.model.events.find((event) => event.name === verdict.event);
-    if (verdict.oldVersion === undefined || verdict.newVersion === undefined || next === undefined) return [];
-    if (next.previous.some((kept) => kept.version === verdict.oldVersion)) return [];
-    const rewritten = verdict.changes.some((change) => change.rule === 'history-changed');
-    const bump = verdict.unacknowledged && !rewritten ? verdict.oldVersion + 1 : undefined;
-    if (verdict.newVersion <= verdict.oldVersion && bump === undefined) return [];
-    const breaking = verdict.changes.some((change) => breaks(change.effect, 'backward') && change.rule !== 'history-changed');
-    const entry = historyEntry(before.document, verdict.event, breaking ? '<what the upcaster does>' : undefined);
-    const hasHistory = next.previous.length > 0;
-    const yaml = entryYaml(entry, '      ');
-    return [{ event: verdict.event, version: verdict.oldVersion, ...(bump === undefined ? {} : { bump }), hasHistory, yaml: hasHistory ? yaml : `    previous:\n${yaml}` }];
-  });
 }
 
 async function runDiff(parsed: Extract<Parsed, { kind: 'diff' }>, io: Console, colors: Paint): Promise<number> {

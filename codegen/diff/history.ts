@@ -5,6 +5,9 @@
  * `eventspec diff` prints it when a version was bumped and the old one was not kept.
  */
 import { holdsData, subSchemas, type CatalogueDocument, type JsonSchema, type SubSchema } from '../catalogue/types.ts';
+import type { CatalogueModel } from '../pipeline/model.ts';
+import { breaks, type DiffReport } from './diff.ts';
+import type { KeepAdvice } from './format-diff.ts';
 import { Document, isMap, isScalar, isSeq, visit } from 'yaml';
 
 const TYPE_REF = /^#\/types\/(.+)$/;
@@ -64,4 +67,24 @@ export function entryYaml(entry: ReturnType<typeof historyEntry>, indent: string
     if (isScalar(upcast)) upcast.type = 'QUOTE_DOUBLE';
   }
   return doc.toString({ lineWidth: 0 }).split('\n').filter((line) => line !== '').map((line) => `${indent}${line}\n`).join('');
+}
+
+/**
+ * Each event whose version went up (or must, for a breaking change) while the new catalogue does
+ * not keep the old version: the `previous:` entry to paste, made from the old catalogue.
+ */
+export function keepAdvice(report: DiffReport, before: { readonly document: CatalogueDocument }, after: { readonly model: CatalogueModel }): KeepAdvice[] {
+  return report.events.flatMap((verdict): KeepAdvice[] => {
+    const next = after.model.events.find((event) => event.name === verdict.event);
+    if (verdict.oldVersion === undefined || verdict.newVersion === undefined || next === undefined) return [];
+    if (next.previous.some((kept) => kept.version === verdict.oldVersion)) return [];
+    const rewritten = verdict.changes.some((change) => change.rule === 'history-changed');
+    const bump = verdict.unacknowledged && !rewritten ? verdict.oldVersion + 1 : undefined;
+    if (verdict.newVersion <= verdict.oldVersion && bump === undefined) return [];
+    const breaking = verdict.changes.some((change) => breaks(change.effect, 'backward') && change.rule !== 'history-changed');
+    const entry = historyEntry(before.document, verdict.event, breaking ? '<what the upcaster does>' : undefined);
+    const hasHistory = next.previous.length > 0;
+    const yaml = entryYaml(entry, '      ');
+    return [{ event: verdict.event, version: verdict.oldVersion, ...(bump === undefined ? {} : { bump }), hasHistory, yaml: hasHistory ? yaml : `    previous:\n${yaml}` }];
+  });
 }
