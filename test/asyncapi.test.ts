@@ -16,6 +16,8 @@ describe('AsyncAPI export', () => {
     expect(document?.servers().all().map((server) => [server.id(), server.protocol(), server.host()])).toEqual([['nats', 'nats', 'localhost:4222']]);
     const operations = document?.operations().all() ?? [];
     expect(operations.filter((operation) => operation.action() === 'send')).toHaveLength(38);
+    // One message per event, and one per kept earlier version (session.message_sent keeps two).
+    expect(document?.messages().all()).toHaveLength(40);
     expect(operations.filter((operation) => operation.action() === 'receive').map((operation) => operation.channels().all()[0]?.address())).toEqual(model.events.map((event) => `events.${event.name}`));
     expect(operations[0]?.bindings().get('nats')?.version()).toBe('0.1.0');
     const message = document?.messages().all().find((each) => each.name() === 'system.config_changed');
@@ -24,6 +26,19 @@ describe('AsyncAPI export', () => {
     expect(message?.payload()?.properties()?.['changedBy']?.properties()?.['kind']?.enum()).toEqual(['user', 'agent', 'system']);
     expect(message?.headers()?.allOf()?.[0]?.required()).toContain('ce-id');
     expect(message?.headers()?.allOf()?.[1]?.properties()?.['ce-type']?.const()).toBe('system.config_changed');
+  });
+
+  it('lists the versions a consumer may still receive: each kept version a message of the channel, received but never sent', async () => {
+    const { document } = await new Parser().parse(renderAsyncApi(projectModel(), 'catalog.yaml'));
+    const channel = document?.channels().all().find((each) => each.address() === 'events.session.message_sent');
+    expect(channel?.messages().all().map((each) => each.name())).toEqual(['session.message_sent', 'session.message_sent-v1', 'session.message_sent-v2']);
+    const operation = (action: string) => document?.operations().all().find((each) => each.action() === action && each.channels().all()[0]?.address() === 'events.session.message_sent');
+    expect(operation('send')?.messages().all().map((each) => each.name())).toEqual(['session.message_sent']);
+    expect(operation('receive')?.messages().all().map((each) => each.name())).toEqual(['session.message_sent', 'session.message_sent-v1', 'session.message_sent-v2']);
+    const kept = channel?.messages().all().find((each) => each.name() === 'session.message_sent-v2');
+    expect(kept?.payload()?.required()).toEqual(['sessionId', 'messageId', 'text']);
+    expect(kept?.headers()?.allOf()?.[1]?.properties()?.['ce-dataschema']?.const()).toBe('urn:eventspec:events:session.message_sent:v2');
+    expect(kept?.extensions().get('x-eventspec-upcast')?.value()).toBe('`text` renamed to `content`');
   });
 
   it('keeps a description written beside a $ref, as the parser reads payloads by default', async () => {

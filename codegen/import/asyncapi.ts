@@ -67,6 +67,9 @@ export function importAsyncApi(file: SourceFile, source: string): ImportedCatalo
 
   const events: ImportedEvent[] = [];
   const names = new Set<string>();
+  // Earlier versions, as `eventspec export` writes them: a message `<event>-v<N>` marked with the
+  // version it is and the event's current one. They become the event's history again.
+  const kept: { event: string; version: number; payload: NonNullable<ImportedEvent['previous']>[number]['payload']; upcast?: string }[] = [];
   for (const { id, message } of found) {
     let payload: unknown = message['payload'];
     let schemaFormat = message['schemaFormat'];
@@ -83,14 +86,34 @@ export function importAsyncApi(file: SourceFile, source: string): ImportedCatalo
       sources.note('messages without a payload were left out');
       continue;
     }
+    // A payload schema named after its own message (as `eventspec export` writes them) is the
+    // event's payload itself, not a shared type: as one, its name would be the event's own.
+    const target = isRecord(payload) && Object.keys(payload).length === 1 && typeof payload['$ref'] === 'string' ? /^#\/components\/schemas\/([^/]+)$/.exec(payload['$ref'])?.[1] : undefined;
+    if (target !== undefined && target.replaceAll('~1', '/').replaceAll('~0', '~') === id) payload = deref(payload);
+    const earlier = /^(.+)-v([1-9]\d*)$/.exec(id);
+    if (earlier !== null && typeof message['x-eventspec-current-version'] === 'number' && message['x-eventspec-version'] === Number(earlier[2])) {
+      const upcast = message['x-eventspec-upcast'];
+      kept.push({ event: eventNameOf(earlier[1] ?? id), version: Number(earlier[2]), payload: asPayload(sources.convert(file, payload), sources), ...(typeof upcast === 'string' ? { upcast } : {}) });
+      continue;
+    }
     const description = ['description', 'summary', 'title'].map((key) => message[key]).find((text): text is string => typeof text === 'string' && text !== '');
     const examples = (Array.isArray(message['examples']) ? message['examples'] : []).flatMap((example) => (isRecord(example) && 'payload' in example ? [example['payload']] : []));
+    const version = message['x-eventspec-version'];
     events.push({
       name: unique(eventNameOf(id), names, '_'),
       description: description ?? `Imported from ${source}, message ${id}.`,
+      ...(typeof version === 'number' && Number.isInteger(version) && version > 1 ? { version } : {}),
       payload: asPayload(sources.convert(file, payload), sources),
       ...(examples.length === 0 ? {} : { examples: examples as NonNullable<ImportedEvent['examples']> }),
     });
   }
-  return { source, events, types: sources.types(), notes: sources.notes };
+  const withHistory = events.map((event) => {
+    const previous = kept.filter((each) => each.event === event.name).sort((a, b) => a.version - b.version).map(({ event: _event, ...entry }) => entry);
+    return previous.length === 0 ? event : { ...event, previous };
+  });
+  // A kept version whose event is not in the document is an event of its own.
+  for (const orphan of kept.filter((each) => !events.some((event) => event.name === each.event))) {
+    withHistory.push({ name: unique(`${orphan.event}_v${orphan.version}`, names, '_'), description: `Imported from ${source}: version ${orphan.version} of ${orphan.event}.`, payload: orphan.payload });
+  }
+  return { source, events: withHistory, types: sources.types(), notes: sources.notes };
 }
