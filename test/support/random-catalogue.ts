@@ -200,7 +200,9 @@ export const catalogueArbitrary: fc.Arbitrary<string> = fc.integer({ min: 0, max
         : { ...payload, $defs: { Local: { ...definition, properties: { ...(definition['properties'] as Schema), again: { $ref: '#/$defs/Local' } } } }, properties: { ...(payload['properties'] as Schema), local: { $ref: '#/$defs/Local' } } },
     );
   const events = fc.array(objectOf(2, { all: names, direct: names }).chain(withDefinition), { minLength: 1, maxLength: 4 });
-  return fc.tuple(types, events).map(([typeSchemas, payloads]) =>
+  // What an upcaster does, in any text: comment closers, line and paragraph separators, quotes.
+  const upcastText = fc.oneof(fc.constant('a random step */ with \u2028 separators\u2029 and `code` "quotes"'), fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }).filter((text) => text.trim() !== ''));
+  return fc.tuple(types, events, upcastText).map(([typeSchemas, payloads, upcast]) =>
     JSON.stringify(
       {
         version: 1,
@@ -211,7 +213,7 @@ export const catalogueArbitrary: fc.Arbitrary<string> = fc.integer({ min: 0, max
         events: Object.fromEntries(payloads.map((payload, index) => [
           `gen.event_${index}`,
           index === 0 && payloads.length > 1
-            ? { description: `Event ${index}.`, version: 2, payload, previous: [{ version: 1, upcast: 'a random step', payload: payloads[payloads.length - 1] }] }
+            ? { description: `Event ${index}.`, version: 2, payload, previous: [{ version: 1, upcast, payload: payloads[payloads.length - 1] }] }
             : { description: `Event ${index}.`, payload },
         ])),
       },
