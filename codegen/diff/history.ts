@@ -5,6 +5,7 @@
  * `eventspec diff` prints it when a version was bumped and the old one was not kept.
  */
 import { holdsData, subSchemas, type CatalogueDocument, type JsonSchema, type SubSchema } from '../catalogue/types.ts';
+import { pascalCase } from '../catalogue/naming.ts';
 import type { CatalogueModel } from '../pipeline/model.ts';
 import { breaks, type DiffReport } from './diff.ts';
 import type { KeepAdvice } from './format-diff.ts';
@@ -18,12 +19,12 @@ function typeRefs(schema: SubSchema): string[] {
   return [...(own === undefined ? [] : [own]), ...subSchemas(schema).flatMap((child) => typeRefs(child.schema))];
 }
 
-/** `#/types/Name` → `#/$defs/Name` everywhere a schema is (never inside data such as `enum`). */
-function localRefs(schema: SubSchema): SubSchema {
+/** `#/types/Name` → `#/$defs/<key of Name>` everywhere a schema is (never inside data such as `enum`). */
+function localRefs(schema: SubSchema, keyOf: (name: string) => string): SubSchema {
   const convert = (value: unknown, key: string | undefined): unknown => {
     if (Array.isArray(value)) return value.map((item) => convert(item, undefined));
     if (typeof value !== 'object' || value === null || holdsData(key)) return value;
-    return Object.fromEntries(Object.entries(value).map(([name, child]) => [name, name === '$ref' && typeof child === 'string' ? child.replace(TYPE_REF, '#/$defs/$1') : convert(child, name)]));
+    return Object.fromEntries(Object.entries(value).map(([name, child]) => [name, name === '$ref' && typeof child === 'string' ? child.replace(TYPE_REF, (_match, type: string) => `#/$defs/${keyOf(type)}`) : convert(child, name)]));
   };
   return convert(schema, undefined) as SubSchema;
 }
@@ -39,9 +40,17 @@ export function frozenPayload(document: CatalogueDocument, event: string): JsonS
     for (const next of typeRefs(types[name] ?? {})) visit(next);
   };
   for (const name of typeRefs(payload)) visit(name);
-  const frozen = localRefs(payload) as JsonSchema;
+  // The payload's own definitions were lifted as `<Event><Key>`: they go back under their key.
+  const prefix = pascalCase(event);
+  const keys = new Map(used.map((name) => [name, name]));
+  for (const name of used) {
+    const short = name.slice(prefix.length);
+    if (name.startsWith(prefix) && /^[A-Z]/.test(short) && ![...keys.values()].includes(short)) keys.set(name, short);
+  }
+  const rename = (schema: SubSchema): SubSchema => localRefs(schema, (name) => keys.get(name) ?? name);
+  const frozen = rename(payload) as JsonSchema;
   if (used.length === 0) return frozen;
-  return { ...frozen, $defs: Object.fromEntries(used.map((name) => [name, localRefs(types[name] ?? {})])) };
+  return { ...frozen, $defs: Object.fromEntries(used.map((name) => [keys.get(name) ?? name, rename(types[name] ?? {})])) };
 }
 
 /** The `previous:` entry that keeps an event's current version. */
