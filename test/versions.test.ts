@@ -483,6 +483,42 @@ describe('diff and history', () => {
   });
 });
 
+describe('eventspec bump', () => {
+  it('freezes a recursive shared type and the payload’s own definitions into the kept version, under their own names', () => {
+    const text = `version: 1
+domains:
+  doc: Docs.
+types:
+  Node:
+    type: object
+    properties:
+      name: { type: string }
+      children: { type: array, items: { $ref: '#' } }
+    required: [name]
+events:
+  doc.tree_saved:
+    description: A tree was saved.
+    payload:
+      type: object
+      properties:
+        root: { $ref: '#/types/Node' }
+        step: { $ref: '#/$defs/Step' }
+      required: [root]
+      $defs:
+        Step: { type: object, properties: { at: { type: string, format: date-time } }, required: [at] }
+`;
+    const bumped = bumpEvent(text, 'catalog.yaml', 'doc.tree_saved');
+    if (!bumped.ok) throw new Error(bumped.message);
+    const kept = (parse(bumped.text) as { events: Record<string, { previous: { payload: { properties: unknown; $defs: Record<string, unknown> } }[] }> }).events['doc.tree_saved']?.previous[0]?.payload;
+    expect(kept?.properties).toEqual({ root: { $ref: '#/$defs/Node' }, step: { $ref: '#/$defs/Step' } });
+    expect(Object.keys(kept?.$defs ?? {})).toEqual(['Node', 'Step']);
+    expect(kept?.$defs['Node']).toMatchObject({ properties: { children: { items: { $ref: '#/$defs/Node' } } } });
+    // Changing the shared type afterwards leaves version 1 as it was: the step 1 → 2 is now breaking.
+    const changed = bumped.text.replace('    required: [name]\n', '    required: [name, children]\n');
+    expect(lintCatalogue(changed, 'catalog.yaml').diagnostics.map((diagnostic) => diagnostic.code)).toEqual(['upcaster-missing']);
+  });
+});
+
 describe('eventspec bump refuses rather than guesses', () => {
   it('names an unknown event, refuses a catalogue with errors, and leaves the file unchanged', () => {
     const text = readFileSync(CATALOGUE_PATH, 'utf8');
