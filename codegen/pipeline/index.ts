@@ -73,8 +73,11 @@ export function diagnoseCatalogue(text: string, file: string, options: LintOptio
   const { place } = loaded.catalogue;
   const validated = validateCatalogue(loaded.catalogue.data);
   if (!validated.ok) return sortDiagnostics(validated.findings.map(place));
-  const needsModel = Object.values(validated.document.events).some((event) => (event.examples?.length ?? 0) > 0 || (event.previous?.length ?? 0) > 0);
-  const model = needsModel ? buildModel(validated.document) : undefined;
+  // Only events with examples or kept versions have findings that need the model: the model of
+  // those alone gives the same findings, in a fraction of the time on a large catalogue.
+  const document = validated.document;
+  const judged = Object.entries(document.events).filter(([, event]) => (event.examples?.length ?? 0) > 0 || (event.previous?.length ?? 0) > 0);
+  const model = judged.length === 0 ? undefined : buildModel({ ...document, events: Object.fromEntries(judged) });
   const modelFindings = model === undefined ? [] : [...checkExamples(model), ...checkVersionSteps(model)];
   return finish([...validated.findings, ...modelFindings], place, options.strict === true || validated.document.defaults?.strict === true);
 }
