@@ -14,7 +14,7 @@ import type { AuditSink, AnyEvent } from './audit/sink.ts';
 import type { AnyEventHandler, DomainEvent, EventBus, EventDefinition, EventHandler, EventMeta, EventRegistry, Unsubscribe } from './bus.ts';
 import { AuditError, EventLoopError, EventValidationError, type PayloadIssue } from './errors.ts';
 import { definitionOf, unknownType, validatePayload, validationError } from './validate-payload.ts';
-import { readVersioned, type StoredEvent, type Upcaster, type UpcastSteps } from './upcast.ts';
+import { readVersioned, type StoredEvent, type Upcaster } from './upcast.ts';
 import { createTimestampFormatter } from './clock.ts';
 import { freezeOwnedOutput } from './freeze.ts';
 import { createIdGenerator, isForeignId, MAX_FOREIGN_ID_LENGTH, type IdGenerator } from './ids.ts';
@@ -68,7 +68,6 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
   readonly #stackFrames: number;
   /** Brings events of earlier versions to the current one (the `upcaster` option). */
   readonly upcaster: Upcaster<M> | undefined;
-  readonly #upcastSteps: UpcastSteps | undefined;
   // Copy-on-write lists: an emit reads the current array, which no later change can alter.
   readonly #handlers = new Map<string, readonly AnyHandler<M>[]>();
   #everyType: readonly AnyHandler<M>[] = [];
@@ -84,7 +83,6 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
     this.#ids = options.ids ?? createIdGenerator(this.#now);
     this.#stackFrames = options.validationStackFrames ?? 0;
     this.upcaster = options.upcaster;
-    this.#upcastSteps = options.upcaster?.steps;
   }
 
   emit<T extends keyof M & string>(type: T, payload: M[T], meta?: EventMeta): DomainEvent<M, T> {
@@ -146,7 +144,7 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
    * reported to onHandlerError), so a transport can decide whether to acknowledge.
    */
   async ingest(event: DomainEvent<M> | StoredEvent, options: { readonly audit?: boolean } = {}): Promise<readonly unknown[]> {
-    const { written, current: frozen } = readVersioned(this.registry, this.#upcastSteps, event, this.#stackFrames);
+    const { written, current: frozen } = readVersioned(this.registry, this.upcaster?.steps, event, this.#stackFrames);
     if (this.#audit !== undefined && options.audit !== false) {
       try {
         this.#audit.append(written as unknown as AnyEvent);

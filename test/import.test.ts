@@ -27,6 +27,7 @@ import { anyJson, RUNS_SCALE, subjectOfText, tripsAjvUniqueProto, valuesFor } fr
 import { catalogueArbitrary } from './support/random-catalogue.ts';
 import { catalogueText } from '../codegen/import/catalogue-text.ts';
 import { importJsonSchemas } from '../codegen/import/json-schema.ts';
+import { convertSchema } from '../codegen/import/convert.ts';
 import { DEFAULT_BASE_URI, renderJsonSchemas } from '../codegen/pipeline/render/json-schema.ts';
 
 const require = createRequire(import.meta.url);
@@ -201,6 +202,16 @@ describe('export → import round trips', () => {
     // `session.message_sent.v1.json` and `.v2.json` become its history again, upcast note included.
     expect(ours.model.events.find((event) => event.name === 'session.message_sent')?.previous.map((kept) => [kept.version, kept.upcast])).toEqual([[1, undefined], [2, '`text` renamed to `content`']]);
     agreesWith(original.model, ours);
+  });
+
+  it('honours OpenAPI’s `nullable: true` as ajv does by default (null joins the type), and keeps the rest of the schema', () => {
+    const notes: string[] = [];
+    const converted = convertSchema({ type: 'object', properties: { phone: { type: 'string', nullable: true, maxLength: 3 }, code: { type: ['integer'], nullable: true }, loose: { nullable: true }, off: { type: 'string', nullable: false } } }, { legacy: true, ref: (ref) => ref, note: (note) => notes.push(note) });
+    expect(converted).toEqual({ type: 'object', properties: { phone: { type: ['string', 'null'], maxLength: 3 }, code: { type: ['integer', 'null'] }, loose: { 'x-nullable': true }, off: { type: 'string' } } });
+    expect(notes).toContain("OpenAPI's `nullable: true`, which ajv honours, became `null` in `type`");
+    const ajv = new Ajv.default({ strict: false });
+    const original = ajv.compile({ type: 'string', nullable: true, maxLength: 3 });
+    expect([original(null), original('abcd'), original('ab')]).toEqual([true, false, true]);
   });
 
   it('this repository’s AsyncAPI document imports into a catalogue that lints, with the same events, versions, kept versions and validators', () => {

@@ -4,12 +4,12 @@
  * through others, is copied into its `$defs`). `eventspec bump` writes it into the catalogue;
  * `eventspec diff` prints it when a version was bumped and the old one was not kept.
  */
-import { holdsData, subSchemas, type CatalogueDocument, type JsonSchema, type SubSchema } from '../catalogue/types.ts';
+import { Document, isMap, isScalar, isSeq, visit } from 'yaml';
 import { pascalCase } from '../catalogue/naming.ts';
+import { holdsData, subSchemas, type CatalogueDocument, type JsonSchema, type SubSchema } from '../catalogue/types.ts';
 import type { CatalogueModel } from '../pipeline/model.ts';
 import { breaks, type DiffReport } from './diff.ts';
 import type { KeepAdvice } from './format-diff.ts';
-import { Document, isMap, isScalar, isSeq, visit } from 'yaml';
 
 const TYPE_REF = /^#\/types\/(.+)$/;
 
@@ -34,12 +34,12 @@ export function frozenPayload(document: CatalogueDocument, event: string): JsonS
   const payload = document.events[event]?.payload ?? {};
   const types = document.types ?? {};
   const used: string[] = [];
-  const visit = (name: string): void => {
+  const collect = (name: string): void => {
     if (used.includes(name) || !Object.hasOwn(types, name)) return;
     used.push(name);
-    for (const next of typeRefs(types[name] ?? {})) visit(next);
+    for (const next of typeRefs(types[name] ?? {})) collect(next);
   };
-  for (const name of typeRefs(payload)) visit(name);
+  for (const name of typeRefs(payload)) collect(name);
   // The payload's own definitions were lifted as `<Event><Key>`: they go back under their key.
   const prefix = pascalCase(event);
   const keys = new Map(used.map((name) => [name, name]));

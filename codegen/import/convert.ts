@@ -4,8 +4,10 @@
  * - draft-07 and earlier ignore the keywords beside `$ref`: they are dropped (annotations stay);
  * - `dependencies`, `items` as a list and `additionalItems`, draft-04's boolean
  *   `exclusiveMinimum`/`exclusiveMaximum` become their 2020-12 spellings;
- * - keywords JSON Schema does not define (`tsAdditionalProperties`, `nullable`, `discriminator`),
- *   and formats no validator here knows, are annotations in JSON Schema: they become `x-` keys;
+ * - OpenAPI's `nullable: true` beside `type`, which ajv honours by default (and which authors of
+ *   such schemas mean), adds `null` to the type;
+ * - keywords JSON Schema does not define (`tsAdditionalProperties`, `discriminator`), and
+ *   formats no validator here knows, are annotations in JSON Schema: they become `x-` keys;
  * - `$schema`, `$id` and `id` go; references are rewritten by the caller's `ref`.
  */
 import { FORMAT_TYPES } from 'eventspec/payload';
@@ -77,12 +79,20 @@ export function convertSchema(schema: unknown, options: ConvertOptions): Json {
       result[key] = convertSchema(value, options);
     } else if (SCHEMA_LISTS.has(key) && Array.isArray(value)) {
       result[key] = value.map((child) => convertSchema(child, options));
+    } else if (key === 'nullable' && typeof value === 'boolean' && schema['type'] !== undefined) {
+      // Applied to `type` below, once it is copied.
+      continue;
     } else if (keywordRule(key) !== undefined || key.startsWith('x-') || REFUSED_KEPT.has(key)) {
       result[key] = value;
     } else {
       result[`x-${key}`] = value;
       options.note(`keywords JSON Schema does not define (such as \`${key}\`), which validators ignore, became \`x-\` annotations`);
     }
+  }
+  if (schema['nullable'] === true && result['type'] !== undefined) {
+    const types = [result['type']].flat();
+    if (!types.includes('null')) result['type'] = [...types, 'null'];
+    options.note("OpenAPI's `nullable: true`, which ajv honours, became `null` in `type`");
   }
   return result;
 }

@@ -10,6 +10,7 @@ import { ASYNCAPI_PATH, renderAsyncApi } from './asyncapi.ts';
 import { renderDocs } from './docs.ts';
 import { DEFAULT_BASE_URI, renderJsonSchemas } from './json-schema.ts';
 import { CheckFile } from './check-code.ts';
+import type { VersionNames } from '../../catalogue/naming.ts';
 import { objectMembers, redactorCode, redactorsReferenced, schemaUsesRuntime, tsType, typesReferenced, zodSchema } from './schema-code.ts';
 
 /** Events per payload file: tsc's cost per file grows faster than linearly (see the README's figures). */
@@ -157,33 +158,34 @@ function typeDeclarationOf(type: TypeModel, checks: CheckFile): Declaration {
   };
 }
 
-function eventDeclarationOf(event: EventModel, checks: CheckFile): Declaration {
+/** The declarations of one payload (an event's current one, or a kept earlier version), named by `names`. */
+function payloadDeclaration(
+  names: VersionNames,
+  payload: { readonly payload: SchemaNode; readonly redaction?: RedactionPlan },
+  text: { readonly doc: readonly string[]; readonly what: string; readonly guardNote: string },
+  checks: CheckFile,
+): Declaration {
   return {
-    doc: jsDoc([`Payload of \`${event.name}\`: ${event.description}`, ...deprecationLines(event.deprecated)], ''),
-    typeDeclaration: typeDeclaration(event.names.payloadInterface, event.payload),
-    schemaDoc: jsDoc([`Validates {@link ${event.names.payloadInterface}}, the payload of \`${event.name}\`.`], ''),
-    schemaName: event.names.payloadSchema,
+    doc: jsDoc(text.doc, ''),
+    typeDeclaration: typeDeclaration(names.payloadInterface, payload.payload),
+    schemaDoc: jsDoc([`Validates {@link ${names.payloadInterface}}, the payload of ${text.what}.`], ''),
+    schemaName: names.payloadSchema,
     schemaAnnotation: '',
-    schema: zodSchema(event.payload, '', (node) => checks.predicate(node, event.names.payloadGuard)),
-    redactor: redactorDeclaration(event.names.payloadRedactor, `a \`${event.name}\` payload`, event.redaction),
-    guard: checks.guard(event.names.payloadGuard, event.names.payloadInterface, event.payload, jsDoc([`Whether a value is a valid \`${event.name}\` payload: the verdict of {@link ${event.names.payloadSchema}}, without its work (the bus runs this first).`], ''), true),
+    schema: zodSchema(payload.payload, '', (node) => checks.predicate(node, names.payloadGuard)),
+    redactor: redactorDeclaration(names.payloadRedactor, `a ${text.what} payload`, payload.redaction),
+    guard: checks.guard(names.payloadGuard, names.payloadInterface, payload.payload, jsDoc([`Whether a value is a valid ${text.what} payload: the verdict of {@link ${names.payloadSchema}}, without its work${text.guardNote}.`], ''), true),
   };
+}
+
+function eventDeclarationOf(event: EventModel, checks: CheckFile): Declaration {
+  const what = `\`${event.name}\``;
+  return payloadDeclaration(event.names, event, { doc: [`Payload of ${what}: ${event.description}`, ...deprecationLines(event.deprecated)], what, guardNote: ' (the bus runs this first)' }, checks);
 }
 
 /** An earlier version's payload: the same declarations as the current one's, named for its version. */
 function previousDeclarationOf(event: EventModel, previous: PreviousVersionModel, checks: CheckFile): Declaration {
-  const names = previous.names;
   const what = `\`${event.name}\` version ${previous.version}`;
-  return {
-    doc: jsDoc([`Payload of ${what}, kept so that events written under it can be read (the current version is ${event.version}).`], ''),
-    typeDeclaration: typeDeclaration(names.payloadInterface, previous.payload),
-    schemaDoc: jsDoc([`Validates {@link ${names.payloadInterface}}, the payload of ${what}.`], ''),
-    schemaName: names.payloadSchema,
-    schemaAnnotation: '',
-    schema: zodSchema(previous.payload, '', (node) => checks.predicate(node, names.payloadGuard)),
-    redactor: redactorDeclaration(names.payloadRedactor, `a ${what} payload`, previous.redaction),
-    guard: checks.guard(names.payloadGuard, names.payloadInterface, previous.payload, jsDoc([`Whether a value is a valid ${what} payload: the verdict of {@link ${names.payloadSchema}}, without its work.`], ''), true),
-  };
+  return payloadDeclaration(previous.names, previous, { doc: [`Payload of ${what}, kept so that events written under it can be read (the current version is ${event.version}).`], what, guardNote: '' }, checks);
 }
 
 /** Every payload an event declares: the current one, then its earlier versions, oldest first. */
