@@ -411,6 +411,9 @@ events:
     expect(diff.status).toBe(1);
     expect(diff.stderr).toMatch(/upcaster-missing `doc.published` version 1 → 3 is breaking[^]*if events of versions 2–2 exist, keep those schemas under `previous`/);
     expect(diff.stdout).toContain('To keep reading `doc.published` version 2 events (audit files, streams, old producers) keep that schema at the end of its `previous:` list; say what the upcaster does, then implement it in defineUpcasters:');
+    // In CI, the same advice as a notice on the event's line.
+    const annotations = runCli(project, ['diff', 'v2.yaml', 'catalog.yaml', '--format', 'github']).stdout.split('\n').filter((line) => line.startsWith('::notice') && line.includes('keep doc.published version 2'));
+    expect(annotations).toEqual([expect.stringMatching(/^::notice file=catalog\.yaml,line=6,col=5,title=eventspec diff%3A keep doc\.published version 2::To keep reading .*%0A {6}- version: 2%0A {8}upcast: "<what the upcaster does>"%0A/)]);
     const entry = diff.stdout.slice(diff.stdout.indexOf('      - version: 2'));
     expect(entry).toMatch(/^ {6}- version: 2\n {8}upcast: "<what the upcaster does>"\n {8}payload:\n/);
     const lint = runCli(project, ['lint']);

@@ -310,7 +310,10 @@ async function runDiff(parsed: Extract<Parsed, { kind: 'diff' }>, io: Console, c
   const advice = keepAdvice(result, before, newSide);
   const format = parsed.config.format;
   if (format === 'json') io.out(formatDiffJson(result, changes, advice));
-  else if (format === 'github') io.out([...diffAnnotations(result, changes).map(formatAnnotation), formatDiffText(result, changes, advice)].join('\n'));
+  else if (format === 'github') {
+    const located = advice.map((each) => ({ ...each, file: parsed.new.name, ...newSide.locate(['events', each.event]) }));
+    io.out([...diffAnnotations(result, changes, located).map(formatAnnotation), formatDiffText(result, changes, advice)].join('\n'));
+  }
   else io.out(formatDiffText(result, changes, advice));
   return result.failed || !after.ok ? EXIT.problems : EXIT.ok;
 }

@@ -75,12 +75,20 @@ export function formatDiffJson(report: DiffReport, changes: readonly LocatedChan
   }, null, 2);
 }
 
-/** `diff --format github`: each change as an annotation on the new catalogue, breaking ones as errors. */
-export function diffAnnotations(report: DiffReport, changes: readonly LocatedChange[]): Annotation[] {
-  return changes.map((change) => {
+/** `diff --format github`: each change as an annotation on the new catalogue, breaking ones as errors; what to keep as notices on the event. */
+export function diffAnnotations(report: DiffReport, changes: readonly LocatedChange[], advice: readonly (KeepAdvice & { readonly file: string; readonly line: number; readonly column: number })[] = []): Annotation[] {
+  const keep = advice.map((each): Annotation => ({
+    level: 'notice',
+    file: each.file,
+    line: each.line,
+    column: each.column,
+    title: `eventspec diff: keep ${each.event} version ${each.version}`,
+    message: adviceText([each]).join('\n').trim(),
+  }));
+  return [...changes.map((change): Annotation => {
     const unacknowledged = change.breaking && report.events.find((each) => each.event === change.event)?.unacknowledged === true;
-    const level = unacknowledged ? 'error' : change.breaking || change.warning === true ? 'warning' : 'notice';
+    const level: Annotation['level'] = unacknowledged ? 'error' : change.breaking || change.warning === true ? 'warning' : 'notice';
     const verdict = verdictOf(change, report);
     return { level, file: change.file, line: change.line, column: change.column, title: `eventspec diff: ${change.event}`, message: `${change.message} (${change.effect}; ${verdict})${unacknowledged ? ". Bump the event's `version`, or keep the old shape" : ''}` };
-  });
+  }), ...keep];
 }
