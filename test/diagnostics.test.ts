@@ -32,6 +32,9 @@ const CASES: readonly Case[] = [
   { code: 'duplicate-key', name: 'the same event twice', yaml: lines(HEAD, VALID_EVENT, VALID_EVENT), line: 12, column: 3 },
   { code: 'yaml-alias-limit', name: 'an alias bomb', yaml: lines('a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]', 'e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]'), line: 1, column: 1 },
   { code: 'invalid-structure', name: 'an event without a description', yaml: lines(HEAD, '  plan.created:', '    payload: { type: object }'), line: 5, column: 3, message: /missing required field `description`/ },
+  // A field of the wrong kind is not a missing one: said at its value (it read "missing" before).
+  { code: 'invalid-structure', name: 'a description that is a number', yaml: lines(HEAD, '  plan.created:', '    description: 5', '    payload: { type: object }'), line: 6, column: 18, message: /^events\.plan\.created\.description: Invalid input: expected string, received number$/ },
+  { code: 'invalid-structure', name: 'previous that is not a list', yaml: lines(HEAD, VALID_EVENT.slice(0, 2), '    version: 2', VALID_EVENT.slice(2), '    previous: 5'), line: 13, column: 15, message: /expected a list of \{ version, payload, upcast\? \}/ },
   { code: 'invalid-structure', name: 'a format version that does not exist', yaml: lines('version: 2', HEAD.slice(1), VALID_EVENT), line: 1, column: 10 },
   { code: 'unknown-key', name: 'a misspelt event key', yaml: lines(HEAD, VALID_EVENT, '    deprecatd: true'), line: 12, column: 5, message: /`deprecatd`/ },
   { code: 'invalid-event-name', name: 'camel case in an event name', yaml: lines(HEAD, VALID_EVENT, VALID_EVENT.map((line) => line.replace('plan.created', 'plan.heartBeat'))), line: 12, column: 3 },

@@ -93,8 +93,17 @@ export function catalogueJsonSchema(): Record<string, unknown> {
   return { $schema: schema['$schema'], $id: CATALOGUE_SCHEMA_ID, title: 'eventspec catalogue', ...schema, $defs: payloadLanguageDefs() };
 }
 
+/**
+ * A required field that is absent, as opposed to present with the wrong kind of value: zod
+ * reports both as `invalid_type`; with `reportInput`, the second carries its value (YAML has no
+ * `undefined`, so only an absent field has none).
+ */
+function isMissing(issue: z.core.$ZodIssue): boolean {
+  return issue.code === 'invalid_type' && issue.input === undefined;
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `missing required field \`${String(issue.path.at(-1))}\``;
+  if (isMissing(issue)) return `missing required field \`${String(issue.path.at(-1))}\``;
   return issue.message;
 }
 
@@ -116,7 +125,7 @@ const samePath = (a: DocPath, b: DocPath): boolean => a.length === b.length && a
 
 /** Every structural problem of the catalogue file, as findings; `x-` keys are allowed anywhere. */
 export function checkStructure(data: unknown): Finding[] {
-  const result = CatalogueShape.safeParse(data);
+  const result = CatalogueShape.safeParse(data, { reportInput: true });
   if (result.success) return [];
   const findings: Finding[] = [];
   // A misspelt required key is one mistake: it is reported as the unknown key, with the key it
@@ -135,7 +144,7 @@ export function checkStructure(data: unknown): Finding[] {
   for (const issue of result.error.issues) {
     const path = issue.path.filter((part): part is string | number => typeof part !== 'symbol');
     if (issue.code === 'unrecognized_keys') continue;
-    const missing = issue.code === 'invalid_type' && issue.input === undefined;
+    const missing = isMissing(issue);
     if (missing && misspelt.some((each) => samePath(each, path))) continue;
     findings.push({
       code: 'invalid-structure',
