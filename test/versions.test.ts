@@ -522,6 +522,18 @@ events:
   });
 });
 
+describe('eventspec bump keeps the file’s own line ends', () => {
+  it('writes Windows line ends into a file that has them', () => {
+    const text = 'version: 1\r\ndomains:\r\n  doc: Docs.\r\nevents:\r\n  doc.saved:\r\n    description: Saved.\r\n    payload:\r\n      type: object\r\n      properties: { id: { type: string } }\r\n';
+    const bumped = bumpEvent(text, 'catalog.yaml', 'doc.saved');
+    if (!bumped.ok) throw new Error(bumped.message);
+    const lines = bumped.text.split('\n').slice(0, -1);
+    expect(lines.length).toBeGreaterThan(12);
+    expect(lines.filter((line) => !line.endsWith('\r'))).toEqual([]);
+    expect(bumped.text).toContain('    description: Saved.\r\n    version: 2\r\n');
+  });
+});
+
 describe('eventspec bump refuses rather than guesses', () => {
   it('names an unknown event, refuses a catalogue with errors, and leaves the file unchanged', () => {
     const text = readFileSync(CATALOGUE_PATH, 'utf8');

@@ -34,7 +34,9 @@ export function bumpEvent(text: string, file: string, event: string, upcast?: st
   }
   const entry = historyEntry(linted.document, event, upcast);
   const to = entry.version + 1;
-  const source = text.endsWith('\n') ? text : `${text}\n`;
+  // What is inserted ends its lines as the file does (Windows line ends stay Windows ones).
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const source = text.endsWith('\n') ? text : `${text}${eol}`;
   const doc = parseDocument(source);
   const node = doc.getIn(['events', event], true);
   if (!isMap(node) || node.flow === true || node.range === undefined || node.range === null) {
@@ -64,7 +66,7 @@ export function bumpEvent(text: string, file: string, event: string, upcast?: st
   } else {
     edits.push({ at: node.range[2], remove: 0, insert: `${keyIndent}previous:\n${entryYaml(entry, `${keyIndent}  `)}` });
   }
-  const bumped = applyEdits(source, edits);
+  const bumped = applyEdits(source, edits.map((edit) => ({ ...edit, insert: edit.insert.replaceAll('\n', eol) })));
   const check = lintCatalogue(bumped, file);
   // The kept schema is the current one, so the new step is compatible: anything else is our bug.
   if (!check.ok) return { ok: false, message: `the bumped catalogue would not lint (a bug in eventspec bump; the file is unchanged)`, diagnostics: check.diagnostics };
