@@ -532,6 +532,12 @@ describe('eventspec bump keeps the file’s own line ends', () => {
     expect(lines.filter((line) => !line.endsWith('\r'))).toEqual([]);
     expect(bumped.text).toContain('    description: Saved.\r\n    version: 2\r\n');
   });
+
+  it('writes the kept entry as a block list item, however small the schema', () => {
+    const bumped = bumpEvent('version: 1\ndomains: { doc: D. }\nevents:\n  doc.saved:\n    description: S.\n    payload: { type: object }\n', 'catalog.yaml', 'doc.saved');
+    if (!bumped.ok) throw new Error(bumped.message);
+    expect(bumped.text).toBe('version: 1\ndomains: { doc: D. }\nevents:\n  doc.saved:\n    description: S.\n    version: 2\n    payload: { type: object }\n    previous:\n      - version: 1\n        payload:\n          type: object\n');
+  });
 });
 
 describe('eventspec bump refuses rather than guesses', () => {

@@ -65,7 +65,8 @@ export function entryYaml(entry: ReturnType<typeof historyEntry>, indent: string
     if ((isMap(node) || isSeq(node)) && JSON.stringify(node.toJSON()).length <= 60) node.flow = true;
   };
   visit(doc, { Map: short, Seq: short });
-  // The entry itself, and its payload, stay in block style.
+  // The list, the entry itself and its payload stay in block style.
+  if (isSeq(doc.contents)) doc.contents.flow = false;
   const item = doc.getIn([0], true);
   if (isMap(item)) {
     item.flow = false;
