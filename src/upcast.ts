@@ -163,6 +163,9 @@ export function readVersioned<M>(registry: EventRegistry<M>, steps: UpcastSteps 
       } catch (error) {
         throw new UpcastError(type, from.version, to.version, `the upcaster threw: ${(error as Error)?.message ?? String(error)}`, { cause: error });
       }
+      if (typeof (next as { then?: unknown } | null)?.then === 'function') {
+        throw new UpcastError(type, from.version, to.version, 'the upcaster returned a promise: upcasters are synchronous (readers upcast each event as they read it)');
+      }
     }
     try {
       const valid = validatePayload(to, type, next, stackFrames, to.version === current ? undefined : to.version);

@@ -170,6 +170,9 @@ describe('upcasting', () => {
     expect(error).toBeInstanceOf(UpcastError);
     expect(error).toMatchObject({ eventType: TYPE, fromVersion: 2, toVersion: 3, message: 'session.message_sent version 2 → 3: the upcaster threw: boom' });
     expect((error as Error).cause).toEqual(new Error('boom'));
+    // An async function is a type error too; at run time it is named for what it is.
+    const asynchronous = defineUpcasters({ [TYPE]: { v2: (async ({ text, ...rest }: { text: string }) => ({ ...rest, content: text })) as never } });
+    expect(() => asynchronous.upcast({ ...written, version: 2, payload: v2Payload })).toThrow('session.message_sent version 2 → 3: the upcaster returned a promise: upcasters are synchronous (readers upcast each event as they read it)');
     // Typed right, wrong at run time (a spread keeps `text`, which version 3's closed object refuses).
     const leaky = defineUpcasters({ [TYPE]: { v2: (payload) => ({ ...payload, content: payload.text }) } });
     expect(() => leaky.upcast({ ...written, version: 2, payload: v2Payload })).toThrow(/the upcaster returned a payload that version 3 rejects: .*text: Unexpected key/);
