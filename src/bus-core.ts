@@ -147,7 +147,7 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
     const { written, current: frozen } = readVersioned(this.registry, this.upcaster?.steps, event, this.#stackFrames);
     if (this.#audit !== undefined && options.audit !== false) {
       try {
-        this.#audit.append(written as unknown as AnyEvent);
+        this.#audit.append(written as unknown as AnyEvent, { ingested: true });
       } catch (error) {
         throw error instanceof AuditError ? error : new AuditError(`could not record ${event.type} ${event.id}: ${(error as Error).message}`, { cause: error });
       }

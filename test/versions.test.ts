@@ -232,7 +232,8 @@ describe('readers deliver the current version', () => {
     await audit.close();
     const stored = readFileSync(path, 'utf8');
     expect(stored).not.toContain(v1Payload.text);
-    expect(JSON.parse(stored)).toMatchObject({ redacted: 'mask', event: { version: 1, payload: { text: '[REDACTED]', tokens: 12 } } });
+    const [, record] = stored.trim().split('\n');
+    expect(JSON.parse(record ?? '')).toMatchObject({ redacted: 'mask', ingested: true, event: { version: 1, payload: { text: '[REDACTED]', tokens: 12 } } });
   });
 
   it('readAudit reads a file written under versions 1 and 2 as version 3, and never rewrites it', async () => {
@@ -263,7 +264,8 @@ describe('readers deliver the current version', () => {
       return undefined;
     };
     await expect(read()).rejects.toThrow(AuditReadError);
-    await expect(read()).rejects.toThrow(/:1: session.message_sent version 2 → 3: this step takes an upcaster, and none was given/);
+    // Line 2: the file's first line is the trail's header.
+    await expect(read()).rejects.toThrow(/:2: session.message_sent version 2 → 3: this step takes an upcaster, and none was given/);
   });
 
   it('replayAudit feeds the file through the upcasters into a bus, reporting progress, and can be stopped', async () => {

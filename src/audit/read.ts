@@ -6,7 +6,7 @@ import { AuditReadError, EventValidationError, UpcastError } from '../errors.ts'
 import { isForeignId } from '../ids.ts';
 import { readVersioned, type StoredEvent, type Upcaster } from '../upcast.ts';
 import { definitionOf } from '../validate-payload.ts';
-import { decodeRecord } from './record.ts';
+import { decodeHeader, decodeRecord, HEADER_PREFIX } from './record.ts';
 
 // Events ingested from elsewhere keep their own ids, which need not be ULIDs.
 const id = z.string().refine(isForeignId, { message: 'Expected an event id' });
@@ -55,6 +55,8 @@ export interface AuditRecord {
   readonly line: number;
   /** How sensitive values were stored, when not in clear. */
   readonly redacted?: 'mask' | 'hmac-sha256';
+  /** The event was made elsewhere and ingested, not emitted by the trail's process. */
+  readonly ingested?: true;
   readonly event: unknown;
   /** Bytes of the file read so far (for progress reports). */
   readonly bytesRead: number;
@@ -67,13 +69,29 @@ export interface AuditRecord {
  */
 export async function* readAuditRecords(path: string): AsyncGenerator<AuditRecord> {
   let lineNumber = 0;
+  // A trail with a header numbers its records from its second line; one written before headers, from its first.
+  let headerLines = 0;
   for await (const { text, complete, bytesRead } of lines(path)) {
     lineNumber++;
+    if (lineNumber === 1 && text.startsWith(HEADER_PREFIX)) {
+      const header = complete ? decodeHeader(text) : { ok: false as const, reason: 'torn trail header (the writer stopped while creating the file); opening the file with JsonlAuditSink repairs it' };
+      if (!header.ok) throw new AuditReadError(path, 1, header.reason);
+      headerLines = 1;
+      continue;
+    }
     if (!complete) throw new AuditReadError(path, lineNumber, 'torn last record (the writer stopped mid-write); opening the file with JsonlAuditSink repairs it');
     const record = decodeRecord(text);
-    if (!record.ok) throw new AuditReadError(path, lineNumber, record.reason);
-    if (record.seq !== lineNumber) throw new AuditReadError(path, lineNumber, `sequence ${record.seq} where ${lineNumber} was due`);
-    yield record.redacted === undefined ? { seq: record.seq, line: lineNumber, event: record.event, bytesRead } : { seq: record.seq, line: lineNumber, redacted: record.redacted, event: record.event, bytesRead };
+    if (!record.ok) throw new AuditReadError(path, lineNumber, lineNumber === 1 ? 'not an audit trail (no eventspec header, and no first record)' : record.reason);
+    const due = lineNumber - headerLines;
+    if (record.seq !== due) throw new AuditReadError(path, lineNumber, `sequence ${record.seq} where ${due} was due`);
+    yield {
+      seq: record.seq,
+      line: lineNumber,
+      ...(record.redacted === undefined ? {} : { redacted: record.redacted }),
+      ...(record.ingested === undefined ? {} : { ingested: record.ingested }),
+      event: record.event,
+      bytesRead,
+    };
   }
 }
 

@@ -9,7 +9,7 @@ import { createHmac } from 'node:crypto';
 import type { EventDefinition } from '../bus.ts';
 import { AuditError } from '../errors.ts';
 import { mask, type Conceal } from '../redact.ts';
-import { encodeRecord } from './record.ts';
+import { encodeRecordBody, type RecordMarks } from './record.ts';
 import type { AnyEvent } from './sink.ts';
 
 export interface StoreRedacted {
@@ -37,18 +37,18 @@ function keyedHash(key: string | Uint8Array): Conceal {
   return (value) => `hmac-sha256:${createHmac('sha256', key).update(canonicalJson(value)).digest('base64url')}`;
 }
 
-/** The record encoder of a sink that stores sensitive values redacted. */
-export function redactingEncoder(options: StoreRedacted): (seq: number, event: AnyEvent) => Uint8Array {
+/** The record body encoder of a sink that stores sensitive values redacted. */
+export function redactingEncoder(options: StoreRedacted): (event: AnyEvent, marks?: RecordMarks) => string {
   const conceal = options.hmacKey === undefined ? mask : keyedHash(options.hmacKey);
   const mark = options.hmacKey === undefined ? 'mask' : 'hmac-sha256';
-  return (seq, event) => {
+  return (event, marks = {}) => {
     const definition = Object.hasOwn(options.registry, event.type) ? options.registry[event.type] : undefined;
     // Without the event's definition, nobody can say which of its values are secret: refuse.
     if (definition === undefined) throw new AuditError(`the audit sink's registry has no ${JSON.stringify(event.type)}, so it cannot tell which of its values to redact`);
     // An event recorded as written under an earlier version has that version's sensitive values.
     const earlier = event.writtenVersion === undefined ? definition.previous?.find((entry) => entry.version === event.version) : undefined;
     const redact = earlier === undefined ? definition.redact : earlier.redact;
-    if (redact === undefined) return encodeRecord(seq, event);
-    return encodeRecord(seq, { ...event, payload: redact(event.payload, conceal) }, mark);
+    if (redact === undefined) return encodeRecordBody(event, marks);
+    return encodeRecordBody({ ...event, payload: redact(event.payload, conceal) }, { ...marks, redacted: mark });
   };
 }

@@ -9,8 +9,14 @@ export type AnyEvent = DomainEvent<Record<string, unknown>, string>;
  * An append-only record of events. `append` is synchronous so that `emit` can refuse to
  * dispatch an event the trail could not take; it throws `AuditError` when it cannot.
  */
+/** What the bus tells a sink about an event besides the event itself. */
+export interface AppendOptions {
+  /** The event was made elsewhere and delivered here (`bus.ingest`): a relay does not send it on. */
+  readonly ingested?: boolean;
+}
+
 export interface AuditSink {
-  append(event: AnyEvent): void;
+  append(event: AnyEvent, options?: AppendOptions): void;
   /** Resolves when everything appended before the call is durable. */
   flush(): Promise<void>;
   /** Flushes, then releases the sink; later appends throw `AuditError`. */

@@ -49,8 +49,9 @@ describe.each(['sync', 'batched'] as const)('JsonlAuditSink (%s)', (durability) 
     const emitted = emitSome(busOn(sink), 50);
     await sink.close();
     const lines = readFileSync(path, 'utf8').split('\n');
-    expect(lines).toHaveLength(51);
-    expect(lines[0]).toMatch(/^\{"seq":1,"crc":"[0-9a-f]{8}","event":\{"id":"/);
+    expect(lines).toHaveLength(52);
+    expect(lines[0]).toMatch(/^\{"format":"eventspec-audit","version":1,"trail":"[0-9A-Z]{26}","created":"[^"]+Z"\}$/);
+    expect(lines[1]).toMatch(/^\{"seq":1,"crc":"[0-9a-f]{8}","event":\{"id":"/);
     expect(await readAll(path)).toEqual(emitted);
   });
 
@@ -84,9 +85,10 @@ describe('batched durability', () => {
     const path = freshPath();
     const sink = new JsonlAuditSink(path, { durability: 'batched', batchIntervalMs: 1000, batchSize: 1000 });
     emitSome(busOn(sink), 10);
-    expect(readFileSync(path, 'utf8')).toBe('');
+    // The header alone: nothing is written before its commit.
+    expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(2);
     await sink.flush();
-    expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(11);
+    expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(12);
     await sink.close();
   });
 
@@ -95,7 +97,7 @@ describe('batched durability', () => {
     const sink = new JsonlAuditSink(path, { durability: 'batched', batchIntervalMs: 60_000, batchSize: 4 });
     emitSome(busOn(sink), 4);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(5);
+    expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(6);
     await sink.close();
   });
 });
@@ -135,7 +137,7 @@ describe('recovery and reading', () => {
   it('cuts off a torn last record on open, reports it, and loses no complete event', async () => {
     const { path, events } = fileWith(3);
     appendFileSync(path, '{"seq":4,"crc":"0000');
-    await expect(readError(path)).resolves.toMatchObject({ line: 4, message: expect.stringMatching(/:4: torn last record/) });
+    await expect(readError(path)).resolves.toMatchObject({ line: 5, message: expect.stringMatching(/:5: torn last record/) });
     const sink = new JsonlAuditSink(path);
     expect(sink.recovery).toEqual({ records: 3, truncatedBytes: 20, reason: 'no line end (torn write)' });
     const more = emitSome(busOn(sink), 1);
@@ -155,19 +157,32 @@ describe('recovery and reading', () => {
   it('refuses a file damaged before its last record: that is no torn write', () => {
     const { path, bytes } = fileWith(3);
     const text = bytes.toString('utf8');
+    const at = text.indexOf('reason 1');
+    const damaged = text.slice(0, at) + 'REASON' + text.slice(at + 6);
+    writeFileSync(path, damaged);
+    expect(() => new JsonlAuditSink(path)).toThrow(/damaged audit record before record 3 \(checksum mismatch\); it is not the last record/);
+    expect(readFileSync(path, 'utf8')).toBe(damaged);
+  });
+
+  it('opens from the end: damage further back is left for the reader to name', async () => {
+    const { path, bytes } = fileWith(3);
+    const text = bytes.toString('utf8');
     const at = text.indexOf('reason 0');
     writeFileSync(path, text.slice(0, at) + 'REASON' + text.slice(at + 6));
-    expect(() => new JsonlAuditSink(path)).toThrow(/:1: damaged audit record \(checksum mismatch\); it is not the last record/);
-    expect(readFileSync(path).equals(Buffer.from(text.slice(0, at) + 'REASON' + text.slice(at + 6)))).toBe(true);
+    const sink = new JsonlAuditSink(path);
+    expect(sink.recovery).toEqual({ records: 3, truncatedBytes: 0 });
+    await sink.close();
+    await expect(readError(path)).resolves.toMatchObject({ line: 2, message: expect.stringMatching(/:2: checksum mismatch$/) });
   });
 
   it('names the line of a damaged, out-of-order or invalid record when reading', async () => {
     const { path, bytes } = fileWith(2);
     const lines = bytes.toString('utf8').split('\n');
-    writeFileSync(path, [lines[0], lines[0], ''].join('\n'));
-    await expect(readError(path)).resolves.toMatchObject({ line: 2, message: expect.stringMatching(/:2: sequence 1 where 2 was due$/) });
+    writeFileSync(path, [lines[0], lines[1], lines[1], ''].join('\n'));
+    await expect(readError(path)).resolves.toMatchObject({ line: 3, message: expect.stringMatching(/:3: sequence 1 where 2 was due$/) });
 
-    const event = JSON.parse(lines[0]!.replace(/^\{"seq":1,"crc":"[0-9a-f]{8}","event":/, '').slice(0, -1)) as Record<string, unknown>;
+    // Files written before trails had headers number their records from the first line.
+    const event = JSON.parse(lines[1]!.replace(/^\{"seq":1,"crc":"[0-9a-f]{8}","event":/, '').slice(0, -1)) as Record<string, unknown>;
     writeFileSync(path, Buffer.concat([encodeRecord(1, event), encodeRecord(2, { ...event, type: 'plan.exploded' })]));
     await expect(readError(path)).resolves.toMatchObject({ line: 2, message: expect.stringMatching(/unknown event type "plan.exploded"/) });
 
@@ -175,7 +190,7 @@ describe('recovery and reading', () => {
     await expect(readError(path)).resolves.toMatchObject({ line: 1, message: expect.stringMatching(/invalid plan\.paused event: .*pausedBy/) });
 
     writeFileSync(path, 'hello\n');
-    await expect(readError(path)).resolves.toMatchObject({ line: 1, message: expect.stringMatching(/not an audit record/) });
+    await expect(readError(path)).resolves.toMatchObject({ line: 1, message: expect.stringMatching(/:1: not an audit trail \(no eventspec header, and no first record\)$/) });
   });
 
   it('creates the file, and its directory entry, on first open', async () => {
@@ -215,19 +230,24 @@ describe('the record codec, on any JSON value', () => {
   });
 
   it('after a crash at any byte, recovery keeps every complete record and never refuses the file', () => {
-    const path = freshPath();
     fc.assert(fc.property(fc.array(anyJsonValue, { minLength: 1, maxLength: 6 }), fc.double({ min: 0, max: 1, noNaN: true }), (values, cut) => {
+      // A trail as the sink writes it: its header, then the records.
+      const path = freshPath();
+      new JsonlAuditSink(path).close();
+      const header = readFileSync(path);
       const records = values.map((value, index) => Buffer.from(encodeRecord(index + 1, value)));
-      const whole = Buffer.concat(records);
+      const whole = Buffer.concat([header, ...records]);
       const at = Math.floor(cut * whole.length);
       writeFileSync(path, whole.subarray(0, at));
       let complete = 0;
-      for (let end = 0; complete < records.length && end + (records[complete]?.length ?? 0) <= at; complete++) end += records[complete]?.length ?? 0;
+      for (let end = header.length; complete < records.length && end + (records[complete]?.length ?? 0) <= at; complete++) end += records[complete]?.length ?? 0;
       const sink = new JsonlAuditSink(path);
       void sink.close();
       expect(sink.recovery.records).toBe(complete);
       const kept = readFileSync(path);
-      expect(kept.equals(Buffer.concat(records.slice(0, complete)))).toBe(true);
+      // A header cut short is written again (the file held no record yet); otherwise nothing complete is cut.
+      if (at < header.length) expect(kept.toString('utf8')).toMatch(/^\{"format":"eventspec-audit",[^\n]+\}\n$/);
+      else expect(kept.equals(Buffer.concat([header, ...records.slice(0, complete)]))).toBe(true);
     }), { numRuns: 300 });
   });
 
@@ -274,12 +294,12 @@ describe('file permissions', () => {
     expect([mode(`${path}.1`), mode(path)]).toEqual([0o600, 0o600]);
   });
 
-  it('tightens an existing file that others could read', async () => {
+  it('keeps the mode of a file it did not create, and creates its own with fileMode', async () => {
     const path = freshPath();
     writeFileSync(path, '');
     chmodSync(path, 0o644);
     const sink = new JsonlAuditSink(path);
-    expect(mode(path)).toBe(0o600);
+    expect(mode(path)).toBe(0o644);
     await sink.close();
     const shared = freshPath();
     const open = new JsonlAuditSink(shared, { fileMode: 0o640 });
@@ -294,9 +314,13 @@ describe('a record whose payload holds separators', () => {
     const sink = new JsonlAuditSink(path);
     const emitted = emitSome(busOn(sink), 2);
     await sink.close();
-    expect(new JsonlAuditSink(path).recovery).toEqual({ records: 2, truncatedBytes: 0 });
+    const reopened = new JsonlAuditSink(path);
+    expect(reopened.recovery).toEqual({ records: 2, truncatedBytes: 0 });
+    await reopened.close();
     expect(await readAll(path)).toEqual(emitted);
     truncateSync(path, statSync(path).size - 1);
-    expect(new JsonlAuditSink(path).recovery).toMatchObject({ records: 1, reason: 'no line end (torn write)' });
+    const recovered = new JsonlAuditSink(path);
+    expect(recovered.recovery).toMatchObject({ records: 1, reason: 'no line end (torn write)' });
+    await recovered.close();
   });
 });

@@ -155,7 +155,7 @@ describe('an audit trail stored redacted', () => {
     expect((await records(path)).map((record) => record.redacted)).toEqual(samples.map(() => 'mask'));
     await expect(async () => {
       for await (const _ of readAudit(path, registry)) void _;
-    }).rejects.toThrow(/audit\.jsonl:1: stored with its sensitive values redacted \(mask\): a redacted record cannot be replayed/);
+    }).rejects.toThrow(/audit\.jsonl:2: stored with its sensitive values redacted \(mask\): a redacted record cannot be replayed/);
     const replayed: unknown[] = [];
     for await (const event of readAudit(path, registry, { redacted: 'skip' })) replayed.push(event);
     expect(replayed).toEqual([]);
