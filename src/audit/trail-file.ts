@@ -52,8 +52,8 @@ export function newHeader(previous?: TrailLink): TrailHeader {
 }
 
 function fsError(path: string, doing: string, error: unknown): AuditError {
-  const code = (error as NodeJS.ErrnoException).code;
-  return new AuditError(`cannot ${doing} the audit trail ${path}: ${code === undefined ? '' : `${code}, `}${(error as Error).message}`, { cause: error });
+  // Node's messages start with the code (`EROFS: read-only file system, open '…'`).
+  return new AuditError(`cannot ${doing} the audit trail ${path}: ${(error as Error).message}`, { cause: error });
 }
 
 function syncDirectory(directory: string): void {
