@@ -15,6 +15,8 @@ export interface PublisherOptions extends StreamOptions {
   readonly source: string;
   /** Attempts for one event before `publish` gives up (default 5); each retry keeps the message id. */
   readonly attempts?: number;
+  /** How long one attempt waits for the stream's acknowledgement (default 5 s). */
+  readonly timeoutMs?: number;
 }
 
 export class NatsEventPublisher {
@@ -50,15 +52,20 @@ export class NatsEventPublisher {
     headers.set('content-type', 'application/json');
     const data = new TextEncoder().encode(JSON.stringify(event.payload));
     const attempts = this.#options.attempts ?? 5;
+    const subject = subjectOf(this.#prefix, event.type);
     let lastError: unknown;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
-        return await this.#js.publish(subjectOf(this.#prefix, event.type), data, { msgID: event.id, headers, timeout: 5000 });
+        return await this.#js.publish(subject, data, { msgID: event.id, headers, timeout: this.#options.timeoutMs ?? 5000 });
       } catch (error) {
         lastError = error;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** attempt)));
+        if (attempt < attempts) await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** attempt)));
       }
     }
-    throw new Error(`could not publish ${event.type} ${event.id} after ${attempts} attempts: ${(lastError as Error).message}`, { cause: lastError });
+    // No stream on the subject is what the client calls "jetstream is not enabled".
+    const reason = /jetstream is not enabled|no responders/i.test((lastError as Error).message)
+      ? `no JetStream stream takes ${subject} (create the streams first: publisher.start() or ensureStreams, for stream ${JSON.stringify(resolveStreams(this.#options).stream)}; or check \`stream\` and \`subjectPrefix\`)`
+      : (lastError as Error).message;
+    throw new Error(`could not publish ${event.type} ${event.id} after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`, { cause: lastError });
   }
 }

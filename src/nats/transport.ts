@@ -7,6 +7,8 @@ export { ensureStreams, resolveStreams, StreamConfigError } from './streams.ts';
 export type { ResolvedStreams, StreamOptions, StreamReport } from './streams.ts';
 export { NatsEventPublisher } from './publisher.ts';
 export type { PublisherOptions } from './publisher.ts';
+export { AuditRelay } from './relay.ts';
+export type { RelayCloseOptions, RelayOptions, RelayStatus, TrailGap, TrailPosition } from './relay.ts';
 export { NatsEventConsumer, subjectFilters } from './consumer.ts';
 export type { ConsumerOptions, EventSelection } from './consumer.ts';
 export { FileHandledEvents, handledKey, KvHandledEvents, MemoryHandledEvents } from './handled.ts';

@@ -1,0 +1,163 @@
+/** The audit trail as the outbox: the relay against the real NATS server on 127.0.0.1:4222. */
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JsonlAuditSink, LoggingEventBus, MemoryAuditSink } from '../../src/index.ts';
+import { AuditRelay, NatsEventPublisher, type RelayOptions } from '../../src/nats/transport.ts';
+import { eventRegistry, type PayloadMap } from '../../generated/index.ts';
+import { CapturingLogger } from '../support/capturing-logger.ts';
+import { until } from '../support/until.ts';
+
+const SERVER = process.env['NATS_URL'] ?? '127.0.0.1:4222';
+const scratch = mkdtempSync(join(tmpdir(), 'eventspec-relay-'));
+let nc: NatsConnection;
+const streams: string[] = [];
+
+beforeAll(async () => {
+  nc = await connect({ servers: SERVER, maxReconnectAttempts: -1 });
+});
+afterAll(async () => {
+  const jsm = await jetstreamManager(nc);
+  for (const stream of streams) await jsm.streams.delete(stream).catch(() => false);
+  await nc.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+let counter = 0;
+function isolated(): { stream: string; subjectPrefix: string; trail: string } {
+  const tag = `r${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+  streams.push(`S${tag}`, `S${tag}_DLQ`);
+  return { stream: `S${tag}`, subjectPrefix: tag, trail: join(scratch, `trail-${++counter}.jsonl`) };
+}
+
+function service(trail: string) {
+  const audit = new JsonlAuditSink(trail, { onTrailChange: () => undefined });
+  const bus = new LoggingEventBus<PayloadMap>({ registry: eventRegistry, audit, logger: new CapturingLogger() });
+  const emit = (n: number): string => bus.emit('plan.paused', { planId: '01JDQ8Z1X4N6V7W8Y9ZAB2C3DE', pausedBy: { kind: 'agent', id: 'p' }, reason: `n${n}` }).id;
+  return { audit, bus, emit };
+}
+
+function relay(where: ReturnType<typeof isolated>, options: Partial<RelayOptions> = {}): AuditRelay {
+  return new AuditRelay(nc, { source: '/test/relay', stream: where.stream, subjectPrefix: where.subjectPrefix, trail: where.trail, logger: new CapturingLogger(), ...options });
+}
+
+/** The message ids the stream holds, in stream order. */
+async function streamIds(stream: string): Promise<string[]> {
+  const jsm = await jetstreamManager(nc);
+  const info = await jsm.streams.info(stream).catch(() => undefined);
+  if (info === undefined) return [];
+  const ids: string[] = [];
+  for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
+    const message = await jsm.streams.getMessage(stream, { seq });
+    ids.push(message?.header?.get('Nats-Msg-Id') ?? '');
+  }
+  return ids;
+}
+
+describe('the audit relay', () => {
+  it('publishes every event of the trail, in order, and the events appended while it runs', async () => {
+    const where = isolated();
+    const { audit, emit } = service(where.trail);
+    const before = Array.from({ length: 50 }, (_, n) => emit(n));
+    const relaying = relay(where);
+    await relaying.start();
+    const after = Array.from({ length: 50 }, (_, n) => emit(50 + n));
+    const status = await relaying.close({ drain: true });
+    expect(status).toMatchObject({ published: 100, failures: 0, caughtUp: true });
+    expect(await streamIds(where.stream)).toEqual([...before, ...after]);
+    await audit.close();
+  });
+
+  it('resumes from its checkpoint: nothing is sent twice, nothing is left out', async () => {
+    const where = isolated();
+    const { audit, emit } = service(where.trail);
+    const first = Array.from({ length: 10 }, (_, n) => emit(n));
+    let relaying = relay(where);
+    await relaying.start();
+    await relaying.close({ drain: true });
+    expect(JSON.parse(readFileSync(`${where.trail}.relay`, 'utf8'))).toMatchObject({ seq: 10 });
+    const second = Array.from({ length: 10 }, (_, n) => emit(10 + n));
+    relaying = relay(where);
+    await relaying.start();
+    expect(await relaying.close({ drain: true })).toMatchObject({ published: 10 });
+    expect(await streamIds(where.stream)).toEqual([...first, ...second]);
+    await audit.close();
+  });
+
+  it('follows the trail across rename rotation, with the relay running and after a restart', async () => {
+    const where = isolated();
+    const { audit, emit } = service(where.trail);
+    const ids = [emit(0), emit(1)];
+    const relaying = relay(where);
+    await relaying.start();
+    renameSync(where.trail, `${where.trail}.1`);
+    ids.push(emit(2), emit(3));
+    await until(async () => (await streamIds(where.stream)).length === 4, 'four events');
+    await relaying.close({ drain: true });
+    // Rotated again while no relay runs: the next one finds its trail under the new name.
+    ids.push(emit(4));
+    renameSync(`${where.trail}.1`, `${where.trail}.2`);
+    renameSync(where.trail, `${where.trail}.1`);
+    ids.push(emit(5));
+    const again = relay(where);
+    await again.start();
+    await again.close({ drain: true });
+    expect(await streamIds(where.stream)).toEqual(ids);
+    await audit.close();
+  });
+
+  it('does not send on the events the service ingested from elsewhere', async () => {
+    const where = isolated();
+    const { audit, bus, emit } = service(where.trail);
+    const foreign = new LoggingEventBus<PayloadMap>({ registry: eventRegistry, audit: new MemoryAuditSink(), logger: new CapturingLogger() }).emit('plan.approved', { planId: '01JDQ8Z1X4N6V7W8Y9ZAB2C3DE', approvedBy: { kind: 'user', id: 'u' } });
+    const own = emit(0);
+    await bus.ingest(foreign);
+    const later = emit(1);
+    const relaying = relay(where);
+    await relaying.start();
+    expect(await relaying.close({ drain: true })).toMatchObject({ published: 2, skipped: 1 });
+    expect(await streamIds(where.stream)).toEqual([own, later]);
+    await audit.close();
+  });
+
+  it('takes one relay per checkpoint', async () => {
+    const where = isolated();
+    const { audit } = service(where.trail);
+    const first = relay(where);
+    await first.start();
+    await expect(relay(where).start()).rejects.toThrow(new RegExp(`checkpoint .*\\.relay is in use by process ${process.pid}`));
+    await first.close();
+    await audit.close();
+  });
+
+  it('refuses a checkpoint that does not fit its trail, naming both', async () => {
+    const where = isolated();
+    const { audit, emit } = service(where.trail);
+    emit(0);
+    const relaying = relay(where);
+    await relaying.start();
+    await relaying.close({ drain: true });
+    const checkpoint = JSON.parse(readFileSync(`${where.trail}.relay`, 'utf8')) as { trail: string };
+    writeFileSync(`${where.trail}.relay`, JSON.stringify({ ...checkpoint, offset: 5 }));
+    const wrong = relay(where);
+    await wrong.start();
+    await expect(wrong.close({ drain: true, timeoutMs: 2000 })).rejects.toThrow(/the position \(record 1 at byte 5\) does not fit the trail/);
+    await audit.close();
+  });
+});
+
+describe('publishing before the streams exist', () => {
+  it('names the missing stream instead of "jetstream is not enabled"', async () => {
+    const where = isolated();
+    const publisher = new NatsEventPublisher(nc, { source: '/test', stream: where.stream, subjectPrefix: where.subjectPrefix, attempts: 1 });
+    const event = service(where.trail);
+    const emitted = event.bus.emit('plan.approved', { planId: '01JDQ8Z1X4N6V7W8Y9ZAB2C3DE', approvedBy: { kind: 'user', id: 'u' } });
+    await expect(publisher.publish(emitted)).rejects.toThrow(new RegExp(`no JetStream stream takes ${where.subjectPrefix}\\.plan\\.approved \\(create the streams first: publisher\\.start\\(\\) or ensureStreams, for stream "${where.stream}"`));
+    await event.audit.close();
+    expect(existsSync(where.trail)).toBe(true);
+  });
+});
