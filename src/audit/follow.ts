@@ -44,7 +44,7 @@ export interface TrailGap {
 }
 
 export interface FollowOptions {
-  /** Resume after this position (a relay's checkpoint); default: the start of the trail at the path. */
+  /** Resume after this position (a relay's checkpoint); default: the start of the oldest file of the trail still beside the path. */
   readonly from?: TrailPosition;
   /** How often to look for new records and rotation once caught up (default 20 ms). */
   readonly pollIntervalMs?: number;
@@ -178,7 +178,9 @@ export class TrailFollower {
   #begin(): void {
     const from = this.#from;
     if (from === undefined) {
-      this.#open(this.path, 0, undefined);
+      // From the beginning: the oldest rotated file still linked to the trail at the path.
+      const oldest = this.#chainToPath();
+      this.#open(oldest?.path ?? this.path, 0, undefined);
       return;
     }
     const at = this.#locate(from.trail);
