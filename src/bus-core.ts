@@ -12,12 +12,12 @@
  */
 import type { AuditSink, AnyEvent } from './audit/sink.ts';
 import type { AnyEventHandler, DomainEvent, EventBus, EventDefinition, EventHandler, EventMeta, EventRegistry, Unsubscribe } from './bus.ts';
-import { AuditError, EventLoopError, EventValidationError, type PayloadIssue } from './errors.ts';
+import { AuditError, EventLoopError, EventValidationError, HandlerTimeoutError, type PayloadIssue } from './errors.ts';
 import { definitionOf, unknownType, validatePayload, validationError } from './validate-payload.ts';
 import { readVersioned, type StoredEvent, type Upcaster } from './upcast.ts';
 import { createTimestampFormatter } from './clock.ts';
 import { freezeOwnedOutput } from './freeze.ts';
-import { createIdGenerator, isForeignId, MAX_FOREIGN_ID_LENGTH, type IdGenerator } from './ids.ts';
+import { createIdGenerator, FOREIGN_ID_RULE, isForeignId, type IdGenerator } from './ids.ts';
 import { defaultLogger, type Logger } from './logger.ts';
 
 /** Called with whatever a handler threw or rejected with; the event is unknown only for rxjs subscribers. */
@@ -45,6 +45,20 @@ export interface BusOptions<M> {
    * generated `defineUpcasters`). Without it, only steps that take no code can be taken.
    */
   readonly upcaster?: Upcaster<M>;
+  /**
+   * How long `ingest` (and so a transport, or a replay) waits for a handler's promise before it
+   * counts as failed with `HandlerTimeoutError` (default 30 s): a handler that never settles
+   * must not stop delivery for good.
+   */
+  readonly handlerTimeoutMs?: number;
+}
+
+/** What `ingest` is told besides the event. */
+export interface IngestOptions {
+  /** Record the event in the audit trail (default true; false when the trail holds it already). */
+  readonly audit?: boolean;
+  /** This event's handler deadline, instead of the bus's `handlerTimeoutMs`. */
+  readonly timeoutMs?: number;
 }
 
 // Stored untyped: the overloads of `subscribe` are what tie each handler to its type.
@@ -66,6 +80,7 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
   readonly #ids: IdGenerator;
   readonly #timestamp = createTimestampFormatter();
   readonly #stackFrames: number;
+  readonly #handlerTimeoutMs: number;
   /** Brings events of earlier versions to the current one (the `upcaster` option). */
   readonly upcaster: Upcaster<M> | undefined;
   // Copy-on-write lists: an emit reads the current array, which no later change can alter.
@@ -82,6 +97,7 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
     this.#now = options.now ?? Date.now;
     this.#ids = options.ids ?? createIdGenerator(this.#now);
     this.#stackFrames = options.validationStackFrames ?? 0;
+    this.#handlerTimeoutMs = options.handlerTimeoutMs ?? 30_000;
     this.upcaster = options.upcaster;
   }
 
@@ -140,10 +156,11 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
    * validated, audited unless `audit: false`, published, dispatched; but with its id, timestamp
    * and chain kept. An event of an earlier version is validated as that version, audited as
    * written, and delivered upcast to the current one (`writtenVersion` says it was). Resolves,
-   * once every handler has settled, with what the handlers threw or rejected with (each is also
-   * reported to onHandlerError), so a transport can decide whether to acknowledge.
+   * once every handler has settled or its deadline passed, with what the handlers threw or
+   * rejected with, and a `HandlerTimeoutError` for each that did not settle in time (each is
+   * also reported to onHandlerError), so a transport can decide whether to acknowledge.
    */
-  async ingest(event: DomainEvent<M> | StoredEvent, options: { readonly audit?: boolean } = {}): Promise<readonly unknown[]> {
+  async ingest(event: DomainEvent<M> | StoredEvent, options: IngestOptions = {}): Promise<readonly unknown[]> {
     const { written, current: frozen } = readVersioned(this.registry, this.upcaster?.steps, event, this.#stackFrames);
     if (this.#audit !== undefined && options.audit !== false) {
       try {
@@ -174,8 +191,28 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
         this.reportHandlerError(error, frozen);
       }
     }
-    await Promise.all(pending);
+    if (pending.length > 0) await this.#settled(pending, frozen, failures, options.timeoutMs ?? this.#handlerTimeoutMs);
     return failures;
+  }
+
+  /** Waits for the handlers' promises up to the deadline; each one still pending then is a failure. */
+  async #settled(pending: readonly Promise<void>[], event: DomainEvent<M>, failures: unknown[], timeoutMs: number): Promise<void> {
+    const settled = pending.map(() => false);
+    const watched = pending.map((each, index) => each.then(() => {
+      settled[index] = true;
+    }));
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    await Promise.race([Promise.all(watched), deadline]);
+    clearTimeout(timer);
+    for (const done of settled) {
+      if (done) continue;
+      const error = new HandlerTimeoutError(event.type, event.id, timeoutMs);
+      failures.push(error);
+      this.reportHandlerError(error, event);
+    }
   }
 
   subscribe<T extends keyof M & string>(type: T, handler: EventHandler<M, T>): Unsubscribe;
@@ -242,7 +279,7 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
   #checkMeta(type: string, meta: EventMeta): void {
     const issues = (['correlationId', 'causationId'] as const)
       .filter((key) => meta[key] !== undefined && !isForeignId(meta[key]))
-      .map((key): PayloadIssue => ({ path: ['meta', key], message: `Expected a non-empty id of at most ${MAX_FOREIGN_ID_LENGTH} characters, without control characters` }));
+      .map((key): PayloadIssue => ({ path: ['meta', key], message: FOREIGN_ID_RULE }));
     if (issues.length > 0) throw validationError(type, issues, this.#stackFrames);
   }
 }

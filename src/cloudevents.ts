@@ -7,7 +7,7 @@
 import * as z from 'zod/v4';
 import type { DomainEvent, EventRegistry } from './bus.ts';
 import { EventValidationError, type PayloadIssue } from './errors.ts';
-import { isForeignId, MAX_FOREIGN_ID_LENGTH } from './ids.ts';
+import { FOREIGN_ID_RULE, isForeignId } from './ids.ts';
 import { readVersioned, type StoredEvent, type Upcaster } from './upcast.ts';
 import { definitionOf, unknownType, validationError } from './validate-payload.ts';
 
@@ -67,7 +67,7 @@ export function toCloudEvent<M, T extends keyof M & string>(event: DomainEvent<M
 }
 
 /** CloudEvents allows any non-empty string as `id`; correlation ids are often trace or request ids. */
-const foreignId = z.string().refine(isForeignId, { message: `Expected a non-empty id of at most ${MAX_FOREIGN_ID_LENGTH} characters, without control characters` });
+const foreignId = z.string().refine(isForeignId, { message: FOREIGN_ID_RULE });
 /** @internal The CloudEvents envelope as `fromCloudEvent` accepts it (exported for the agreement test). */
 export const Envelope = z.looseObject({
   specversion: z.literal('1.0'),

@@ -68,3 +68,18 @@ export class AuditReadError extends Error {
 export class EventLoopError extends Error {
   override readonly name = 'EventLoopError';
 }
+
+/** A handler's promise did not settle within its deadline: it counts as a failure (its work may still go on). */
+export class HandlerTimeoutError extends Error {
+  override readonly name = 'HandlerTimeoutError';
+  readonly eventType: string;
+  readonly eventId: string;
+  readonly timeoutMs: number;
+
+  constructor(eventType: string, eventId: string, timeoutMs: number) {
+    super(`a handler of ${eventType} ${eventId} did not settle within ${timeoutMs} ms`);
+    this.eventType = eventType;
+    this.eventId = eventId;
+    this.timeoutMs = timeoutMs;
+  }
+}

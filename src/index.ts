@@ -15,10 +15,10 @@ export type {
   Unsubscribe,
 } from './bus.ts';
 export { BaseEventBus } from './bus-core.ts';
-export type { BusOptions, HandlerErrorHook } from './bus-core.ts';
+export type { BusOptions, HandlerErrorHook, IngestOptions } from './bus-core.ts';
 export { LoggingEventBus } from './logging-bus.ts';
 export type { Logger } from './logger.ts';
-export { AuditError, AuditReadError, EventLoopError, UpcastError } from './errors.ts';
+export { AuditError, AuditReadError, EventLoopError, HandlerTimeoutError, UpcastError } from './errors.ts';
 export { MemoryAuditSink } from './audit/sink.ts';
 export type { AnyEvent, AppendOptions, AuditSink } from './audit/sink.ts';
 export { JsonlAuditSink } from './audit/jsonl-sink.ts';

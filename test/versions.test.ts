@@ -337,7 +337,7 @@ describe('over NATS JetStream (the real server)', () => {
       bus.subscribe(TYPE, (event) => {
         received.push(event);
       });
-      const consumer = new NatsEventConsumer(nc, bus, eventRegistry, { ...where, durable: 'v3', audit, ackWaitMs: 2_000 });
+      const consumer = new NatsEventConsumer(nc, bus, eventRegistry, { ...where, durable: 'v3', audit, ackWaitMs: 2_000, logger: quiet });
       await consumer.start();
       await expect.poll(() => received.length, { timeout: 10_000 }).toBe(1);
       await consumer.stop();
@@ -351,7 +351,7 @@ describe('over NATS JetStream (the real server)', () => {
       oldConsumerBus.subscribe(TYPE, (event) => {
         oldReceived.push(event);
       });
-      const oldConsumer = new NatsEventConsumer(nc, oldConsumerBus, v1.eventRegistry, { ...where, durable: 'v1', ackWaitMs: 2_000 });
+      const oldConsumer = new NatsEventConsumer(nc, oldConsumerBus, v1.eventRegistry, { ...where, durable: 'v1', ackWaitMs: 2_000, logger: quiet });
       await oldConsumer.start();
       const jsm = await jetstreamManager(nc);
       await expect.poll(async () => (await jsm.streams.info(`${where.stream}_DLQ`)).state.messages, { timeout: 10_000 }).toBe(1);

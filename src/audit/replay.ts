@@ -27,6 +27,8 @@ export interface ReplayOptions<M> extends ReadAuditOptions<M> {
   readonly progressEvery?: number;
   /** Stops the replay after the event in hand; the report says how far it got. */
   readonly signal?: AbortSignal;
+  /** How long each event's handlers may take before they count as failed (default: the bus's `handlerTimeoutMs`). */
+  readonly handlerTimeoutMs?: number;
 }
 
 export interface ReplayReport extends ReplayProgress {
@@ -51,7 +53,7 @@ export async function replayAudit<M>(path: string, bus: BaseEventBus<M>, options
   const upcaster = options.upcaster ?? bus.upcaster;
   for await (const { event, record } of readAuditEvents(path, bus.registry, { ...options, ...(upcaster === undefined ? {} : { upcaster }) })) {
     if (options.signal?.aborted === true) return { ...progress(), complete: false };
-    const failures = await bus.ingest(event, { audit: false });
+    const failures = await bus.ingest(event, { audit: false, ...(options.handlerTimeoutMs === undefined ? {} : { timeoutMs: options.handlerTimeoutMs }) });
     events++;
     if (event.writtenVersion !== undefined) upcast++;
     if (failures.length > 0) failed++;

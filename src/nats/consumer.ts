@@ -6,25 +6,33 @@
  *   and the event is recorded as handled (`HandledEvents`, a key-value bucket by default).
  * - An event already handled never reaches the handlers again, across restarts and instances:
  *   neither a redelivery whose ack was lost nor a late duplicate published after the stream's
- *   duplicate window. An event whose handlers did not finish before a crash is redelivered.
- * - A handler failure is retried by redelivery up to `maxDeliver`, then dead-lettered; a message
- *   that is no valid event is dead-lettered at once. Either way it is dead-lettered once (the
- *   dead letter's message id is the source's stream sequence) and terminated with a plain
- *   `+TERM`, which every server version honours.
+ *   duplicate window. Every message is checked against the handled record, so this holds
+ *   whatever the producer's clock says. An event whose handlers did not finish before a crash is
+ *   redelivered.
+ * - A handler that fails, or does not settle within `handlerTimeoutMs`, is retried by
+ *   redelivery up to `maxDeliver`, then dead-lettered; a message that is no valid event (not
+ *   UTF-8 JSON, an unknown type, a `ce-type` other than its subject's, a bad envelope or
+ *   payload) is dead-lettered at once. Either way it is dead-lettered once, logged, and told to
+ *   `onDeadLetter`, and terminated with a plain `+TERM`, which every server version honours.
+ * - Nothing stalls in silence: a failing handled record is retried with a growing pause and
+ *   reported (`onError`, the log), a deleted bucket is created again, a deleted durable consumer
+ *   is created again, and a stream that is gone stops the consumer with an error (`closed()`).
+ * - The consumer never creates a stream: it refuses to start, naming the stream, when there is
+ *   none (a publisher's `start()` or `ensureStreams` creates them).
  */
-import { headers as natsHeaders, nanos, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
-import { decodeTime } from 'ulid';
+import { nanos, type NatsConnection } from '@nats-io/nats-core';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerConfig, type ConsumerMessages, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { AuditSink } from '../audit/sink.ts';
 import type { EventRegistry } from '../bus.ts';
 import type { StoredEvent } from '../upcast.ts';
 import type { BaseEventBus } from '../bus-core.ts';
 import { readCloudEvent } from '../cloudevents.ts';
 import { EventValidationError } from '../errors.ts';
-import { isUlid } from '../formats.ts';
+import { defaultLogger, type Logger } from '../logger.ts';
+import { deadLetter, type DeadLetterInfo } from './dead-letters.ts';
 import { KvHandledEvents, type HandledEvents } from './handled.ts';
 import { retryTransient } from './retry.ts';
-import { ensureStreams, resolveStreams, type ResolvedStreams, type StreamOptions } from './streams.ts';
+import { resolveStreams, type ResolvedStreams, type StreamOptions } from './streams.ts';
 import { subjectOf } from './subjects.ts';
 
 /** Which events a consumer receives: by type, by domain, or all. */
@@ -47,6 +55,11 @@ export interface ConsumerOptions<M> extends StreamOptions {
   readonly maxDeliver?: number;
   /** How long the server waits for an ack before redelivering (default 30 s). */
   readonly ackWaitMs?: number;
+  /**
+   * How long one event's handlers may take before the delivery counts as failed (default: 20 s,
+   * or two thirds of `ackWaitMs` when that is shorter). It must be shorter than `ackWaitMs`.
+   */
+  readonly handlerTimeoutMs?: number;
   /** Delay before a failed message is redelivered (default 200 ms). */
   readonly retryDelayMs?: number;
   /** Handled ids kept in memory to skip a redelivery without asking `handled` (default 100,000). */
@@ -66,14 +79,31 @@ export interface ConsumerOptions<M> extends StreamOptions {
    * `eventspec_handled_<stream>_<durable>`, kept as long as the stream keeps events).
    */
   readonly handled?: HandledEvents;
+  /** Dead letters, failures and recoveries are logged here (default: pino on standard output). */
+  readonly logger?: Logger;
+  /** Hears each dead letter as it is stored. */
+  readonly onDeadLetter?: (letter: DeadLetterInfo) => void;
+  /** Hears each failure the consumer recovers from, or that stops it (then `closed()` has it too). */
+  readonly onError?: (error: Error) => void;
 }
 
-const UTF8 = new TextDecoder();
+export interface StopOptions {
+  /** The longest `stop` waits for the message in hand, in milliseconds (default 10 s); an unsettled one is redelivered later. */
+  readonly timeoutMs?: number;
+}
+
+/** A stream the consumer reads is missing: it never creates one. */
+export class StreamNotFoundError extends Error {
+  override readonly name = 'StreamNotFoundError';
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The CloudEvents attributes of binary mode: each `ce-*` header (any case), named without the prefix. */
-function cloudEventAttributes(headers: MsgHdrs | undefined): Record<string, string> {
+function cloudEventAttributes(message: JsMsg): Record<string, string> {
   // No prototype: a `ce-__proto__` header is a key like any other.
   const attributes: Record<string, string> = Object.create(null) as Record<string, string>;
+  const headers = message.headers;
   if (headers === undefined) return attributes;
   for (const key of headers.keys()) {
     // `ce-` in any case, without a lower-cased copy of every key.
@@ -87,17 +117,11 @@ function bucketName(stream: string, durable: string): string {
   return `eventspec_handled_${stream}_${durable}`.replace(/[^A-Za-z0-9_-]/g, '_');
 }
 
-/**
- * Whether the stream's own de-duplication proves a message is the first stored copy of its
- * event. Any earlier copy was stored after the event was made (the ULID's time); if this copy was
- * stored within half the duplicate window of that time (the other half absorbs clock skew), the
- * server would have dropped it as a duplicate. A redelivery, or a foreign id, proves nothing.
- */
-function provenFirst(id: string, message: JsMsg, duplicateWindowMs: number): boolean {
-  if (message.info.redelivered || !isUlid(id)) return false;
-  const stored = Number(message.timestampNanos / 1_000_000n);
-  return stored - decodeTime(id) < duplicateWindowMs / 2;
+function isMissing(error: unknown): boolean {
+  return /stream not found|bucket not found|consumer not found|no message found/i.test((error as Error)?.message ?? '');
 }
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class NatsEventConsumer<M> {
   readonly #nc: NatsConnection;
@@ -105,12 +129,19 @@ export class NatsEventConsumer<M> {
   readonly #registry: EventRegistry<M>;
   readonly #options: ConsumerOptions<M>;
   readonly #resolved: ResolvedStreams;
+  readonly #logger: Logger;
+  readonly #handlerTimeoutMs: number;
   readonly #done = new Set<string>();
   readonly #audited = new Set<string>();
   #handled: HandledEvents | undefined;
+  #jsm: JetStreamManager | undefined;
   #stopped = false;
-  #messages: { stop(): void; close(): Promise<void | Error> } | undefined;
+  #messages: ConsumerMessages | undefined;
   #running: Promise<void> | undefined;
+  #failure: Error | undefined;
+  #handledFailures = 0;
+  readonly #closed: Promise<Error | undefined>;
+  #close: (error: Error | undefined) => void = () => undefined;
 
   constructor(nc: NatsConnection, bus: BaseEventBus<M>, registry: EventRegistry<M>, options: ConsumerOptions<M>) {
     this.#nc = nc;
@@ -118,82 +149,217 @@ export class NatsEventConsumer<M> {
     this.#registry = registry;
     this.#options = options;
     this.#resolved = resolveStreams(options);
+    this.#logger = options.logger ?? defaultLogger();
+    const ackWaitMs = options.ackWaitMs ?? 30_000;
+    this.#handlerTimeoutMs = options.handlerTimeoutMs ?? Math.min(20_000, Math.floor((ackWaitMs * 2) / 3));
+    if (this.#handlerTimeoutMs >= ackWaitMs) throw new RangeError(`handlerTimeoutMs (${this.#handlerTimeoutMs}) must be shorter than ackWaitMs (${ackWaitMs}): the server would redeliver an event whose handlers still run`);
     for (const id of options.alreadyAudited ?? []) this.#remember(this.#audited, id);
+    this.#closed = new Promise((resolve) => {
+      this.#close = resolve;
+    });
   }
 
-  /** Creates (or updates) the durable consumer and starts delivering into the bus. */
+  /** Creates (or updates) the durable consumer on the existing streams and starts delivering into the bus. */
   async start(): Promise<void> {
     const jsm = await retryTransient(() => jetstreamManager(this.#nc));
-    await ensureStreams(jsm, this.#options);
-    const bucket = bucketName(this.#resolved.stream, this.#options.durable);
-    this.#handled = this.#options.handled ?? (await retryTransient(() => KvHandledEvents.open(this.#nc, { bucket, ttlMs: this.#resolved.maxAgeMs, replicas: this.#resolved.replicas })));
-    const filters = subjectFilters(this.#resolved.prefix, this.#options.select ?? {});
-    // One filter is `filter_subject`, which every JetStream server has; several need 2.10.
-    const filter = filters.length === 1 ? { filter_subject: filters[0] ?? '' } : { filter_subjects: filters };
-    const settings = { ...filter, max_deliver: this.#options.maxDeliver ?? 5, ack_wait: nanos(this.#options.ackWaitMs ?? 30_000) };
-    const config = { durable_name: this.#options.durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ...settings };
-    try {
-      await retryTransient(() => jsm.consumers.info(this.#resolved.stream, this.#options.durable));
-      await retryTransient(() => jsm.consumers.update(this.#resolved.stream, this.#options.durable, settings));
-    } catch (error) {
-      if (!/consumer not found/i.test((error as Error).message)) throw error;
-      await retryTransient(() => jsm.consumers.add(this.#resolved.stream, config));
+    this.#jsm = jsm;
+    for (const stream of [this.#resolved.stream, this.#resolved.deadLetterStream]) {
+      try {
+        await retryTransient(() => jsm.streams.info(stream));
+      } catch (error) {
+        if (!isMissing(error)) throw error;
+        throw new StreamNotFoundError(`stream ${stream} does not exist: a consumer never creates one. Create the streams with a publisher's start() or ensureStreams (with the same stream and subjectPrefix), then start the consumer.`);
+      }
     }
+    this.#handled = this.#options.handled ?? (await retryTransient(() => this.#openBucket()));
+    await this.#ensureConsumer(jsm);
     const consumer = await retryTransient(() => jetstream(this.#nc).consumers.get(this.#resolved.stream, this.#options.durable));
-    const messages = await consumer.consume();
+    // Heartbeats every 5 s: a deleted consumer or a wiped store is noticed within seconds.
+    const messages = await consumer.consume({ expires: 10_000 });
     this.#messages = messages;
+    void this.#watch(messages);
     this.#running = (async () => {
       for await (const message of messages) {
         if (this.#stopped) break;
         try {
           await this.#handle(message);
-        } catch {
-          // Dead-lettering or the handled check failed (the server went away, say): leave the
-          // message to be redelivered.
-          message.nak(this.#options.retryDelayMs ?? 200);
+        } catch (error) {
+          await this.#unsettled(message, error as Error);
         }
       }
     })();
   }
 
-  /** Stops taking messages; resolves when the one in hand is settled. */
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    this.#messages?.stop();
-    await this.#running;
+  /** Resolves when the consumer stopped: with the error that stopped it, or undefined after `stop()`. */
+  closed(): Promise<Error | undefined> {
+    return this.#closed;
   }
 
-  /** Publishes the message to the dead-letter stream, once however often it is delivered, and terminates it. */
+  /** Stops taking messages; resolves when the one in hand is settled, or at `timeoutMs` (it is then redelivered later). */
+  async stop(options: StopOptions = {}): Promise<void> {
+    this.#stopped = true;
+    this.#messages?.stop();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.#running, new Promise((resolve) => (timer = setTimeout(resolve, options.timeoutMs ?? 10_000)))]);
+    clearTimeout(timer);
+    this.#close(this.#failure);
+  }
+
+  async #openBucket(): Promise<KvHandledEvents> {
+    return KvHandledEvents.open(this.#nc, { bucket: bucketName(this.#resolved.stream, this.#options.durable), ttlMs: this.#resolved.maxAgeMs, replicas: this.#resolved.replicas });
+  }
+
+  #consumerConfig(): Partial<ConsumerConfig> {
+    const filters = subjectFilters(this.#resolved.prefix, this.#options.select ?? {});
+    // One filter is `filter_subject`, which every JetStream server has; several need 2.10.
+    const filter = filters.length === 1 ? { filter_subject: filters[0] ?? '' } : { filter_subjects: filters };
+    return { ...filter, max_deliver: this.#options.maxDeliver ?? 5, ack_wait: nanos(this.#options.ackWaitMs ?? 30_000) };
+  }
+
+  async #ensureConsumer(jsm: JetStreamManager): Promise<'updated' | 'created'> {
+    const settings = this.#consumerConfig();
+    try {
+      await retryTransient(() => jsm.consumers.info(this.#resolved.stream, this.#options.durable));
+      await retryTransient(() => jsm.consumers.update(this.#resolved.stream, this.#options.durable, settings));
+      return 'updated';
+    } catch (error) {
+      if (!/consumer not found/i.test((error as Error).message)) throw error;
+      await retryTransient(() => jsm.consumers.add(this.#resolved.stream, { durable_name: this.#options.durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ...settings }));
+      return 'created';
+    }
+  }
+
+  /** Watches the consumer's notifications: a deleted consumer is created again; a stream that is gone stops the consumer. */
+  async #watch(messages: ConsumerMessages): Promise<void> {
+    let recovering = false;
+    for await (const status of messages.status()) {
+      if (this.#stopped) break;
+      const gone = status.type === 'consumer_deleted' || status.type === 'consumer_not_found' || status.type === 'stream_not_found' || (status.type === 'heartbeats_missed' && status.count >= 2);
+      if (!gone || recovering) continue;
+      recovering = true;
+      void this.#recover().finally(() => {
+        recovering = false;
+      });
+    }
+  }
+
+  async #recover(): Promise<void> {
+    const jsm = this.#jsm;
+    if (jsm === undefined) return;
+    try {
+      await jsm.streams.info(this.#resolved.stream);
+    } catch (error) {
+      if (!isMissing(error)) return; // the server is away: the client reconnects, and heartbeats tell again
+      this.#fatal(new StreamNotFoundError(`stream ${this.#resolved.stream} is gone (deleted, or the server's store was wiped): the consumer ${this.#options.durable} stopped; create the streams again and restart it`));
+      return;
+    }
+    try {
+      await jsm.consumers.info(this.#resolved.stream, this.#options.durable);
+    } catch (error) {
+      if (!isMissing(error)) return;
+      try {
+        await this.#ensureConsumer(jsm);
+        this.#report(new Error(`the durable consumer ${this.#options.durable} on ${this.#resolved.stream} was deleted; created it again (it redelivers from the start of the stream, and handled events are skipped)`), 'consumer recreated');
+      } catch (failure) {
+        this.#fatal(new Error(`the durable consumer ${this.#options.durable} was deleted and could not be created again: ${(failure as Error).message}`, { cause: failure }));
+      }
+    }
+  }
+
+  #fatal(error: Error): void {
+    if (this.#failure !== undefined) return;
+    this.#failure = error;
+    this.#report(error, 'the consumer stopped');
+    this.#stopped = true;
+    this.#messages?.stop();
+    this.#close(error);
+  }
+
+  #report(error: Error, message: string): void {
+    try {
+      this.#logger.error({ err: error, stream: this.#resolved.stream, durable: this.#options.durable }, message);
+      this.#options.onError?.(error);
+    } catch {
+      // A failing logger or hook must not stop delivery.
+    }
+  }
+
+  #retryDelay(): number {
+    const base = this.#options.retryDelayMs ?? 200;
+    return Math.min(30_000, base * 2 ** Math.min(this.#handledFailures, 8));
+  }
+
+  /**
+   * Dead-lettering or the handled record failed (the server went away, say): the message is
+   * redelivered after a pause that grows while the failures go on, and dead-lettered on its last
+   * delivery, so that the ack floor never sticks on it.
+   */
+  async #unsettled(message: JsMsg, error: Error): Promise<void> {
+    this.#report(error, 'could not settle a message; it will be redelivered');
+    if (message.info.deliveryCount >= (this.#options.maxDeliver ?? 5)) {
+      try {
+        await this.#deadLetter(message, this.#typeOf(message), `could not be settled in ${message.info.deliveryCount} deliveries: ${error.message}`);
+        return;
+      } catch {
+        // The server is away altogether: nothing can be stored, so leave it to the server.
+      }
+    }
+    message.nak(this.#retryDelay());
+  }
+
+  #typeOf(message: JsMsg): string {
+    return message.subject.startsWith(`${this.#resolved.prefix}.`) ? message.subject.slice(this.#resolved.prefix.length + 1) : message.subject;
+  }
+
+  /** Publishes the message to the dead-letter stream, once however often it is delivered, reports it, and terminates it. */
   async #deadLetter(message: JsMsg, type: string, reason: string): Promise<void> {
-    const headers: MsgHdrs = message.headers ?? natsHeaders();
-    headers.set('eventspec-dead-letter-reason', reason);
-    headers.set('eventspec-original-subject', message.subject);
-    headers.set('eventspec-original-sequence', String(message.seq));
-    await jetstream(this.#nc).publish(`${this.#resolved.deadLetterPrefix}.${/^[a-z0-9_.]+$/.test(type) ? type : 'invalid'}`, message.data, {
-      headers,
-      // The source's stream sequence, not the delivery count: a redelivered poison message is
-      // the same dead letter, and the dead-letter stream drops the copy.
-      msgID: `${this.#resolved.stream}:${message.seq}`,
-    });
+    const letter = await deadLetter(this.#nc, this.#resolved, message, type, reason, this.#options.durable);
     // A plain +TERM: nats-server 2.9 ignores `+TERM <reason>` and would redeliver.
     message.term();
+    try {
+      this.#logger.error({ deadLetter: letter }, `dead-lettered ${letter.type}${letter.id === undefined ? '' : ` ${letter.id}`}: ${letter.reason}`);
+      this.#options.onDeadLetter?.(letter);
+    } catch {
+      // The letter is stored; a failing hook or logger cannot undo that.
+    }
+  }
+
+  /** The handled record's answer, retried (and the bucket created again when it was deleted) while it fails. */
+  async #handledStep<T>(step: (handled: HandledEvents) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const handled = this.#handledStore();
+      try {
+        const result = await step(handled);
+        this.#handledFailures = 0;
+        return result;
+      } catch (error) {
+        this.#handledFailures++;
+        const missing = isMissing(error) && this.#options.handled === undefined;
+        this.#report(new Error(`the handled-events record failed (attempt ${attempt})${missing ? '; its bucket is gone, creating it again' : ''}: ${(error as Error).message}`, { cause: error }), 'handled record failed');
+        if (missing) this.#handled = await this.#openBucket().catch(() => handled);
+        if (attempt >= 3 || this.#stopped) throw error;
+        await pause(this.#retryDelay());
+      }
+    }
   }
 
   async #handle(message: JsMsg): Promise<void> {
-    const type = message.subject.startsWith(`${this.#resolved.prefix}.`) ? message.subject.slice(this.#resolved.prefix.length + 1) : message.subject;
+    const type = this.#typeOf(message);
     let event: StoredEvent;
     try {
-      const attributes = cloudEventAttributes(message.headers);
+      const attributes = cloudEventAttributes(message);
+      // The subject routes the message, and selections filter on it: a ce-type that says otherwise is not believed.
+      if (attributes['type'] !== undefined && attributes['type'] !== type) throw new Error(`ce-type ${JSON.stringify(attributes['type'])} does not match the subject ${message.subject}`);
       const data: unknown = JSON.parse(UTF8.decode(message.data));
       // The payload is validated (and upcast, when written under an earlier version) once, by
       // bus.ingest below; a bad one is dead-lettered there too.
-      event = readCloudEvent({ ...attributes, type: attributes['type'] ?? type, data }, this.#registry, {});
+      event = readCloudEvent({ ...attributes, type, data }, this.#registry, {});
     } catch (error) {
       // Not an event of this catalogue: redelivery cannot help.
       await this.#deadLetter(message, type, `not a valid event: ${(error as Error).message}`);
       return;
     }
-    if (this.#done.has(event.id) || (!provenFirst(event.id, message, this.#resolved.duplicateWindowMs) && (await this.#handledStore().has(event.id)))) {
+    if (this.#done.has(event.id) || (await this.#handledStep((handled) => handled.has(event.id)))) {
       // Handled already: a redelivery after a lost ack, or a duplicate.
       this.#remember(this.#done, event.id);
       message.ack();
@@ -201,7 +367,7 @@ export class NatsEventConsumer<M> {
     }
     let failures: readonly unknown[];
     try {
-      failures = await this.#bus.ingest(event, { audit: !this.#audited.has(event.id) });
+      failures = await this.#bus.ingest(event, { audit: !this.#audited.has(event.id), timeoutMs: this.#handlerTimeoutMs });
       this.#remember(this.#audited, event.id);
     } catch (error) {
       if (error instanceof EventValidationError) {
@@ -216,16 +382,16 @@ export class NatsEventConsumer<M> {
       // (in that order: a crash between them must leave an event to redeliver, not one marked
       // handled that the trail lacks). The next message need not wait for either.
       const id = event.id;
-      const handled = this.#handledStore();
-      void Promise.resolve(this.#options.audit?.flush()).then(() => handled.add(id)).then(
+      void Promise.resolve(this.#options.audit?.flush()).then(() => this.#handledStep((handled) => handled.add(id))).then(
         () => message.ack(),
-        () => {
+        (error: unknown) => {
           this.#done.delete(id);
-          message.nak(this.#options.retryDelayMs ?? 200);
+          return this.#unsettled(message, new Error(`could not record ${id} as handled: ${(error as Error).message}`, { cause: error }));
         },
       );
     } else if (message.info.deliveryCount >= (this.#options.maxDeliver ?? 5)) {
-      await this.#deadLetter(message, event.type, `handler failed ${message.info.deliveryCount} times: ${String((failures[0] as Error)?.message ?? failures[0])}`);
+      const first = failures[0];
+      await this.#deadLetter(message, event.type, `handler failed ${message.info.deliveryCount} times: ${first instanceof Error ? first.message : String(first)}`);
     } else {
       message.nak(this.#options.retryDelayMs ?? 200);
     }

@@ -49,10 +49,10 @@ async function ours(tag: string, store: HandledStore): Promise<Result> {
     received++;
   });
   const file = store === 'file' ? new FileHandledEvents(join(scratch, `${tag}.ids`)) : undefined;
-  const consumer = new NatsEventConsumer(nc, target, eventRegistry, { ...where, durable: 'bench', ...(file === undefined ? {} : { handled: file }) });
-  await consumer.start();
   const publisher = new NatsEventPublisher(nc, { ...where, source: '/bench' });
   await publisher.start();
+  const consumer = new NatsEventConsumer(nc, target, eventRegistry, { ...where, durable: 'bench', logger: quiet, ...(file === undefined ? {} : { handled: file }) });
+  await consumer.start();
   const source = new LoggingEventBus<PayloadMap>({ registry: eventRegistry, logger: quiet });
   const started = performance.now();
   for (let start = 0; start < COUNT; start += WINDOW) {

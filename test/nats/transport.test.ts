@@ -56,7 +56,8 @@ async function consumer(options: Partial<ConsumerOptions<PayloadMap>> & { stream
   local.bus.subscribe('*', (event) => {
     received.push(event);
   });
-  const consuming = new NatsEventConsumer(nc, local.bus, eventRegistry, { durable: 'test', maxDeliver: 3, retryDelayMs: 20, ...options });
+  await ensureStreams(nc, options);
+  const consuming = new NatsEventConsumer(nc, local.bus, eventRegistry, { durable: 'test', maxDeliver: 3, retryDelayMs: 20, logger: new CapturingLogger(), ...options });
   await consuming.start();
   return { ...local, received, consuming };
 }

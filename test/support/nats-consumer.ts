@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { connect } from '@nats-io/transport-node';
 import { JsonlAuditSink, LoggingEventBus, readAudit } from '../../src/index.ts';
-import { NatsEventConsumer } from '../../src/nats/transport.ts';
+import { ensureStreams, NatsEventConsumer } from '../../src/nats/transport.ts';
 import { eventRegistry, type PayloadMap } from '../../generated/index.ts';
 
 const [servers = '127.0.0.1:4222', stream = 'EVENTS', subjectPrefix = 'events', durable = 'test', auditPath = 'audit.jsonl', countText = '1000', replicas = '1'] = process.argv.slice(2);
@@ -22,7 +22,10 @@ bus.subscribe('*', (event) => {
   process.stdout.write(`${event.id}\n`);
 });
 const nc = await connect({ servers: servers.split(','), maxReconnectAttempts: -1, reconnectTimeWait: 100 });
-const consumer = new NatsEventConsumer(nc, bus, eventRegistry, { stream, subjectPrefix, durable, alreadyAudited: known, audit, ackWaitMs: 2000, replicas: Number(replicas) });
+// The deployment creates the streams (as a publisher's start() does); a consumer never does.
+await ensureStreams(nc, { stream, subjectPrefix, replicas: Number(replicas) });
+const quiet = { info() {}, warn() {}, error() {} };
+const consumer = new NatsEventConsumer(nc, bus, eventRegistry, { stream, subjectPrefix, durable, alreadyAudited: known, audit, ackWaitMs: 2000, replicas: Number(replicas), logger: quiet });
 await consumer.start();
 const started = Date.now();
 while (seen.size < count && Date.now() - started < 120_000) await new Promise((resolve) => setTimeout(resolve, 50));
