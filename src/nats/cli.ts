@@ -3,7 +3,7 @@
  * `eventspec-nats`: the runtime's operations on NATS, for a process of their own.
  *
  *   eventspec-nats relay --trail audit.jsonl --source /my-service [--servers host:4222,…]
- *   eventspec-nats dead-letters list|show <seq>|replay <seq>|--all [--servers …]
+ *   eventspec-nats dead-letters list | show <seq> | replay <seq>… | replay --all [--servers …]
  *
  * Servers default to $NATS_URL, then 127.0.0.1:4222. SIGTERM or SIGINT stops the relay within
  * its deadline, with its checkpoint saved. A usage error exits 2; a failure exits 1, with one line
@@ -12,11 +12,13 @@
 import { parseArgs } from 'node:util';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
+import { DeadLetters, type DeadLetter } from './dead-letters.ts';
 import { AuditRelay } from './relay.ts';
 
 const USAGE = `usage:
   eventspec-nats relay --trail <audit file> --source <CloudEvents source> [--checkpoint <file>] [--servers <host:port,…>]
-                       [--stream EVENTS] [--subject-prefix events] [--replicas 1] [--window 256] [--drain-timeout-ms 10000]`;
+                       [--stream EVENTS] [--subject-prefix events] [--replicas 1] [--window 256] [--drain-timeout-ms 10000]
+  eventspec-nats dead-letters list | show <seq> | replay <seq>… | replay --all [--servers <host:port,…>] [--stream EVENTS] [--subject-prefix events]`;
 
 class UsageError extends Error {}
 
@@ -85,9 +87,47 @@ async function relay(args: string[]): Promise<void> {
   await nc.drain();
 }
 
+function body(letter: DeadLetter): unknown {
+  const text = Buffer.from(letter.data).toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return { base64: Buffer.from(letter.data).toString('base64') };
+  }
+}
+
+async function deadLetters(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, options: { ...streamFlags, all: { type: 'boolean' } }, allowPositionals: true, strict: true });
+  if (values.help === true) return void process.stdout.write(`${USAGE}\n`);
+  const [action, ...sequences] = positionals;
+  if (action !== 'list' && action !== 'show' && action !== 'replay') throw new UsageError(`dead-letters takes list, show or replay, not ${JSON.stringify(action ?? '')}`);
+  const numbers = sequences.map((text) => positiveInteger('sequence', text) ?? 0);
+  if (action === 'show' && numbers.length !== 1) throw new UsageError('dead-letters show takes one sequence number');
+  if (action === 'replay' && (numbers.length === 0) === (values.all !== true)) throw new UsageError('dead-letters replay takes sequence numbers, or --all');
+  const nc = await connectTo(values.servers);
+  try {
+    const dead = new DeadLetters(nc, streamOptions(values));
+    if (action === 'list') {
+      for (const letter of await dead.list()) process.stdout.write(`${letter.sequence}  ${letter.time}  ${letter.type}  ${letter.id ?? '-'}  ${letter.reason}\n`);
+    } else if (action === 'show') {
+      const letter = await dead.get(numbers[0] ?? 0);
+      if (letter === undefined) throw new Error(`no dead letter ${numbers[0]}`);
+      const { data: _data, ...rest } = letter;
+      process.stdout.write(`${JSON.stringify({ ...rest, body: body(letter) }, null, 2)}\n`);
+    } else {
+      const targets = values.all === true ? (await dead.list()).map((letter) => letter.sequence) : numbers;
+      for (const sequence of targets) await dead.replay(sequence);
+      process.stdout.write(`replayed ${targets.length} dead letter${targets.length === 1 ? '' : 's'}\n`);
+    }
+  } finally {
+    await nc.close();
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === 'relay') return relay(rest);
+  if (command === 'dead-letters') return deadLetters(rest);
   if (command === undefined || command === '--help' || command === '-h') return void process.stdout.write(`${USAGE}\n`);
   throw new UsageError(`unknown command ${JSON.stringify(command)}`);
 }

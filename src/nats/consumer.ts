@@ -209,6 +209,17 @@ export class NatsEventConsumer<M> {
     return KvHandledEvents.open(this.#nc, { bucket: bucketName(this.#resolved.stream, this.#options.durable), ttlMs: this.#resolved.maxAgeMs, replicas: this.#resolved.replicas });
   }
 
+  /** Whether the default bucket's stream is gone (a lookup in it only times out, a write finds no stream). */
+  async #bucketGone(): Promise<boolean> {
+    if (this.#options.handled !== undefined || this.#jsm === undefined) return false;
+    try {
+      await this.#jsm.streams.info(`KV_${bucketName(this.#resolved.stream, this.#options.durable)}`);
+      return false;
+    } catch (error) {
+      return isMissing(error);
+    }
+  }
+
   #consumerConfig(): Partial<ConsumerConfig> {
     const filters = subjectFilters(this.#resolved.prefix, this.#options.select ?? {});
     // One filter is `filter_subject`, which every JetStream server has; several need 2.10.
@@ -334,7 +345,7 @@ export class NatsEventConsumer<M> {
         return result;
       } catch (error) {
         this.#handledFailures++;
-        const missing = isMissing(error) && this.#options.handled === undefined;
+        const missing = await this.#bucketGone();
         this.#report(new Error(`the handled-events record failed (attempt ${attempt})${missing ? '; its bucket is gone, creating it again' : ''}: ${(error as Error).message}`, { cause: error }), 'handled record failed');
         if (missing) this.#handled = await this.#openBucket().catch(() => handled);
         if (attempt >= 3 || this.#stopped) throw error;
