@@ -32,6 +32,7 @@ export default defineConfig({
       { find: /^eventspec\/payload$/, replacement: source('./src/payload.ts') },
       { find: /^eventspec\/reactive$/, replacement: source('./src/reactive-bus.ts') },
       { find: /^eventspec\/nats$/, replacement: source('./src/nats/transport.ts') },
+      { find: /^eventspec\/postgres$/, replacement: source('./src/postgres/index.ts') },
     ],
   },
   test: {
