@@ -59,6 +59,11 @@ export interface IngestOptions {
   readonly audit?: boolean;
   /** This event's handler deadline, instead of the bus's `handlerTimeoutMs`. */
   readonly timeoutMs?: number;
+  /**
+   * The event was made by this process (staged in a unit of work, say), not received from
+   * elsewhere: its audit record is not marked ingested, so a relay sends it on (default false).
+   */
+  readonly own?: boolean;
 }
 
 // Stored untyped: the overloads of `subscribe` are what tie each handler to its type.
@@ -164,7 +169,7 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
     const { written, current: frozen } = readVersioned(this.registry, this.upcaster?.steps, event, this.#stackFrames);
     if (this.#audit !== undefined && options.audit !== false) {
       try {
-        this.#audit.append(written as unknown as AnyEvent, { ingested: true });
+        this.#audit.append(written as unknown as AnyEvent, options.own === true ? undefined : { ingested: true });
       } catch (error) {
         throw error instanceof AuditError ? error : new AuditError(`could not record ${event.type} ${event.id}: ${(error as Error).message}`, { cause: error });
       }

@@ -1,12 +1,14 @@
 /**
  * The application's wiring, in one place: one bus for the whole process, with the audit trail
- * and the logger, handed to every service that emits. No global: whoever calls this owns the result.
+ * and the logger, and one store whose units of work the services change state and emit in.
+ * No global: whoever calls this owns the result.
  */
 import { JsonlAuditSink, LoggingEventBus, type AuditSink, type BaseEventBus, type Durability, type Logger } from 'eventspec';
 import { ReactiveEventBus } from 'eventspec/reactive';
 import { eventRegistry, type PayloadMap } from '../../generated/index.ts';
 import { DecisionService } from './decision-service.ts';
 import { PlanLifecycleService } from './plan-lifecycle.ts';
+import { MemoryStore, type Store } from './store.ts';
 import { upcaster } from './upcasters.ts';
 
 export interface ApplicationOptions {
@@ -28,6 +30,15 @@ export interface Application {
   close(): Promise<void>;
 }
 
+/** The services over one store. */
+export function services(store: Store): { readonly plans: PlanLifecycleService; readonly decisions: DecisionService } {
+  return { plans: new PlanLifecycleService({ store }), decisions: new DecisionService({ store }) };
+}
+
+/**
+ * The application on the JSON-lines audit trail: state in this process, each unit of work's
+ * events audited and dispatched once it succeeded (an `AuditRelay` carries the trail to NATS).
+ */
 export function createApplication(options: ApplicationOptions): Application {
   const audit = new JsonlAuditSink(options.auditPath, { durability: options.durability ?? 'sync' });
   const busOptions = { registry: eventRegistry, audit, upcaster, ...(options.logger === undefined ? {} : { logger: options.logger }) };
@@ -35,8 +46,7 @@ export function createApplication(options: ApplicationOptions): Application {
   return {
     bus,
     audit,
-    plans: new PlanLifecycleService({ bus }),
-    decisions: new DecisionService({ bus }),
+    ...services(new MemoryStore({ bus })),
     close: async () => {
       if (bus instanceof ReactiveEventBus) bus.close();
       await audit.close();

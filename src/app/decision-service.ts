@@ -1,9 +1,10 @@
 /**
  * Decisions put to a person or an agent: requested → recorded → approved | rejected, and
- * superseded by a newer decision at any point before that. Each step emits its catalogue event,
- * chained like a plan's; an invalid step throws and emits nothing.
+ * superseded by a newer decision at any point before that. Each step is one unit of work of the
+ * store, its state and its catalogue event kept together, chained like a plan's; an invalid step
+ * throws and changes nothing.
  */
-import type { EventEmitterLike, EventMeta } from 'eventspec';
+import type { EventMeta } from 'eventspec';
 import { createIdGenerator, type IdGenerator } from 'eventspec';
 import {
   emitDecisionApproved,
@@ -13,11 +14,11 @@ import {
   emitDecisionSuperseded,
   type Actor,
   type DecisionRequestedPayload,
-  type PayloadMap,
 } from '../../generated/index.ts';
+import type { DecisionRecord, Store, UnitOfWork } from './store.ts';
 import { chainAfter, InvalidTransitionError, takeStep, type Announce } from './transition.ts';
 
-export type DecisionStatus = 'requested' | 'recorded' | 'approved' | 'rejected' | 'superseded';
+export type DecisionStatus = DecisionRecord['status'];
 
 export interface Decision {
   readonly id: string;
@@ -27,16 +28,12 @@ export interface Decision {
   readonly choice?: string;
 }
 
-interface DecisionRecord extends Decision {
-  readonly chain: EventMeta;
-}
-
 export class UnknownDecisionError extends Error {
   override readonly name = 'UnknownDecisionError';
 }
 
 export interface DecisionServiceDependencies {
-  readonly bus?: EventEmitterLike<PayloadMap>;
+  readonly store: Store;
   readonly ids?: IdGenerator;
 }
 
@@ -49,75 +46,81 @@ export interface RecordedChoice {
   readonly confidence?: number;
 }
 
-export class DecisionService {
-  readonly #bus: EventEmitterLike<PayloadMap> | undefined;
-  readonly #ids: IdGenerator;
-  readonly #decisions = new Map<string, DecisionRecord>();
+function view({ chain: _chain, ...decision }: DecisionRecord): Decision {
+  return decision;
+}
 
-  constructor(dependencies: DecisionServiceDependencies = {}) {
-    this.#bus = dependencies.bus;
+export class DecisionService {
+  readonly #store: Store;
+  readonly #ids: IdGenerator;
+
+  constructor(dependencies: DecisionServiceDependencies) {
+    this.#store = dependencies.store;
     this.#ids = dependencies.ids ?? createIdGenerator();
   }
 
-  get(decisionId: string): Decision {
-    const { chain: _chain, ...decision } = this.#record(decisionId);
-    return decision;
+  async get(decisionId: string): Promise<Decision> {
+    return this.#store.run(async (unit) => view(await this.#record(unit, decisionId)));
   }
 
-  request(input: NewDecision, meta?: EventMeta): Decision {
-    const decisionId = this.#ids();
-    const event = this.#bus === undefined ? undefined : emitDecisionRequested(this.#bus, { decisionId, ...input }, meta);
-    this.#decisions.set(decisionId, {
-      id: decisionId,
-      question: input.question,
-      status: 'requested',
-      options: input.options.map((option) => option.id),
-      chain: chainAfter(event),
+  async request(input: NewDecision, meta?: EventMeta): Promise<Decision> {
+    return this.#store.run(async (unit) => {
+      const decisionId = this.#ids();
+      const event = unit.events === undefined ? undefined : emitDecisionRequested(unit.events, { decisionId, ...input }, meta);
+      const decision: DecisionRecord = { id: decisionId, question: input.question, status: 'requested', options: input.options.map((option) => option.id), chain: chainAfter(event) };
+      await unit.decisions.put(decision);
+      return view(decision);
     });
-    return this.get(decisionId);
   }
 
-  record(decisionId: string, recorded: RecordedChoice): Decision {
-    const decision = this.#record(decisionId);
-    if (decision.status === 'requested' && !decision.options.includes(recorded.choice)) {
-      throw new InvalidTransitionError(`cannot record ${JSON.stringify(recorded.choice)} for decision ${decisionId}: the options are ${decision.options.join(', ')}`);
-    }
-    return this.#step(decisionId, 'record', ['requested'], 'recorded', (bus, meta) =>
-      emitDecisionRecorded(bus, { decisionId, ...recorded }, meta), { choice: recorded.choice });
+  record(decisionId: string, recorded: RecordedChoice): Promise<Decision> {
+    return this.#step(decisionId, 'record', ['requested'], 'recorded', (events, meta) => emitDecisionRecorded(events, { decisionId, ...recorded }, meta), (decision) => {
+      if (!decision.options.includes(recorded.choice)) {
+        throw new InvalidTransitionError(`cannot record ${JSON.stringify(recorded.choice)} for decision ${decisionId}: the options are ${decision.options.join(', ')}`);
+      }
+      return { choice: recorded.choice };
+    });
   }
 
-  approve(decisionId: string, approvedBy: Actor, comment?: string): Decision {
-    return this.#step(decisionId, 'approve', ['recorded'], 'approved', (bus, meta) =>
-      emitDecisionApproved(bus, { decisionId, approvedBy, ...(comment === undefined ? {} : { comment }) }, meta));
+  approve(decisionId: string, approvedBy: Actor, comment?: string): Promise<Decision> {
+    return this.#step(decisionId, 'approve', ['recorded'], 'approved', (events, meta) =>
+      emitDecisionApproved(events, { decisionId, approvedBy, ...(comment === undefined ? {} : { comment }) }, meta));
   }
 
-  reject(decisionId: string, rejectedBy: Actor, reason: string): Decision {
-    return this.#step(decisionId, 'reject', ['recorded'], 'rejected', (bus, meta) => emitDecisionRejected(bus, { decisionId, rejectedBy, reason }, meta));
+  reject(decisionId: string, rejectedBy: Actor, reason: string): Promise<Decision> {
+    return this.#step(decisionId, 'reject', ['recorded'], 'rejected', (events, meta) => emitDecisionRejected(events, { decisionId, rejectedBy, reason }, meta));
   }
 
-  supersede(decisionId: string, supersededBy: string, reason?: string): Decision {
-    if (!this.#decisions.has(supersededBy)) throw new UnknownDecisionError(`no decision ${supersededBy} to supersede ${decisionId} with`);
-    return this.#step(decisionId, 'supersede', ['requested', 'recorded', 'rejected'], 'superseded', (bus, meta) =>
-      emitDecisionSuperseded(bus, { decisionId, supersededBy, ...(reason === undefined ? {} : { reason }) }, meta));
+  supersede(decisionId: string, supersededBy: string, reason?: string): Promise<Decision> {
+    return this.#step(decisionId, 'supersede', ['requested', 'recorded', 'rejected'], 'superseded', (events, meta) =>
+      emitDecisionSuperseded(events, { decisionId, supersededBy, ...(reason === undefined ? {} : { reason }) }, meta), async (_decision, unit) => {
+      if ((await unit.decisions.get(supersededBy)) === undefined) throw new UnknownDecisionError(`no decision ${supersededBy} to supersede ${decisionId} with`);
+      return {};
+    });
   }
 
-  #record(decisionId: string): DecisionRecord {
-    const decision = this.#decisions.get(decisionId);
+  async #record(unit: UnitOfWork, decisionId: string): Promise<DecisionRecord> {
+    const decision = await unit.decisions.get(decisionId);
     if (decision === undefined) throw new UnknownDecisionError(`no decision ${decisionId}`);
     return decision;
   }
 
+  /** In one unit of work: `check` (which may refuse, and gives the other changes), the transition, its event, the new state. */
   #step(
     decisionId: string,
     action: string,
     from: readonly DecisionStatus[],
     to: DecisionStatus,
     announce: Announce,
-    changes: Partial<Decision> = {},
-  ): Decision {
-    const decision = this.#record(decisionId);
-    const chain = takeStep(`decision ${decisionId}`, decision, action, from, this.#bus, announce);
-    this.#decisions.set(decisionId, { ...decision, ...changes, status: to, chain });
-    return this.get(decisionId);
+    check: (decision: DecisionRecord, unit: UnitOfWork) => Partial<DecisionRecord> | Promise<Partial<DecisionRecord>> = () => ({}),
+  ): Promise<Decision> {
+    return this.#store.run(async (unit) => {
+      const decision = await this.#record(unit, decisionId);
+      const changes = from.includes(decision.status) ? await check(decision, unit) : {};
+      const chain = takeStep(`decision ${decisionId}`, decision, action, from, unit.events, announce);
+      const next: DecisionRecord = { ...decision, ...changes, status: to, chain };
+      await unit.decisions.put(next);
+      return view(next);
+    });
   }
 }

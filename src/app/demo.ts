@@ -22,27 +22,27 @@ export async function runDemo(auditPath: string, logger?: Logger, print: (line: 
   const { plans, decisions, bus } = app;
 
   print('— a plan, from draft to done');
-  const migration = plans.create({
+  const migration = await plans.create({
     title: 'Migrate billing to ledger v2',
     goal: 'Move every active subscription without double charges.',
     priority: 'high',
     createdBy: planner,
     steps: [{ title: 'Snapshot balances', estimateMs: 60_000 }, { title: 'Replay subscriptions' }],
   });
-  plans.approve(migration.id, alice, 'Outside business hours, please.');
-  plans.start(migration.id, runner);
-  plans.pause(migration.id, alice, 'Waiting for the finance sign-off.');
-  plans.resume(migration.id, alice);
+  await plans.approve(migration.id, alice, 'Outside business hours, please.');
+  await plans.start(migration.id, runner);
+  await plans.pause(migration.id, alice, 'Waiting for the finance sign-off.');
+  await plans.resume(migration.id, alice);
 
   print('— decisions along the way');
-  const region = decisions.request({ question: 'Which region first?', options: [{ id: 'eu', label: 'Europe' }, { id: 'us', label: 'United States' }], requestedBy: planner }, plans.chain(migration.id));
-  decisions.record(region.id, { choice: 'eu', decidedBy: planner, rationale: 'Less traffic in the window.', confidence: 0.8 });
-  decisions.approve(region.id, alice);
-  const window = decisions.request({ question: 'Start at 01:00 or 02:00 UTC?', options: [{ id: 'one', label: '01:00' }, { id: 'two', label: '02:00' }], requestedBy: planner });
-  decisions.record(window.id, { choice: 'one', decidedBy: planner });
-  decisions.reject(window.id, alice, 'Backups run until 01:30.');
-  const later = decisions.request({ question: 'Start at 02:00 or 03:00 UTC?', options: [{ id: 'two', label: '02:00' }, { id: 'three', label: '03:00' }], requestedBy: planner });
-  decisions.supersede(window.id, later.id, 'New options after the backup check.');
+  const region = await decisions.request({ question: 'Which region first?', options: [{ id: 'eu', label: 'Europe' }, { id: 'us', label: 'United States' }], requestedBy: planner }, await plans.chain(migration.id));
+  await decisions.record(region.id, { choice: 'eu', decidedBy: planner, rationale: 'Less traffic in the window.', confidence: 0.8 });
+  await decisions.approve(region.id, alice);
+  const window = await decisions.request({ question: 'Start at 01:00 or 02:00 UTC?', options: [{ id: 'one', label: '01:00' }, { id: 'two', label: '02:00' }], requestedBy: planner });
+  await decisions.record(window.id, { choice: 'one', decidedBy: planner });
+  await decisions.reject(window.id, alice, 'Backups run until 01:30.');
+  const later = await decisions.request({ question: 'Start at 02:00 or 03:00 UTC?', options: [{ id: 'two', label: '02:00' }, { id: 'three', label: '03:00' }], requestedBy: planner });
+  await decisions.supersede(window.id, later.id, 'New options after the backup check.');
 
   print('— a tool call whose arguments are sensitive (redacted in the log, whole in the audit)');
   emitToolInvoked(bus, {
@@ -50,22 +50,22 @@ export async function runDemo(auditPath: string, logger?: Logger, print: (line: 
     agentId: '01JDQ7M8N9P0Q1R2S3T4V5W6XY',
     toolName: 'ledger.transfer',
     arguments: [{ name: 'apiKey', value: 'sk-demo-secret' }, { name: 'amount', value: 125.5 }],
-  }, plans.chain(migration.id));
-  plans.complete(migration.id, 'All subscriptions moved; balances reconcile.');
+  }, await plans.chain(migration.id));
+  await plans.complete(migration.id, 'All subscriptions moved; balances reconcile.');
 
   print('— a plan that fails, and what the services refuse');
-  const rollout = plans.create({ title: 'Roll out ledger v2 reads', goal: 'Read balances from v2.', priority: 'normal', createdBy: planner, steps: [] });
-  plans.approve(rollout.id, alice);
-  plans.start(rollout.id, runner);
-  plans.fail(rollout.id, { code: 'LEDGER_TIMEOUT', message: 'Ledger v2 did not answer within 30 s.', retryable: true }, 0);
+  const rollout = await plans.create({ title: 'Roll out ledger v2 reads', goal: 'Read balances from v2.', priority: 'normal', createdBy: planner, steps: [] });
+  await plans.approve(rollout.id, alice);
+  await plans.start(rollout.id, runner);
+  await plans.fail(rollout.id, { code: 'LEDGER_TIMEOUT', message: 'Ledger v2 did not answer within 30 s.', retryable: true }, 0);
   try {
-    plans.start(rollout.id, runner);
+    await plans.start(rollout.id, runner);
   } catch (error) {
     if (!(error instanceof InvalidTransitionError)) throw error;
     print(`refused: ${error.message}`);
   }
   try {
-    plans.create({ title: '', goal: 'x', priority: 'low', createdBy: alice, steps: [] });
+    await plans.create({ title: '', goal: 'x', priority: 'low', createdBy: alice, steps: [] });
   } catch (error) {
     if (!(error instanceof EventValidationError)) throw error;
     print(`refused: ${error.message}`);

@@ -1,9 +1,10 @@
 /**
  * The plan state machine: created → approved → running ⇄ paused → completed | failed | cancelled.
- * Each transition emits its catalogue event; an invalid one throws and emits nothing. A plan's
- * events form one chain: the correlation id of its `plan.created`, each caused by the one before.
+ * Each transition is one unit of work of the store: the plan's new state and its catalogue event
+ * are kept together or not at all (an invalid step throws and changes nothing). A plan's events
+ * form one chain: the correlation id of its `plan.created`, each caused by the one before.
  */
-import type { EventEmitterLike, EventMeta } from 'eventspec';
+import type { EventMeta } from 'eventspec';
 import { createIdGenerator, type IdGenerator } from 'eventspec';
 import {
   emitPlanApproved,
@@ -16,14 +17,14 @@ import {
   emitPlanStarted,
   type Actor,
   type ErrorInfo,
-  type PayloadMap,
   type PlanCreatedPayload,
 } from '../../generated/index.ts';
+import type { PlanRecord, Store, UnitOfWork } from './store.ts';
 import { chainAfter, takeStep, type Announce } from './transition.ts';
 
 export { InvalidTransitionError } from './transition.ts';
 
-export type PlanStatus = 'created' | 'approved' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
+export type PlanStatus = PlanRecord['status'];
 
 export interface Plan {
   readonly id: string;
@@ -36,80 +37,71 @@ export class UnknownPlanError extends Error {
   override readonly name = 'UnknownPlanError';
 }
 
-interface PlanRecord extends Plan {
-  readonly createdAt: number;
-  readonly pausedAt?: number;
-  /** The next event's place in the chain: the plan's correlation id, caused by its last event. */
-  readonly chain: EventMeta;
-}
-
 export interface PlanLifecycleDependencies {
-  /** Where transitions are announced; without one, nothing is emitted and nothing is built for it. */
-  readonly bus?: EventEmitterLike<PayloadMap>;
+  /** Where plans are kept and their events announced (`MemoryStore`, `PostgresStore`). */
+  readonly store: Store;
   readonly ids?: IdGenerator;
   readonly now?: () => number;
 }
 
 export type NewPlan = Omit<PlanCreatedPayload, 'planId'>;
 
+function view(plan: PlanRecord): Plan {
+  return { id: plan.id, title: plan.title, status: plan.status, stepCount: plan.stepCount };
+}
+
 export class PlanLifecycleService {
-  readonly #bus: EventEmitterLike<PayloadMap> | undefined;
+  readonly #store: Store;
   readonly #ids: IdGenerator;
   readonly #now: () => number;
-  readonly #plans = new Map<string, PlanRecord>();
 
-  constructor(dependencies: PlanLifecycleDependencies = {}) {
-    this.#bus = dependencies.bus;
+  constructor(dependencies: PlanLifecycleDependencies) {
+    this.#store = dependencies.store;
     this.#now = dependencies.now ?? Date.now;
     this.#ids = dependencies.ids ?? createIdGenerator(this.#now);
   }
 
-  get(planId: string): Plan {
-    const plan = this.#plans.get(planId);
-    if (plan === undefined) throw new UnknownPlanError(`no plan ${planId}`);
-    return { id: plan.id, title: plan.title, status: plan.status, stepCount: plan.stepCount };
+  async get(planId: string): Promise<Plan> {
+    return this.#store.run(async (unit) => view(await this.#record(unit, planId)));
   }
 
   /** Meta that places a new event in this plan's chain, caused by the plan's last event. */
-  chain(planId: string): EventMeta {
-    return this.#record(planId).chain;
+  async chain(planId: string): Promise<EventMeta> {
+    return this.#store.run(async (unit) => (await this.#record(unit, planId)).chain);
   }
 
-  create(input: NewPlan): Plan {
-    const planId = this.#ids();
-    const event = this.#bus === undefined ? undefined : emitPlanCreated(this.#bus, { planId, ...input });
-    const chain = chainAfter(event);
-    const plan: PlanRecord = { id: planId, title: input.title, status: 'created', stepCount: input.steps.length, createdAt: this.#now(), chain };
-    this.#plans.set(planId, plan);
-    return this.get(planId);
+  async create(input: NewPlan): Promise<Plan> {
+    return this.#store.run(async (unit) => {
+      const planId = this.#ids();
+      const event = unit.events === undefined ? undefined : emitPlanCreated(unit.events, { planId, ...input });
+      const plan: PlanRecord = { id: planId, title: input.title, status: 'created', stepCount: input.steps.length, createdAt: this.#now(), chain: chainAfter(event) };
+      await unit.plans.put(plan);
+      return view(plan);
+    });
   }
 
-  approve(planId: string, approvedBy: Actor, comment?: string): Plan {
-    return this.#transition(planId, 'approve', ['created'], 'approved', (bus, meta) =>
-      emitPlanApproved(bus, { planId, approvedBy, ...(comment === undefined ? {} : { comment }) }, meta));
+  approve(planId: string, approvedBy: Actor, comment?: string): Promise<Plan> {
+    return this.#transition(planId, 'approve', ['created'], 'approved', (events, meta) =>
+      emitPlanApproved(events, { planId, approvedBy, ...(comment === undefined ? {} : { comment }) }, meta));
   }
 
-  start(planId: string, executor: Actor): Plan {
-    return this.#transition(planId, 'start', ['approved'], 'running', (bus, meta) =>
-      emitPlanStarted(bus, { planId, executor, startedAt: new Date(this.#now()).toISOString() }, meta));
+  start(planId: string, executor: Actor): Promise<Plan> {
+    return this.#transition(planId, 'start', ['approved'], 'running', (events, meta) =>
+      emitPlanStarted(events, { planId, executor, startedAt: new Date(this.#now()).toISOString() }, meta));
   }
 
-  pause(planId: string, pausedBy: Actor, reason: string): Plan {
-    const plan = this.#transition(planId, 'pause', ['running'], 'paused', (bus, meta) => emitPlanPaused(bus, { planId, pausedBy, reason }, meta));
-    this.#update(planId, { pausedAt: this.#now() });
-    return plan;
+  pause(planId: string, pausedBy: Actor, reason: string): Promise<Plan> {
+    return this.#transition(planId, 'pause', ['running'], 'paused', (events, meta) => emitPlanPaused(events, { planId, pausedBy, reason }, meta), () => ({ pausedAt: this.#now() }));
   }
 
-  resume(planId: string, resumedBy: Actor): Plan {
-    const pausedAt = this.#record(planId).pausedAt ?? this.#now();
-    return this.#transition(planId, 'resume', ['paused'], 'running', (bus, meta) =>
-      emitPlanResumed(bus, { planId, resumedBy, pausedForMs: Math.max(0, this.#now() - pausedAt) }, meta));
+  resume(planId: string, resumedBy: Actor): Promise<Plan> {
+    return this.#transition(planId, 'resume', ['paused'], 'running', (events, meta, plan) =>
+      emitPlanResumed(events, { planId, resumedBy, pausedForMs: Math.max(0, this.#now() - (plan.pausedAt ?? this.#now())) }, meta));
   }
 
-  complete(planId: string, summary?: string): Plan {
-    const plan = this.#record(planId);
-    return this.#transition(planId, 'complete', ['running'], 'completed', (bus, meta) =>
-      emitPlanCompleted(bus, {
+  complete(planId: string, summary?: string): Promise<Plan> {
+    return this.#transition(planId, 'complete', ['running'], 'completed', (events, meta, plan) =>
+      emitPlanCompleted(events, {
         planId,
         completedAt: new Date(this.#now()).toISOString(),
         durationMs: Math.max(0, this.#now() - plan.createdAt),
@@ -118,36 +110,37 @@ export class PlanLifecycleService {
       }, meta));
   }
 
-  fail(planId: string, error: ErrorInfo, failedStep?: number): Plan {
-    return this.#transition(planId, 'fail', ['running', 'paused'], 'failed', (bus, meta) =>
-      emitPlanFailed(bus, { planId, error, ...(failedStep === undefined ? {} : { failedStep }) }, meta));
+  fail(planId: string, error: ErrorInfo, failedStep?: number): Promise<Plan> {
+    return this.#transition(planId, 'fail', ['running', 'paused'], 'failed', (events, meta) =>
+      emitPlanFailed(events, { planId, error, ...(failedStep === undefined ? {} : { failedStep }) }, meta));
   }
 
-  cancel(planId: string, cancelledBy: Actor, reason?: string): Plan {
-    return this.#transition(planId, 'cancel', ['created', 'approved', 'running', 'paused'], 'cancelled', (bus, meta) =>
-      emitPlanCancelled(bus, { planId, cancelledBy, ...(reason === undefined ? {} : { reason }) }, meta));
+  cancel(planId: string, cancelledBy: Actor, reason?: string): Promise<Plan> {
+    return this.#transition(planId, 'cancel', ['created', 'approved', 'running', 'paused'], 'cancelled', (events, meta) =>
+      emitPlanCancelled(events, { planId, cancelledBy, ...(reason === undefined ? {} : { reason }) }, meta));
   }
 
-  #record(planId: string): PlanRecord {
-    const plan = this.#plans.get(planId);
+  async #record(unit: UnitOfWork, planId: string): Promise<PlanRecord> {
+    const plan = await unit.plans.get(planId);
     if (plan === undefined) throw new UnknownPlanError(`no plan ${planId}`);
     return plan;
   }
 
-  #update(planId: string, changes: Partial<PlanRecord>): void {
-    this.#plans.set(planId, { ...this.#record(planId), ...changes });
-  }
-
-  /** Checks the transition, emits (which may throw), and only then changes the state. */
+  /** In one unit of work: checks the transition, emits (which may throw), and changes the state. */
   #transition(
     planId: string,
     action: string,
     from: readonly PlanStatus[],
     to: PlanStatus,
-    announce: Announce,
-  ): Plan {
-    const chain = takeStep(`plan ${planId}`, this.#record(planId), action, from, this.#bus, announce);
-    this.#update(planId, { status: to, chain });
-    return this.get(planId);
+    announce: (events: Parameters<Announce>[0], meta: EventMeta, plan: PlanRecord) => ReturnType<Announce>,
+    changes: () => Partial<PlanRecord> = () => ({}),
+  ): Promise<Plan> {
+    return this.#store.run(async (unit) => {
+      const plan = await this.#record(unit, planId);
+      const chain = takeStep(`plan ${planId}`, plan, action, from, unit.events, (events, meta) => announce(events, meta, plan));
+      const next: PlanRecord = { ...plan, ...changes(), status: to, chain };
+      await unit.plans.put(next);
+      return view(next);
+    });
   }
 }

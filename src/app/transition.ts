@@ -7,25 +7,25 @@ export class InvalidTransitionError extends Error {
 }
 
 /** A step emits its event through this, given the chain it continues. */
-export type Announce = (bus: EventEmitterLike<PayloadMap>, meta: EventMeta) => DomainEvent<PayloadMap>;
+export type Announce = (events: EventEmitterLike<PayloadMap>, meta: EventMeta) => DomainEvent<PayloadMap>;
 
 /**
- * Refuses a step from a status it does not start from; otherwise announces it on the bus (if
- * any; this may throw, and then nothing changes) and returns the chain the next event continues:
- * the same correlation, caused by this event.
+ * Refuses a step from a status it does not start from; otherwise announces it (when the unit of
+ * work takes events; this may throw, and then the unit of work changes nothing) and returns the
+ * chain the next event continues: the same correlation, caused by this event.
  */
 export function takeStep<S extends string>(
   what: string,
   current: { readonly status: S; readonly chain: EventMeta },
   action: string,
   from: readonly S[],
-  bus: EventEmitterLike<PayloadMap> | undefined,
+  events: EventEmitterLike<PayloadMap> | undefined,
   announce: Announce,
 ): EventMeta {
   if (!from.includes(current.status)) {
     throw new InvalidTransitionError(`cannot ${action} ${what}: it is ${current.status} (${action} needs ${from.join(' or ')})`);
   }
-  return chainAfter(bus === undefined ? undefined : announce(bus, current.chain), current.chain);
+  return chainAfter(events === undefined ? undefined : announce(events, current.chain), current.chain);
 }
 
 /** The chain after `event`: its correlation, caused by it; unchanged when nothing was emitted. */

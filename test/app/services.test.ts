@@ -1,118 +1,172 @@
-import { describe, expect, it } from 'vitest';
-import { LoggingEventBus, MemoryAuditSink } from '../../src/index.ts';
+/**
+ * The plan and decision services, on both stores: in memory with the bus (and its audit trail),
+ * and in PostgreSQL with the outbox (the real server of this machine). Every behaviour is checked
+ * on each; a rolled-back unit of work leaves no state and no event on either.
+ */
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LoggingEventBus, MemoryAuditSink, type DomainEvent } from '../../src/index.ts';
 import { eventRegistry, type PayloadMap } from '../../generated/index.ts';
-import { DecisionService } from '../../src/app/decision-service.ts';
-import { InvalidTransitionError, PlanLifecycleService, type NewPlan } from '../../src/app/plan-lifecycle.ts';
+import { services } from '../../src/app/composition-root.ts';
+import { PostgresStore } from '../../src/app/postgres-store.ts';
+import { MemoryStore, type Store } from '../../src/app/store.ts';
+import { InvalidTransitionError, type NewPlan } from '../../src/app/plan-lifecycle.ts';
 import { CapturingLogger } from '../support/capturing-logger.ts';
+import { testPool, uniqueTable } from '../support/postgres.ts';
 
 const alice = { kind: 'user', id: 'alice' } as const;
 const runner = { kind: 'agent', id: 'runner-3' } as const;
 const draft: NewPlan = { title: 'Migrate', goal: 'Move it', priority: 'high', createdBy: alice, steps: [{ title: 'one' }, { title: 'two' }] };
 
-function wired() {
-  const audit = new MemoryAuditSink();
-  const bus = new LoggingEventBus<PayloadMap>({ registry: eventRegistry, audit, logger: new CapturingLogger() });
-  return { audit, plans: new PlanLifecycleService({ bus }), decisions: new DecisionService({ bus }) };
+let pool: pg.Pool;
+const prefixes: string[] = [];
+beforeAll(() => {
+  pool = testPool();
+});
+afterAll(async () => {
+  for (const prefix of prefixes) for (const table of ['plans', 'decisions', 'outbox']) await pool.query(`DROP TABLE IF EXISTS "${prefix}${table}"`);
+  await pool.end();
+});
+
+interface Wired {
+  readonly plans: ReturnType<typeof services>['plans'];
+  readonly decisions: ReturnType<typeof services>['decisions'];
+  /** Every event the store let out, in order: audited by the bus, or committed to the outbox. */
+  events(): Promise<DomainEvent<PayloadMap>[]>;
 }
 
-describe('PlanLifecycleService', () => {
-  it('walks created → approved → running ⇄ paused → completed, one event per step, in one chain', () => {
-    const { audit, plans } = wired();
-    const plan = plans.create(draft);
-    plans.approve(plan.id, alice);
-    plans.start(plan.id, runner);
-    plans.pause(plan.id, alice, 'lunch');
-    plans.resume(plan.id, alice);
-    plans.pause(plan.id, alice, 'again');
-    plans.resume(plan.id, alice);
-    expect(plans.complete(plan.id, 'done')).toMatchObject({ status: 'completed' });
-    expect(audit.events.map((event) => event.type)).toEqual([
-      'plan.created', 'plan.approved', 'plan.started', 'plan.paused', 'plan.resumed', 'plan.paused', 'plan.resumed', 'plan.completed',
-    ]);
-    const [first, ...rest] = audit.events;
+const stores: Record<string, () => Promise<Wired>> = {
+  memory: async () => {
+    const audit = new MemoryAuditSink();
+    const bus = new LoggingEventBus<PayloadMap>({ registry: eventRegistry, audit, logger: new CapturingLogger() });
+    return { ...services(new MemoryStore({ bus })), events: async () => audit.events as unknown as DomainEvent<PayloadMap>[] };
+  },
+  postgres: async () => {
+    const prefix = `${uniqueTable('svc')}_`;
+    prefixes.push(prefix);
+    const store = new PostgresStore(pool, { prefix });
+    await store.createTables();
+    return { ...services(store), events: async () => ((await pool.query(`SELECT event FROM "${prefix}outbox" ORDER BY position`)).rows as { event: DomainEvent<PayloadMap> }[]).map((row) => row.event) };
+  },
+};
+
+describe.each(Object.keys(stores))('the services on the %s store', (kind) => {
+  const wired = (): Promise<Wired> => (stores[kind] ?? stores['memory'] ?? (() => Promise.reject(new Error('no store'))))();
+  const types = async (app: Wired): Promise<string[]> => (await app.events()).map((event) => event.type);
+
+  it('walks a plan created → approved → running ⇄ paused → completed, one event per step, in one chain', async () => {
+    const app = await wired();
+    const plan = await app.plans.create(draft);
+    await app.plans.approve(plan.id, alice);
+    await app.plans.start(plan.id, runner);
+    await app.plans.pause(plan.id, alice, 'lunch');
+    await app.plans.resume(plan.id, alice);
+    await app.plans.pause(plan.id, alice, 'again');
+    await app.plans.resume(plan.id, alice);
+    expect(await app.plans.complete(plan.id, 'done')).toMatchObject({ status: 'completed' });
+    const events = await app.events();
+    expect(events.map((event) => event.type)).toEqual(['plan.created', 'plan.approved', 'plan.started', 'plan.paused', 'plan.resumed', 'plan.paused', 'plan.resumed', 'plan.completed']);
+    const [first, ...rest] = events;
     expect(rest.every((event) => event.correlationId === first?.id)).toBe(true);
-    expect(rest.map((event) => event.causationId)).toEqual(audit.events.slice(0, -1).map((event) => event.id));
-    expect(audit.events.every((event) => (event.payload as { planId: string }).planId === plan.id)).toBe(true);
-    expect(audit.events.at(-1)?.payload).toMatchObject({ stepsCompleted: 2, summary: 'done' });
+    expect(rest.map((event) => event.causationId)).toEqual(events.slice(0, -1).map((event) => event.id));
+    expect(events.every((event) => (event.payload as { planId: string }).planId === plan.id)).toBe(true);
+    expect(events.at(-1)?.payload).toMatchObject({ stepsCompleted: 2, summary: 'done' });
   });
 
   it.each([
-    ['start before approval', (plans: PlanLifecycleService, id: string) => plans.start(id, runner), /cannot start plan .*: it is created \(start needs approved\)/],
-    ['pause before start', (plans: PlanLifecycleService, id: string) => plans.pause(id, alice, 'x'), /cannot pause/],
-    ['resume what is not paused', (plans: PlanLifecycleService, id: string) => plans.resume(id, alice), /cannot resume/],
-    ['complete before start', (plans: PlanLifecycleService, id: string) => plans.complete(id), /cannot complete/],
-    ['fail before start', (plans: PlanLifecycleService, id: string) => plans.fail(id, { code: 'X', message: 'x' }), /cannot fail/],
-  ])('refuses to %s, and emits nothing', (_name, step, message) => {
-    const { audit, plans } = wired();
-    const plan = plans.create(draft);
-    expect(() => step(plans, plan.id)).toThrow(InvalidTransitionError);
-    expect(() => step(plans, plan.id)).toThrow(message);
-    expect(audit.events.map((event) => event.type)).toEqual(['plan.created']);
-    expect(plans.get(plan.id).status).toBe('created');
+    ['start before approval', 'start', /cannot start plan .*: it is created \(start needs approved\)/],
+    ['pause before start', 'pause', /cannot pause/],
+    ['resume what is not paused', 'resume', /cannot resume/],
+    ['complete before start', 'complete', /cannot complete/],
+    ['fail before start', 'fail', /cannot fail/],
+  ] as const)('refuses to %s, changing and emitting nothing', async (_name, step, message) => {
+    const app = await wired();
+    const plan = await app.plans.create(draft);
+    const attempt = (): Promise<unknown> => step === 'start' ? app.plans.start(plan.id, runner) : step === 'pause' ? app.plans.pause(plan.id, alice, 'x') : step === 'resume' ? app.plans.resume(plan.id, alice) : step === 'complete' ? app.plans.complete(plan.id) : app.plans.fail(plan.id, { code: 'X', message: 'x' });
+    await expect(attempt()).rejects.toThrow(InvalidTransitionError);
+    await expect(attempt()).rejects.toThrow(message);
+    expect(await types(app)).toEqual(['plan.created']);
+    expect((await app.plans.get(plan.id)).status).toBe('created');
   });
 
-  it('ends for good: nothing leaves completed, failed or cancelled', () => {
-    const { audit, plans } = wired();
-    const plan = plans.create(draft);
-    plans.cancel(plan.id, alice, 'not needed');
-    expect(() => plans.approve(plan.id, alice)).toThrow(InvalidTransitionError);
-    expect(() => plans.cancel(plan.id, alice)).toThrow(/it is cancelled/);
-    expect(audit.events.map((event) => event.type)).toEqual(['plan.created', 'plan.cancelled']);
+  it('ends a plan for good: nothing leaves completed, failed or cancelled', async () => {
+    const app = await wired();
+    const plan = await app.plans.create(draft);
+    await app.plans.cancel(plan.id, alice, 'not needed');
+    await expect(app.plans.approve(plan.id, alice)).rejects.toThrow(InvalidTransitionError);
+    await expect(app.plans.cancel(plan.id, alice)).rejects.toThrow(/it is cancelled/);
+    expect(await types(app)).toEqual(['plan.created', 'plan.cancelled']);
   });
 
-  it('keeps its state when the bus refuses the event', () => {
-    const { plans } = wired();
-    const plan = plans.create(draft);
-    expect(() => plans.approve(plan.id, alice, 'x'.repeat(2001))).toThrow(/comment: Too long/);
-    expect(plans.get(plan.id).status).toBe('created');
+  it('a unit of work whose event is refused rolls back: no state change, no event', async () => {
+    const app = await wired();
+    const plan = await app.plans.create(draft);
+    await expect(app.plans.approve(plan.id, alice, 'x'.repeat(2001))).rejects.toThrow(/comment: Too long/);
+    expect((await app.plans.get(plan.id)).status).toBe('created');
+    expect(await types(app)).toEqual(['plan.created']);
   });
 
-  it('works without a bus, emitting nothing', () => {
-    const plans = new PlanLifecycleService();
-    const plan = plans.create(draft);
-    plans.approve(plan.id, alice);
-    expect(plans.start(plan.id, runner).status).toBe('running');
-    expect(plans.chain(plan.id)).toEqual({});
-  });
-});
-
-describe('DecisionService', () => {
-  const question = { question: 'Which region?', options: [{ id: 'eu', label: 'Europe' }, { id: 'us', label: 'US' }], requestedBy: alice };
-
-  it('requests, records, approves; rejects; supersedes, each with its event in one chain', () => {
-    const { audit, decisions } = wired();
-    const first = decisions.request(question);
-    decisions.record(first.id, { choice: 'eu', decidedBy: alice, confidence: 0.9 });
-    expect(decisions.approve(first.id, alice)).toMatchObject({ status: 'approved', choice: 'eu' });
-    const second = decisions.request(question);
-    decisions.record(second.id, { choice: 'us', decidedBy: alice });
-    decisions.reject(second.id, alice, 'no');
-    const third = decisions.request(question);
-    expect(decisions.supersede(second.id, third.id, 'new facts').status).toBe('superseded');
-    expect(audit.events.map((event) => event.type)).toEqual([
+  it('requests, records, approves; rejects; supersedes decisions, each with its event in one chain', async () => {
+    const app = await wired();
+    const question = { question: 'Which region?', options: [{ id: 'eu', label: 'Europe' }, { id: 'us', label: 'US' }], requestedBy: alice };
+    const first = await app.decisions.request(question);
+    await app.decisions.record(first.id, { choice: 'eu', decidedBy: alice, confidence: 0.9 });
+    expect(await app.decisions.approve(first.id, alice)).toMatchObject({ status: 'approved', choice: 'eu' });
+    const second = await app.decisions.request(question);
+    await app.decisions.record(second.id, { choice: 'us', decidedBy: alice });
+    await app.decisions.reject(second.id, alice, 'no');
+    const third = await app.decisions.request(question);
+    expect((await app.decisions.supersede(second.id, third.id, 'new facts')).status).toBe('superseded');
+    const events = await app.events();
+    expect(events.map((event) => event.type)).toEqual([
       'decision.requested', 'decision.recorded', 'decision.approved',
       'decision.requested', 'decision.recorded', 'decision.rejected',
       'decision.requested', 'decision.superseded',
     ]);
-    expect(audit.events[7]).toMatchObject({ correlationId: audit.events[3]?.id, causationId: audit.events[5]?.id, payload: { supersededBy: third.id } });
+    expect(events[7]).toMatchObject({ correlationId: events[3]?.id, causationId: events[5]?.id, payload: { supersededBy: third.id } });
   });
 
-  it('refuses a choice that is not an option, approval before a record, and unknown decisions; emitting nothing', () => {
-    const { audit, decisions } = wired();
-    const decision = decisions.request(question);
-    expect(() => decisions.record(decision.id, { choice: 'mars', decidedBy: alice })).toThrow(/the options are eu, us/);
-    expect(() => decisions.approve(decision.id, alice)).toThrow(/cannot approve decision .*: it is requested/);
-    expect(() => decisions.supersede(decision.id, '01JDQ9C4D5E6F7G8H9J0K1M2NP')).toThrow(/no decision 01JDQ9C4D5E6F7G8H9J0K1M2NP/);
-    expect(audit.events).toHaveLength(1);
+  it('refuses a choice that is not an option, approval before a record, and unknown decisions; emitting nothing', async () => {
+    const app = await wired();
+    const decision = await app.decisions.request({ question: 'Which region?', options: [{ id: 'eu', label: 'Europe' }, { id: 'us', label: 'US' }], requestedBy: alice });
+    await expect(app.decisions.record(decision.id, { choice: 'mars', decidedBy: alice })).rejects.toThrow(/the options are eu, us/);
+    await expect(app.decisions.approve(decision.id, alice)).rejects.toThrow(/cannot approve decision .*: it is requested/);
+    await expect(app.decisions.supersede(decision.id, '01JDQ9C4D5E6F7G8H9J0K1M2NP')).rejects.toThrow(/no decision 01JDQ9C4D5E6F7G8H9J0K1M2NP/);
+    expect(await types(app)).toEqual(['decision.requested']);
   });
 
-  it('continues a chain it is given, and works without a bus', () => {
-    const { audit, plans, decisions } = wired();
-    const plan = plans.create(draft);
-    decisions.request(question, plans.chain(plan.id));
-    expect(audit.events[1]).toMatchObject({ correlationId: audit.events[0]?.id, causationId: audit.events[0]?.id });
-    const quiet = new DecisionService();
-    const decision = quiet.request(question);
-    expect(quiet.record(decision.id, { choice: 'eu', decidedBy: alice }).status).toBe('recorded');
+  it('continues a chain it is given', async () => {
+    const app = await wired();
+    const plan = await app.plans.create(draft);
+    await app.decisions.request({ question: 'Go?', options: [{ id: 'y', label: 'Yes' }, { id: 'n', label: 'No' }], requestedBy: alice }, await app.plans.chain(plan.id));
+    const events = await app.events();
+    expect(events[1]).toMatchObject({ correlationId: events[0]?.id, causationId: events[0]?.id });
+  });
+});
+
+describe('the memory store without a bus', () => {
+  it('keeps state and announces nothing', async () => {
+    const { plans, decisions } = services(new MemoryStore());
+    const plan = await plans.create(draft);
+    await plans.approve(plan.id, alice);
+    expect((await plans.start(plan.id, runner)).status).toBe('running');
+    expect(await plans.chain(plan.id)).toEqual({});
+    const decision = await decisions.request({ question: 'Go?', options: [{ id: 'y', label: 'Yes' }, { id: 'n', label: 'No' }], requestedBy: alice });
+    expect((await decisions.record(decision.id, { choice: 'y', decidedBy: alice })).status).toBe('recorded');
+  });
+});
+
+describe('concurrent steps on one plan in PostgreSQL', () => {
+  it('run one after the other (a row lock): exactly one of two racing approvals commits, with one event', async () => {
+    const prefix = `${uniqueTable('race')}_`;
+    prefixes.push(prefix);
+    const store: Store = new PostgresStore(pool, { prefix });
+    await (store as PostgresStore).createTables();
+    const { plans } = services(store);
+    const plan = await plans.create(draft);
+    const results = await Promise.allSettled([plans.approve(plan.id, alice), plans.approve(plan.id, runner)]);
+    expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const events = (await pool.query(`SELECT event_type FROM "${prefix}outbox" ORDER BY position`)).rows as { event_type: string }[];
+    expect(events.map((row) => row.event_type)).toEqual(['plan.created', 'plan.approved']);
   });
 });
