@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../src/app/demo.ts';
+import { runFullDemo } from '../../src/app/demo-full.ts';
+import { PG_URL } from '../support/postgres.ts';
 import { CapturingLogger } from '../support/capturing-logger.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'eventspec-demo-test-'));
@@ -32,5 +34,17 @@ describe('the demo', () => {
       'refused: invalid plan.created event: title: Too short: expected at least 1 characters',
     ]);
     expect(printed).toContainEqual(expect.stringMatching(/^ {2}\w{26} {2}plan\.created → plan\.approved → plan\.started → plan\.paused → plan\.resumed → decision\.requested → decision\.recorded → decision\.approved → tool\.invoked → plan\.completed$/));
+  });
+});
+
+describe('the full demo (npm run demo:full)', () => {
+  it('takes each committed event from PostgreSQL through the outbox relay and NATS to the projection, once, and a refused step announces nothing', async () => {
+    const printed: string[] = [];
+    const { committed, received } = await runFullDemo({ databaseUrl: PG_URL, natsUrl: process.env['NATS_URL'] ?? '127.0.0.1:4222', print: (line) => printed.push(line) });
+    expect(committed).toHaveLength(4);
+    expect(received).toEqual(committed);
+    expect(printed).toContain('  the plan is still approved');
+    expect(printed).toContainEqual(expect.stringMatching(/^ {2}refused: invalid plan\.started event: executor\.id/));
+    expect(printed).toContainEqual(expect.stringMatching(/^ {2}the projection's trail holds 4 events/));
   });
 });
