@@ -106,14 +106,14 @@ async function transactionsOurs(table: string, outbox: PostgresOutbox<PayloadMap
   return ((performance.now() - started) * 1000) / TRANSACTIONS;
 }
 
-async function transactionsPlain(table: string, template: DomainEvent<PayloadMap>): Promise<number> {
+async function transactionsPlain(table: string, template: DomainEvent<PayloadMap>, round: number): Promise<number> {
   const started = performance.now();
   for (let n = 0; n < TRANSACTIONS; n++) {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
       await client.query(`INSERT INTO "${table}_state" (id, status) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status`, [planId, `n${n}`]);
-      await client.query(`INSERT INTO "${table}_plain" (event_id, event) VALUES ($1, $2)`, [`${template.id.slice(0, 16)}${String(n).padStart(10, '0')}`, JSON.stringify({ ...template, payload: { ...template.payload, reason: `n${n}` } })]);
+      await client.query(`INSERT INTO "${table}_plain" (event_id, event) VALUES ($1, $2)`, [`${template.id.slice(0, 14)}${String(round).padStart(2, '0')}${String(n).padStart(10, '0')}`, JSON.stringify({ ...template, payload: { ...template.payload, reason: `n${n}` } })]);
       await client.query('COMMIT');
     } finally {
       client.release();
@@ -212,9 +212,9 @@ const transactionCost = { ours: [] as number[], plain: [] as number[] };
 for (let round = 0; round < ROUNDS; round++) {
   if (round % 2 === 0) {
     transactionCost.ours.push(await transactionsOurs(table, outbox));
-    transactionCost.plain.push(await transactionsPlain(table, template));
+    transactionCost.plain.push(await transactionsPlain(table, template, round));
   } else {
-    transactionCost.plain.push(await transactionsPlain(table, template));
+    transactionCost.plain.push(await transactionsPlain(table, template, round));
     transactionCost.ours.push(await transactionsOurs(table, outbox));
   }
 }
