@@ -73,6 +73,8 @@ describe('the packed packages', () => {
     const runtime = list(tarballs.runtime);
     expect(runtime).toContain('package/dist/index.js');
     expect(runtime).toContain('package/dist/payload.d.ts');
+    expect(runtime).toContain('package/dist/postgres/index.js');
+    expect(runtime).toContain('package/dist/nats/cli.js');
     expect(runtime.filter((file) => /\/(app|test|fixtures)\/|demo|\.test\./.test(file))).toEqual([]);
     const cli = list(tarballs.cli);
     expect(cli).toContain('package/dist/cli/bin.js');
@@ -133,6 +135,17 @@ console.log(JSON.stringify({ good: good.dueDays, bad: bad.success ? '' : bad.err
 `);
     expect(JSON.parse(node(['main.js'], runtimeOnly))).toEqual({ good: 3, bad: 'format', absent: true });
     expect((JSON.parse(readFileSync(join(runtimeOnly, 'node_modules', 'zod', 'package.json'), 'utf8')) as { version: string }).version).toBe('3.25.76');
+  });
+
+  it('the installed audit trail takes its OS lock (the native addon loads from its package) and refuses a second writer', () => {
+    writeFileSync(join(runtimeOnly, 'lock.js'), `import { JsonlAuditSink } from 'eventspec';
+const first = new JsonlAuditSink('trail.jsonl');
+let second = 'opened';
+try { new JsonlAuditSink('trail.jsonl'); } catch (error) { second = error.name + ': ' + error.message; }
+await first.close();
+console.log(JSON.stringify({ second }));
+`);
+    expect(JSON.parse(node(['lock.js'], runtimeOnly))).toEqual({ second: expect.stringMatching(/^AuditError: trail\.jsonl is already being written by process \d+/) });
   });
 });
 
