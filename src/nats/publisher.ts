@@ -24,6 +24,8 @@ export class NatsEventPublisher {
   readonly #js: JetStreamClient;
   readonly #options: PublisherOptions;
   readonly #prefix: string;
+  readonly #inFlight = new Set<Promise<unknown>>();
+  #closed = false;
 
   constructor(nc: NatsConnection, options: PublisherOptions) {
     this.#nc = nc;
@@ -43,7 +45,28 @@ export class NatsEventPublisher {
    * retried with the same message id; after `attempts`, the promise rejects: nothing is dropped
    * silently.
    */
-  async publish<M, T extends keyof M & string>(event: DomainEvent<M, T>): Promise<PubAck> {
+  publish<M, T extends keyof M & string>(event: DomainEvent<M, T>): Promise<PubAck> {
+    if (this.#closed) return Promise.reject(new Error(`the publisher is closed: ${event.type} ${event.id} was not published`));
+    const sending = this.#send(event);
+    this.#inFlight.add(sending);
+    void sending.then(() => this.#inFlight.delete(sending), () => this.#inFlight.delete(sending));
+    return sending;
+  }
+
+  /**
+   * Takes no more events, and resolves once every publish in flight has settled or `timeoutMs`
+   * (default 10 s) passed; resolves with how many were still unsettled then (each of those
+   * promises still settles, and a caller that awaited one learns its fate).
+   */
+  async close(options: { readonly timeoutMs?: number } = {}): Promise<number> {
+    this.#closed = true;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.#inFlight]), new Promise((resolve) => (timer = setTimeout(resolve, options.timeoutMs ?? 10_000)))]);
+    clearTimeout(timer);
+    return this.#inFlight.size;
+  }
+
+  async #send<M, T extends keyof M & string>(event: DomainEvent<M, T>): Promise<PubAck> {
     const ce = toCloudEvent(event, { source: this.#options.source });
     const headers = natsHeaders();
     for (const [name, value] of Object.entries(ce)) {

@@ -193,6 +193,7 @@ export class AuditRelay {
     }
     this.#stop.abort();
     await Promise.race([this.#running, new Promise((done) => setTimeout(done, Math.max(0, deadline - Date.now())))]);
+    await this.#publisher.close({ timeoutMs: Math.max(0, deadline - Date.now()) });
     const status = this.status();
     this.#follower?.close();
     this.#unlock();

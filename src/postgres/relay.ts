@@ -105,6 +105,7 @@ export class PostgresOutboxRelay {
     this.#stopped = true;
     this.#wake?.();
     await Promise.race([this.#running, new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())))]);
+    await this.#publisher.close({ timeoutMs: Math.max(0, deadline - Date.now()) });
     const listener = this.#listener;
     this.#listener = undefined;
     if (listener !== undefined) {

@@ -150,6 +150,22 @@ describe('the audit relay', () => {
   });
 });
 
+describe('closing the publisher', () => {
+  it('waits for the publishes in flight, then refuses new ones', async () => {
+    const where = isolated();
+    const publisher = new NatsEventPublisher(nc, { source: '/test', stream: where.stream, subjectPrefix: where.subjectPrefix });
+    await publisher.start();
+    const { audit, bus } = service(where.trail);
+    const events = Array.from({ length: 50 }, (_, n) => bus.emit('plan.paused', { planId: '01JDQ8Z1X4N6V7W8Y9ZAB2C3DE', pausedBy: { kind: 'agent', id: 'p' }, reason: `n${n}` }));
+    const acks = events.map((event) => publisher.publish(event));
+    expect(await publisher.close({ timeoutMs: 10_000 })).toBe(0);
+    expect((await Promise.all(acks)).every((ack) => ack.duplicate === false)).toBe(true);
+    await expect(publisher.publish(events[0] ?? events[1]!)).rejects.toThrow(/the publisher is closed: plan\.paused \S+ was not published/);
+    expect(await streamIds(where.stream)).toEqual(events.map((event) => event.id));
+    await audit.close();
+  });
+});
+
 describe('publishing before the streams exist', () => {
   it('names the missing stream instead of "jetstream is not enabled"', async () => {
     const where = isolated();
