@@ -166,6 +166,7 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
    * also reported to onHandlerError), so a transport can decide whether to acknowledge.
    */
   async ingest(event: DomainEvent<M> | StoredEvent, options: IngestOptions = {}): Promise<readonly unknown[]> {
+    this.#checkIds(event);
     const { written, current: frozen } = readVersioned(this.registry, this.upcaster?.steps, event, this.#stackFrames);
     if (this.#audit !== undefined && options.audit !== false) {
       try {
@@ -279,6 +280,14 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
     } catch (error) {
       this.reportHandlerError(error, event);
     }
+  }
+
+  /** An event from elsewhere carries ids a header (and the audit reader) can carry exactly, or is refused. */
+  #checkIds(event: DomainEvent<M> | StoredEvent): void {
+    const issues = (['id', 'correlationId', 'causationId'] as const)
+      .filter((key) => (key !== 'causationId' || event[key] !== undefined) && !isForeignId(event[key]))
+      .map((key): PayloadIssue => ({ path: [key], message: FOREIGN_ID_RULE }));
+    if (issues.length > 0) throw validationError(String(event.type), issues, this.#stackFrames);
   }
 
   #checkMeta(type: string, meta: EventMeta): void {

@@ -250,9 +250,10 @@ describe('poison messages and dead letters', () => {
 });
 
 describe('what a message claims, checked', () => {
-  it('refuses ids that a header cannot carry exactly, at emit and when reading a CloudEvent', () => {
+  it('refuses ids that a header cannot carry exactly, at emit, at ingest and when reading a CloudEvent', async () => {
     const bus = new LoggingEventBus<PayloadMap>({ registry: eventRegistry, logger: new CapturingLogger() });
     for (const id of ['order-77 ', ' order-77', 'order\u00a0', 'a\u2028b']) {
+      await expect(bus.ingest({ ...paused('x'), id }), JSON.stringify(id)).rejects.toThrow(/invalid plan\.paused event: id: Expected a non-empty id/);
       expect(() => bus.emit('plan.paused', { planId, pausedBy: alice, reason: 'x' }, { correlationId: id }), JSON.stringify(id)).toThrow(EventValidationError);
       expect(() => fromCloudEvent({ specversion: '1.0', id, source: '/x', type: 'plan.paused', time: '2026-12-03T00:00:00Z', data: { planId, pausedBy: alice, reason: 'x' } }, eventRegistry), JSON.stringify(id)).toThrow(/cloudevent\.id: Expected a non-empty id .* spaces at either end/);
     }
