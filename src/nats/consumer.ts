@@ -22,104 +22,20 @@
  */
 import { nanos, type NatsConnection } from '@nats-io/nats-core';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerConfig, type ConsumerMessages, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
-import type { AuditSink } from '../audit/sink.ts';
 import type { EventRegistry } from '../bus.ts';
 import type { StoredEvent } from '../upcast.ts';
 import type { BaseEventBus } from '../bus-core.ts';
 import { readCloudEvent } from '../cloudevents.ts';
 import { EventValidationError } from '../errors.ts';
 import { defaultLogger, type Logger } from '../logger.ts';
-import { deadLetter, type DeadLetterInfo } from './dead-letters.ts';
+import { bucketName, cloudEventAttributes, isMissing, StreamNotFoundError, subjectFilters, UTF8, type ConsumerOptions, type StopOptions } from './consumer-options.ts';
+import { deadLetter } from './dead-letters.ts';
 import { KvHandledEvents, type HandledEvents } from './handled.ts';
 import { retryTransient } from './retry.ts';
-import { resolveStreams, type ResolvedStreams, type StreamOptions } from './streams.ts';
-import { subjectOf } from './subjects.ts';
+import { resolveStreams, type ResolvedStreams } from './streams.ts';
 
-/** Which events a consumer receives: by type, by domain, or all. */
-export interface EventSelection<M> {
-  readonly types?: readonly (keyof M & string)[];
-  readonly domains?: readonly string[];
-}
-
-/** The JetStream subject filters for a selection. */
-export function subjectFilters<M>(prefix: string, selection: EventSelection<M>): string[] {
-  const filters = [...(selection.types ?? []).map((type) => subjectOf(prefix, type)), ...(selection.domains ?? []).map((domain) => `${prefix}.${domain}.>`)];
-  return filters.length === 0 ? [`${prefix}.>`] : filters;
-}
-
-export interface ConsumerOptions<M> extends StreamOptions {
-  /** The durable consumer's name: it resumes where it left off. */
-  readonly durable: string;
-  readonly select?: EventSelection<M>;
-  /** Deliveries of one message before it is dead-lettered (default 5). */
-  readonly maxDeliver?: number;
-  /** How long the server waits for an ack before redelivering (default 30 s). */
-  readonly ackWaitMs?: number;
-  /**
-   * How long one event's handlers may take before the delivery counts as failed (default: 20 s,
-   * or two thirds of `ackWaitMs` when that is shorter). It must be shorter than `ackWaitMs`.
-   */
-  readonly handlerTimeoutMs?: number;
-  /** Delay before a failed message is redelivered (default 200 ms). */
-  readonly retryDelayMs?: number;
-  /** Handled ids kept in memory to skip a redelivery without asking `handled` (default 100,000). */
-  readonly rememberIds?: number;
-  /**
-   * Ids the local audit trail already holds (say, from `readAudit` at start-up): a redelivery of
-   * one that was not handled runs the handlers again but is not recorded twice.
-   */
-  readonly alreadyAudited?: Iterable<string>;
-  /**
-   * The local bus's audit sink: a message is acknowledged only once its record is durable
-   * (`flush()` resolved), so a crash never loses an event the server considers delivered.
-   */
-  readonly audit?: AuditSink;
-  /**
-   * Where handled events are recorded (default: the key-value bucket
-   * `eventspec_handled_<stream>_<durable>`, kept as long as the stream keeps events).
-   */
-  readonly handled?: HandledEvents;
-  /** Dead letters, failures and recoveries are logged here (default: pino on standard output). */
-  readonly logger?: Logger;
-  /** Hears each dead letter as it is stored. */
-  readonly onDeadLetter?: (letter: DeadLetterInfo) => void;
-  /** Hears each failure the consumer recovers from, or that stops it (then `closed()` has it too). */
-  readonly onError?: (error: Error) => void;
-}
-
-export interface StopOptions {
-  /** The longest `stop` waits for the message in hand, in milliseconds (default 10 s); an unsettled one is redelivered later. */
-  readonly timeoutMs?: number;
-}
-
-/** A stream the consumer reads is missing: it never creates one. */
-export class StreamNotFoundError extends Error {
-  override readonly name = 'StreamNotFoundError';
-}
-
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-
-/** The CloudEvents attributes of binary mode: each `ce-*` header (any case), named without the prefix. */
-function cloudEventAttributes(message: JsMsg): Record<string, string> {
-  // No prototype: a `ce-__proto__` header is a key like any other.
-  const attributes: Record<string, string> = Object.create(null) as Record<string, string>;
-  const headers = message.headers;
-  if (headers === undefined) return attributes;
-  for (const key of headers.keys()) {
-    // `ce-` in any case, without a lower-cased copy of every key.
-    if (key.length > 3 && key.charCodeAt(2) === 45 && (key.charCodeAt(0) | 32) === 99 && (key.charCodeAt(1) | 32) === 101) attributes[key.slice(3).toLowerCase()] = headers.get(key);
-  }
-  return attributes;
-}
-
-/** A KV bucket name from any stream and durable name. */
-function bucketName(stream: string, durable: string): string {
-  return `eventspec_handled_${stream}_${durable}`.replace(/[^A-Za-z0-9_-]/g, '_');
-}
-
-function isMissing(error: unknown): boolean {
-  return /stream not found|bucket not found|consumer not found|no message found/i.test((error as Error)?.message ?? '');
-}
+export { StreamNotFoundError, subjectFilters } from './consumer-options.ts';
+export type { ConsumerOptions, EventSelection, StopOptions } from './consumer-options.ts';
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
