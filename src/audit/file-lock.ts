@@ -10,7 +10,8 @@ import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 
 interface NativeLocks {
-  tryLock(fd: number): boolean;
+  tryLock(fd: number, options?: { shared: boolean }): boolean;
+  unlock(fd: number): void;
 }
 
 let native: NativeLocks | undefined;
@@ -53,6 +54,14 @@ export function tryLockFile(fd: number, path: string, mode: number): boolean {
     // The label only helps a second writer's error message; the lock holds without it.
   }
   return true;
+}
+
+/** Whether some open file (in this process or another) holds the writer's lock on this one's file. */
+export function hasWriter(fd: number): boolean {
+  // A shared lock is refused while a writer holds its exclusive one; taken, it is let go at once.
+  if (!locks().tryLock(fd, { shared: true })) return true;
+  locks().unlock(fd);
+  return false;
 }
 
 /** Removes the owner label; call before closing the file, which releases the lock. */

@@ -12,9 +12,10 @@
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
 import { AuditError } from '../errors.ts';
+import { hasWriter } from './file-lock.ts';
 import { decodeHeader, decodeRecord, HEADER_PREFIX, MAX_HEADER_BYTES, type RedactionMark, type TrailHeader } from './record.ts';
+import { readAt } from './trail-file.ts';
 
 /** Where a reader of a trail stands: after record `seq` of `trail`, `offset` bytes into its file. */
 export interface TrailPosition {
@@ -62,18 +63,6 @@ interface OpenFile {
 }
 
 const CHUNK = 256 * 1024;
-let nativeLocks: { tryLock(fd: number, options: { shared: boolean }): boolean; unlock(fd: number): void } | undefined;
-
-function readAt(fd: number, position: number, length: number): Buffer {
-  const buffer = Buffer.alloc(length);
-  let read = 0;
-  while (read < length) {
-    const got = readSync(fd, buffer, read, length - read, position + read);
-    if (got === 0) break;
-    read += got;
-  }
-  return buffer.subarray(0, read);
-}
 
 /** The header of the trail file at `path`, or undefined when there is none or it is no headed trail. */
 function headerOf(path: string): { header: TrailHeader; dataStart: number } | undefined {
@@ -98,17 +87,8 @@ function readHeader(fd: number): { header: TrailHeader; dataStart: number } | un
   return decoded.ok ? { header: decoded.header, dataStart: Buffer.byteLength(head.slice(0, end + 1)) } : undefined;
 }
 
-/** Whether some process holds the writer's lock on the open file. */
-function hasWriter(fd: number): boolean {
-  nativeLocks ??= createRequire(import.meta.url)('fs-native-extensions') as typeof nativeLocks;
-  if (nativeLocks === undefined) return true;
-  // A shared lock is refused while a writer holds its exclusive one; taken, it is let go at once.
-  if (!nativeLocks.tryLock(fd, { shared: true })) return true;
-  nativeLocks.unlock(fd);
-  return false;
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/** Waits `ms`, or less when `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted === true) return resolve();
     const timer = setTimeout(done, ms);

@@ -56,7 +56,8 @@ function fsError(path: string, doing: string, error: unknown): AuditError {
   return new AuditError(`cannot ${doing} the audit trail ${path}: ${(error as Error).message}`, { cause: error });
 }
 
-function syncDirectory(directory: string): void {
+/** Makes a directory's entries (a file created or renamed in it) durable. */
+export function syncDirectory(directory: string): void {
   const fd = openSync(directory, 'r');
   try {
     fsyncSync(fd);
@@ -79,7 +80,8 @@ function ensureDirectory(path: string): void {
   }
 }
 
-function readAt(fd: number, position: number, length: number): Buffer {
+/** Up to `length` bytes of the file from `position` (fewer at its end). */
+export function readAt(fd: number, position: number, length: number): Buffer {
   const buffer = Buffer.alloc(length);
   let read = 0;
   while (read < length) {

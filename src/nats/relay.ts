@@ -15,7 +15,8 @@ import { closeSync, constants, fsyncSync, openSync, readFileSync, renameSync, wr
 import { dirname, resolve } from 'node:path';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { DomainEvent } from '../bus.ts';
-import { TrailFollower, type FollowedRecord, type TrailGap, type TrailPosition } from '../audit/follow.ts';
+import { sleep, TrailFollower, type FollowedRecord, type TrailGap, type TrailPosition } from '../audit/follow.ts';
+import { syncDirectory } from '../audit/trail-file.ts';
 import { describeOwner, removeOwnerLabel, tryLockFile } from '../audit/file-lock.ts';
 import { AuditError } from '../errors.ts';
 import { defaultLogger, type Logger } from '../logger.ts';
@@ -95,25 +96,7 @@ function writeCheckpoint(path: string, position: TrailPosition): void {
     closeSync(fd);
   }
   renameSync(temporary, path);
-  const directory = openSync(dirname(resolve(path)), 'r');
-  try {
-    fsyncSync(directory);
-  } finally {
-    closeSync(directory);
-  }
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((done) => {
-    if (signal.aborted) return done();
-    const timer = setTimeout(finish, ms);
-    function finish(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', finish);
-      done();
-    }
-    signal.addEventListener('abort', finish, { once: true });
-  });
+  syncDirectory(dirname(resolve(path)));
 }
 
 export class AuditRelay {
@@ -270,7 +253,7 @@ export class AuditRelay {
   }
 
   #backOff(signal: AbortSignal): Promise<void> {
-    return pause(Math.min(this.#options.maxRetryDelayMs ?? 5000, (this.#options.retryDelayMs ?? 100) * 2 ** Math.min(this.#failures - 1, 16)), signal);
+    return sleep(Math.min(this.#options.maxRetryDelayMs ?? 5000, (this.#options.retryDelayMs ?? 100) * 2 ** Math.min(this.#failures - 1, 16)), signal);
   }
 
   #failed(error: Error): void {

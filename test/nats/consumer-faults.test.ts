@@ -12,8 +12,9 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { connect } from '@nats-io/transport-node';
 import { headers, type NatsConnection } from '@nats-io/nats-core';
+import { natsTestKit, SERVER } from '../support/nats-test.ts';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createIdGenerator, EventValidationError, fromCloudEvent, LoggingEventBus, MemoryAuditSink, type DomainEvent } from '../../src/index.ts';
 import { DeadLetters, ensureStreams, NatsEventConsumer, NatsEventPublisher, type ConsumerOptions, type DeadLetterInfo } from '../../src/nats/transport.ts';
 import { eventRegistry, type PayloadMap } from '../../generated/index.ts';
@@ -22,27 +23,12 @@ import { freePort, killAll, natsServer, waitForPort } from '../support/nats-proc
 import { until } from '../support/until.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SERVER = process.env['NATS_URL'] ?? '127.0.0.1:4222';
 const scratch = mkdtempSync(join(tmpdir(), 'eventspec-faults-'));
-let nc: NatsConnection;
-const streams: string[] = [];
-
-beforeAll(async () => {
-  nc = await connect({ servers: SERVER, maxReconnectAttempts: -1 });
-});
-afterAll(async () => {
-  const jsm = await jetstreamManager(nc);
-  for (const stream of streams) await jsm.streams.delete(stream).catch(() => false);
-  await nc.close();
+const kit = natsTestKit('f', () => {
   killAll();
   rmSync(scratch, { recursive: true, force: true });
 });
-
-function isolated(): { stream: string; subjectPrefix: string } {
-  const tag = `f${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
-  streams.push(`S${tag}`, `S${tag}_DLQ`, `KV_eventspec_handled_S${tag}_test`);
-  return { stream: `S${tag}`, subjectPrefix: tag };
-}
+const isolated = (): { stream: string; subjectPrefix: string } => kit.isolated(['test']);
 
 const alice = { kind: 'user', id: 'alice' } as const;
 const planId = '01JDQ8Z1X4N6V7W8Y9ZAB2C3DE';
@@ -68,16 +54,16 @@ async function consumer(connection: NatsConnection, options: Partial<ConsumerOpt
 }
 
 async function pending(stream: string): Promise<{ ackPending: number; floor: number }> {
-  const info = await (await jetstreamManager(nc)).consumers.info(stream, 'test');
+  const info = await (await jetstreamManager(kit.nc)).consumers.info(stream, 'test');
   return { ackPending: info.num_ack_pending, floor: info.ack_floor.stream_seq };
 }
 
 describe('a handler that never settles', () => {
   it('counts as a failure at its deadline: redelivered, dead-lettered, and the events after it still arrive; stop() resolves within its deadline', async () => {
     const where = isolated();
-    const publisher = new NatsEventPublisher(nc, { source: '/test', ...where });
+    const publisher = new NatsEventPublisher(kit.nc, { source: '/test', ...where });
     await publisher.start();
-    const target = await consumer(nc, { ...where, ackWaitMs: 1500, handlerTimeoutMs: 300, maxDeliver: 2 });
+    const target = await consumer(kit.nc, { ...where, ackWaitMs: 1500, handlerTimeoutMs: 300, maxDeliver: 2 });
     target.bus.subscribe('plan.paused', (event) => {
       target.received.push(event.payload.reason);
       // The first event's handler hangs for good; the others settle.
@@ -111,9 +97,9 @@ describe('a handler that never settles', () => {
 describe('the handled-events record lost', () => {
   it('a deleted bucket is reported and created again; every later event is handled once and acknowledged', async () => {
     const where = isolated();
-    const publisher = new NatsEventPublisher(nc, { source: '/test', ...where });
+    const publisher = new NatsEventPublisher(kit.nc, { source: '/test', ...where });
     await publisher.start();
-    const target = await consumer(nc, where);
+    const target = await consumer(kit.nc, where);
     target.bus.subscribe('plan.paused', (event) => {
       target.received.push(event.payload.reason);
     });
@@ -121,7 +107,7 @@ describe('the handled-events record lost', () => {
     await publisher.publish(paused('before'));
     await until(() => target.received.length === 1, 'the first event');
     await until(async () => (await pending(where.stream)).ackPending === 0, 'its ack');
-    await (await jetstreamManager(nc)).streams.delete(`KV_eventspec_handled_${where.stream}_test`);
+    await (await jetstreamManager(kit.nc)).streams.delete(`KV_eventspec_handled_${where.stream}_test`);
     for (const reason of ['x', 'y', 'z']) await publisher.publish(paused(reason));
     await until(async () => target.received.length === 4 && (await pending(where.stream)).ackPending === 0, 'three events acknowledged', 20_000);
     expect(target.received).toEqual(['before', 'x', 'y', 'z']);
@@ -134,16 +120,16 @@ describe('the handled-events record lost', () => {
 describe('the durable consumer and the stream lost', () => {
   it('a deleted durable consumer is noticed, reported and created again, and delivery goes on', async () => {
     const where = isolated();
-    const publisher = new NatsEventPublisher(nc, { source: '/test', ...where });
+    const publisher = new NatsEventPublisher(kit.nc, { source: '/test', ...where });
     await publisher.start();
-    const target = await consumer(nc, where);
+    const target = await consumer(kit.nc, where);
     target.bus.subscribe('plan.paused', (event) => {
       target.received.push(event.payload.reason);
     });
     await target.consuming.start();
     await publisher.publish(paused('one'));
     await until(() => target.received.length === 1, 'the first event');
-    await (await jetstreamManager(nc)).consumers.delete(where.stream, 'test');
+    await (await jetstreamManager(kit.nc)).consumers.delete(where.stream, 'test');
     await publisher.publish(paused('two'));
     await until(() => target.received.includes('two'), 'the event after the deletion', 30_000);
     // Recreated from the start of the stream: the first event was handled, so it is not run again.
@@ -175,42 +161,42 @@ describe('the durable consumer and the stream lost', () => {
 
   it('never creates a stream: a misspelt one is named, and nothing is created', async () => {
     const where = isolated();
-    const target = await consumer(nc, where);
+    const target = await consumer(kit.nc, where);
     await expect(target.consuming.start()).rejects.toThrow(new RegExp(`stream ${where.stream} does not exist: a consumer never creates one`));
-    await expect((await jetstreamManager(nc)).streams.info(where.stream)).rejects.toThrow(/stream not found/);
+    await expect((await jetstreamManager(kit.nc)).streams.info(where.stream)).rejects.toThrow(/stream not found/);
   });
 });
 
 describe('poison messages and dead letters', () => {
   it('a poison message a few bytes under max_payload gets exactly one dead letter, cut short and saying so', async () => {
     const where = isolated();
-    await ensureStreams(nc, where);
-    const target = await consumer(nc, { ...where, ackWaitMs: 1000 });
+    await ensureStreams(kit.nc, where);
+    const target = await consumer(kit.nc, { ...where, ackWaitMs: 1000 });
     await target.consuming.start();
-    const max = nc.info?.max_payload ?? 1024 * 1024;
+    const max = kit.nc.info?.max_payload ?? 1024 * 1024;
     const poison = headers();
     poison.set('ce-id', 'poison-1');
     poison.set('ce-type', 'plan.paused');
-    await jetstream(nc).publish(`${where.subjectPrefix}.plan.paused`, new Uint8Array(max - 300).fill(0x7b), { headers: poison });
+    await jetstream(kit.nc).publish(`${where.subjectPrefix}.plan.paused`, new Uint8Array(max - 300).fill(0x7b), { headers: poison });
     await until(() => target.letters.length === 1, 'the dead letter');
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect(target.letters).toHaveLength(1);
     expect(target.letters[0]).toMatchObject({ id: 'poison-1', truncatedFrom: max - 300, reason: expect.stringMatching(/^not a valid event: .*JSON/) });
-    const [letter] = await new DeadLetters(nc, where).list();
+    const [letter] = await new DeadLetters(kit.nc, where).list();
     expect(letter?.data.length).toBeLessThan(max - 300);
     expect(letter?.headers['eventspec-dead-letter-truncated']).toBe(String(max - 300));
     expect(await pending(where.stream)).toEqual({ ackPending: 0, floor: 1 });
     expect(target.logger.entries.some((entry) => entry.level === 'error' && /^dead-lettered plan\.paused poison-1: not a valid event/.test(entry.message ?? ''))).toBe(true);
-    await expect(new DeadLetters(nc, where).replay(letter?.sequence ?? 0)).rejects.toThrow(/holds its body cut short .*: it cannot be replayed/);
+    await expect(new DeadLetters(kit.nc, where).replay(letter?.sequence ?? 0)).rejects.toThrow(/holds its body cut short .*: it cannot be replayed/);
     await target.consuming.stop();
   });
 
   it('poison → fix the consumer → replay (API, then CLI) → handled once, and the dead letters are gone', async () => {
     const where = isolated();
-    const publisher = new NatsEventPublisher(nc, { source: '/test', ...where });
+    const publisher = new NatsEventPublisher(kit.nc, { source: '/test', ...where });
     await publisher.start();
     let fixed = false;
-    const target = await consumer(nc, { ...where, maxDeliver: 2 });
+    const target = await consumer(kit.nc, { ...where, maxDeliver: 2 });
     const handled: string[] = [];
     target.bus.subscribe('plan.paused', (event) => {
       if (!fixed) throw new Error('bug in the handler');
@@ -224,7 +210,7 @@ describe('poison messages and dead letters', () => {
     await until(() => target.letters.length === 2, 'two dead letters');
     expect(target.letters.map((letter) => [letter.id, letter.reason])).toEqual([[first.id, 'handler failed 2 times: bug in the handler'], [second.id, 'handler failed 2 times: bug in the handler']]);
     fixed = true;
-    const dead = new DeadLetters(nc, where);
+    const dead = new DeadLetters(kit.nc, where);
     const letters = await dead.list();
     expect(letters.map((letter) => [letter.type, letter.id, letter.subject, letter.consumer])).toEqual([['plan.paused', first.id, `${where.subjectPrefix}.plan.paused`, 'test'], ['plan.paused', second.id, `${where.subjectPrefix}.plan.paused`, 'test']]);
     await dead.replay(letters[0]?.sequence ?? 0);
@@ -261,13 +247,13 @@ describe('what a message claims, checked', () => {
 
   it('dead-letters a ce-type that contradicts the subject, and a body that is not UTF-8; the selection is never bypassed', async () => {
     const where = isolated();
-    await ensureStreams(nc, where);
-    const target = await consumer(nc, { ...where, select: { domains: ['plan'] } });
+    await ensureStreams(kit.nc, where);
+    const target = await consumer(kit.nc, { ...where, select: { domains: ['plan'] } });
     target.bus.subscribe('*', (event) => {
       target.received.push(event.type);
     });
     await target.consuming.start();
-    const js = jetstream(nc);
+    const js = jetstream(kit.nc);
     const lying = headers();
     for (const [name, value] of [['ce-id', 'lie-1'], ['ce-type', 'tool.invoked'], ['ce-time', '2026-12-03T00:00:00Z'], ['ce-source', '/x'], ['ce-specversion', '1.0']] as const) lying.set(name, value);
     await js.publish(`${where.subjectPrefix}.plan.paused`, new TextEncoder().encode(JSON.stringify({ invocationId: planId, agentId: planId, toolName: 't', arguments: [] })), { headers: lying });
@@ -286,11 +272,11 @@ describe('what a message claims, checked', () => {
 
   it('a late duplicate from a producer whose clock runs ten minutes fast reaches the handlers once, across a restart', async () => {
     const where = { ...isolated(), duplicateWindowMs: 200 };
-    const publisher = new NatsEventPublisher(nc, { source: '/test', ...where });
+    const publisher = new NatsEventPublisher(kit.nc, { source: '/test', ...where });
     await publisher.start();
     const fast = new LoggingEventBus<PayloadMap>({ registry: eventRegistry, logger: new CapturingLogger(), now: () => Date.now() + 600_000, ids: createIdGenerator(() => Date.now() + 600_000) });
     const event = fast.emit('plan.paused', { planId, pausedBy: alice, reason: 'fast' });
-    const first = await consumer(nc, where);
+    const first = await consumer(kit.nc, where);
     first.bus.subscribe('plan.paused', (each) => {
       first.received.push(each.id);
     });
@@ -303,7 +289,7 @@ describe('what a message claims, checked', () => {
     expect((await publisher.publish(event)).duplicate).toBe(false);
     const marker = paused('marker');
     await publisher.publish(marker);
-    const second = await consumer(nc, where);
+    const second = await consumer(kit.nc, where);
     second.bus.subscribe('plan.paused', (each) => {
       second.received.push(each.id);
     });

@@ -2,36 +2,21 @@
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from '@nats-io/transport-node';
-import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { natsTestKit } from '../support/nats-test.ts';
 import { JsonlAuditSink, LoggingEventBus, MemoryAuditSink } from '../../src/index.ts';
 import { AuditRelay, NatsEventPublisher, type RelayOptions } from '../../src/nats/transport.ts';
 import { eventRegistry, type PayloadMap } from '../../generated/index.ts';
 import { CapturingLogger } from '../support/capturing-logger.ts';
 import { until } from '../support/until.ts';
 
-const SERVER = process.env['NATS_URL'] ?? '127.0.0.1:4222';
 const scratch = mkdtempSync(join(tmpdir(), 'eventspec-relay-'));
-let nc: NatsConnection;
-const streams: string[] = [];
-
-beforeAll(async () => {
-  nc = await connect({ servers: SERVER, maxReconnectAttempts: -1 });
-});
-afterAll(async () => {
-  const jsm = await jetstreamManager(nc);
-  for (const stream of streams) await jsm.streams.delete(stream).catch(() => false);
-  await nc.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
+const kit = natsTestKit('r', () => rmSync(scratch, { recursive: true, force: true }));
 
 let counter = 0;
 function isolated(): { stream: string; subjectPrefix: string; trail: string } {
-  const tag = `r${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
-  streams.push(`S${tag}`, `S${tag}_DLQ`);
-  return { stream: `S${tag}`, subjectPrefix: tag, trail: join(scratch, `trail-${++counter}.jsonl`) };
+  return { ...kit.isolated(), trail: join(scratch, `trail-${++counter}.jsonl`) };
 }
 
 function service(trail: string) {
@@ -42,12 +27,12 @@ function service(trail: string) {
 }
 
 function relay(where: ReturnType<typeof isolated>, options: Partial<RelayOptions> = {}): AuditRelay {
-  return new AuditRelay(nc, { source: '/test/relay', stream: where.stream, subjectPrefix: where.subjectPrefix, trail: where.trail, logger: new CapturingLogger(), ...options });
+  return new AuditRelay(kit.nc, { source: '/test/relay', stream: where.stream, subjectPrefix: where.subjectPrefix, trail: where.trail, logger: new CapturingLogger(), ...options });
 }
 
 /** The message ids the stream holds, in stream order. */
 async function streamIds(stream: string): Promise<string[]> {
-  const jsm = await jetstreamManager(nc);
+  const jsm = await jetstreamManager(kit.nc);
   const info = await jsm.streams.info(stream).catch(() => undefined);
   if (info === undefined) return [];
   const ids: string[] = [];
@@ -153,7 +138,7 @@ describe('the audit relay', () => {
 describe('closing the publisher', () => {
   it('waits for the publishes in flight, then refuses new ones', async () => {
     const where = isolated();
-    const publisher = new NatsEventPublisher(nc, { source: '/test', stream: where.stream, subjectPrefix: where.subjectPrefix });
+    const publisher = new NatsEventPublisher(kit.nc, { source: '/test', stream: where.stream, subjectPrefix: where.subjectPrefix });
     await publisher.start();
     const { audit, bus } = service(where.trail);
     const events = Array.from({ length: 50 }, (_, n) => bus.emit('plan.paused', { planId: '01JDQ8Z1X4N6V7W8Y9ZAB2C3DE', pausedBy: { kind: 'agent', id: 'p' }, reason: `n${n}` }));
@@ -169,7 +154,7 @@ describe('closing the publisher', () => {
 describe('publishing before the streams exist', () => {
   it('names the missing stream instead of "jetstream is not enabled"', async () => {
     const where = isolated();
-    const publisher = new NatsEventPublisher(nc, { source: '/test', stream: where.stream, subjectPrefix: where.subjectPrefix, attempts: 1 });
+    const publisher = new NatsEventPublisher(kit.nc, { source: '/test', stream: where.stream, subjectPrefix: where.subjectPrefix, attempts: 1 });
     const event = service(where.trail);
     const emitted = event.bus.emit('plan.approved', { planId: '01JDQ8Z1X4N6V7W8Y9ZAB2C3DE', approvedBy: { kind: 'user', id: 'u' } });
     await expect(publisher.publish(emitted)).rejects.toThrow(new RegExp(`no JetStream stream takes ${where.subjectPrefix}\\.plan\\.approved \\(create the streams first: publisher\\.start\\(\\) or ensureStreams, for stream "${where.stream}"`));
