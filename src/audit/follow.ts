@@ -15,7 +15,7 @@ import { basename, dirname, join } from 'node:path';
 import { AuditError } from '../errors.ts';
 import { hasWriter } from './file-lock.ts';
 import { decodeHeader, decodeRecord, HEADER_PREFIX, MAX_HEADER_BYTES, type RedactionMark, type TrailHeader } from './record.ts';
-import { readAt } from './trail-file.ts';
+import { readAt } from './file-io.ts';
 
 /** Where a reader of a trail stands: after record `seq` of `trail`, `offset` bytes into its file. */
 export interface TrailPosition {
@@ -236,7 +236,10 @@ export class TrailFollower {
 
   #readAvailable(file: OpenFile, max: number): FollowedRecord[] {
     const records: FollowedRecord[] = [];
-    let length = CHUNK;
+    // Caught up: a poll costs one fstat, no read.
+    const size = fstatSync(file.fd).size;
+    if (size <= this.#offset) return records;
+    let length = Math.min(CHUNK, size - this.#offset);
     while (records.length < max) {
       const bytes = readAt(file.fd, this.#offset, length);
       let start = 0;
@@ -258,7 +261,7 @@ export class TrailFollower {
       }
       this.#offset += start;
       // A whole chunk without a line end: a record longer than the chunk, read with a larger one.
-      if (start === 0 && bytes.length === length) length *= 2;
+      if (start === 0 && bytes.length === length && this.#offset + length < fstatSync(file.fd).size) length *= 2;
       else if (start === 0 || bytes.length < length) break;
       else length = CHUNK;
     }

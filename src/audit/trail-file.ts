@@ -4,11 +4,12 @@
  * size. A new or empty file gets a header (see `record.ts`); a torn last record is cut off; a
  * complete record with a valid checksum never is.
  */
-import { closeSync, constants, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, lstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, lstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { AuditError } from '../errors.ts';
 import { createIdGenerator } from '../ids.ts';
 import { describeOwner, tryLockFile } from './file-lock.ts';
+import { readAt, syncDirectory } from './file-io.ts';
 import { decodeHeader, decodeRecord, encodeHeader, HEADER_PREFIX, MAX_HEADER_BYTES, type TrailHeader, type TrailLink } from './record.ts';
 
 /** What opening the file found. */
@@ -56,16 +57,6 @@ function fsError(path: string, doing: string, error: unknown): AuditError {
   return new AuditError(`cannot ${doing} the audit trail ${path}: ${(error as Error).message}`, { cause: error });
 }
 
-/** Makes a directory's entries (a file created or renamed in it) durable. */
-export function syncDirectory(directory: string): void {
-  const fd = openSync(directory, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** Creates the file's missing directories (0700), each made durable in its parent. */
 function ensureDirectory(path: string): void {
   const directory = resolve(dirname(path));
@@ -78,18 +69,6 @@ function ensureDirectory(path: string): void {
     syncDirectory(current);
     current = join(current, part);
   }
-}
-
-/** Up to `length` bytes of the file from `position` (fewer at its end). */
-export function readAt(fd: number, position: number, length: number): Buffer {
-  const buffer = Buffer.alloc(length);
-  let read = 0;
-  while (read < length) {
-    const got = readSync(fd, buffer, read, length - read, position + read);
-    if (got === 0) break;
-    read += got;
-  }
-  return buffer.subarray(0, read);
 }
 
 /** The offset of the last line feed in [from, before), or -1; reads backwards a chunk at a time. */

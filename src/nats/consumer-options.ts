@@ -72,8 +72,6 @@ export class StreamNotFoundError extends Error {
   override readonly name = 'StreamNotFoundError';
 }
 
-/** Bodies must be UTF-8: a decoder that refuses anything else. */
-export const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The CloudEvents attributes of binary mode: each `ce-*` header (any case), named without the prefix. */
 export function cloudEventAttributes(message: JsMsg): Record<string, string> {

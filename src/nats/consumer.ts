@@ -28,7 +28,7 @@ import type { BaseEventBus } from '../bus-core.ts';
 import { readCloudEvent } from '../cloudevents.ts';
 import { EventValidationError } from '../errors.ts';
 import { defaultLogger, type Logger } from '../logger.ts';
-import { bucketName, cloudEventAttributes, isMissing, StreamNotFoundError, subjectFilters, UTF8, type ConsumerOptions, type StopOptions } from './consumer-options.ts';
+import { bucketName, cloudEventAttributes, isMissing, StreamNotFoundError, subjectFilters, type ConsumerOptions, type StopOptions } from './consumer-options.ts';
 import { deadLetter } from './dead-letters.ts';
 import { KvHandledEvents, type HandledEvents } from './handled.ts';
 import { retryTransient } from './retry.ts';
@@ -36,6 +36,9 @@ import { resolveStreams, type ResolvedStreams } from './streams.ts';
 
 export { StreamNotFoundError, subjectFilters } from './consumer-options.ts';
 export type { ConsumerOptions, EventSelection, StopOptions } from './consumer-options.ts';
+
+/** Bodies must be UTF-8: a decoder that refuses anything else. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -16,7 +16,7 @@ import { dirname, resolve } from 'node:path';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { DomainEvent } from '../bus.ts';
 import { sleep, TrailFollower, type FollowedRecord, type TrailGap, type TrailPosition } from '../audit/follow.ts';
-import { syncDirectory } from '../audit/trail-file.ts';
+import { syncDirectory } from '../audit/file-io.ts';
 import { describeOwner, removeOwnerLabel, tryLockFile } from '../audit/file-lock.ts';
 import { AuditError } from '../errors.ts';
 import { defaultLogger, type Logger } from '../logger.ts';
