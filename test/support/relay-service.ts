@@ -14,5 +14,6 @@ for (;;) {
   let out = '';
   for (let i = 0; i < 5; i++) out += `${bus.emit('plan.paused', { planId: '01JDQ8Z1X4N6V7W8Y9ZAB2C3DE', pausedBy: { kind: 'agent', id: `svc-${process.pid}` }, reason: `n${n++}` }).id}\n`;
   process.stdout.write(out);
-  await new Promise((resolve) => setTimeout(resolve, 2));
+  // A steady trickle, a few hundred events a second: enough to be mid-write at most kills.
+  await new Promise((resolve) => setTimeout(resolve, 10));
 }
