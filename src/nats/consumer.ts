@@ -97,50 +97,16 @@ export class NatsEventConsumer<M> {
     const messages = await consumer.consume({ expires: 10_000 });
     this.#messages = messages;
     void this.#watch(messages);
-    this.#running = this.#deliver(messages);
-  }
-
-  /**
-   * One message at a time, in stream order (per-subject order), but each message's handled-record
-   * lookup is asked as soon as the message arrives: the lookups of the messages waiting behind
-   * the one in hand are in flight together instead of one round trip after another.
-   */
-  async #deliver(messages: ConsumerMessages): Promise<void> {
-    const waiting: { message: JsMsg; handled: Promise<boolean | undefined> | undefined }[] = [];
-    let wake: (() => void) | undefined;
-    let ended = false;
-    const reading = (async () => {
+    this.#running = (async () => {
       for await (const message of messages) {
-        waiting.push({ message, handled: this.#lookAhead(message) });
-        wake?.();
+        if (this.#stopped) break;
+        try {
+          await this.#handle(message);
+        } catch (error) {
+          await this.#unsettled(message, error as Error);
+        }
       }
-    })().finally(() => {
-      ended = true;
-      wake?.();
-    });
-    while (!this.#stopped) {
-      const next = waiting.shift();
-      if (next === undefined) {
-        if (ended) break;
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
-        continue;
-      }
-      try {
-        await this.#handle(next.message, next.handled);
-      } catch (error) {
-        await this.#unsettled(next.message, error as Error);
-      }
-    }
-    await reading.catch(() => undefined);
-  }
-
-  /** The handled record's answer for the message's `ce-id`, asked early; undefined when it must be asked in order (no id, or a failure). */
-  #lookAhead(message: JsMsg): Promise<boolean | undefined> | undefined {
-    const id = message.headers?.get('ce-id');
-    if (id === undefined || id === '' || this.#done.has(id) || this.#handled === undefined) return undefined;
-    // Never rejects (nobody may await it): a failure is asked again, with its retries and reports, in the message's turn.
-    return this.#handled.has(id).then((handled) => handled, () => undefined);
+    })();
   }
 
   /** Resolves when the consumer stopped: with the error that stopped it, or undefined after `stop()`. */
@@ -307,7 +273,7 @@ export class NatsEventConsumer<M> {
     }
   }
 
-  async #handle(message: JsMsg, lookedUp: Promise<boolean | undefined> | undefined): Promise<void> {
+  async #handle(message: JsMsg): Promise<void> {
     const type = this.#typeOf(message);
     let event: StoredEvent;
     try {
@@ -323,7 +289,7 @@ export class NatsEventConsumer<M> {
       await this.#deadLetter(message, type, `not a valid event: ${(error as Error).message}`);
       return;
     }
-    if (this.#done.has(event.id) || (await this.#isHandled(event.id, message, lookedUp))) {
+    if (this.#done.has(event.id) || (await this.#handledStep((handled) => handled.has(event.id)))) {
       // Handled already: a redelivery after a lost ack, or a duplicate.
       this.#remember(this.#done, event.id);
       message.ack();
@@ -359,12 +325,6 @@ export class NatsEventConsumer<M> {
     } else {
       message.nak(this.#options.retryDelayMs ?? 200);
     }
-  }
-
-  /** Whether the event was handled: the early answer when it was asked for this very id, else asked now. */
-  async #isHandled(id: string, message: JsMsg, lookedUp: Promise<boolean | undefined> | undefined): Promise<boolean> {
-    const early = lookedUp !== undefined && message.headers?.get('ce-id') === id ? await lookedUp : undefined;
-    return early ?? this.#handledStep((handled) => handled.has(id));
   }
 
   #handledStore(): HandledEvents {
