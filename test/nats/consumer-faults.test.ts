@@ -53,6 +53,19 @@ async function consumer(connection: NatsConnection, options: Partial<ConsumerOpt
   return { bus, received, errors, letters, logger, consuming };
 }
 
+/** Streams of the test's own, a publisher, and a started consumer whose handler records each plan.paused reason. */
+async function running() {
+  const where = isolated();
+  const publisher = new NatsEventPublisher(kit.nc, { source: '/test', ...where });
+  await publisher.start();
+  const target = await consumer(kit.nc, where);
+  target.bus.subscribe('plan.paused', (event) => {
+    target.received.push(event.payload.reason);
+  });
+  await target.consuming.start();
+  return { where, publisher, target };
+}
+
 async function pending(stream: string): Promise<{ ackPending: number; floor: number }> {
   const info = await (await jetstreamManager(kit.nc)).consumers.info(stream, 'test');
   return { ackPending: info.num_ack_pending, floor: info.ack_floor.stream_seq };
@@ -96,14 +109,7 @@ describe('a handler that never settles', () => {
 
 describe('the handled-events record lost', () => {
   it('a deleted bucket is reported and created again; every later event is handled once and acknowledged', async () => {
-    const where = isolated();
-    const publisher = new NatsEventPublisher(kit.nc, { source: '/test', ...where });
-    await publisher.start();
-    const target = await consumer(kit.nc, where);
-    target.bus.subscribe('plan.paused', (event) => {
-      target.received.push(event.payload.reason);
-    });
-    await target.consuming.start();
+    const { where, publisher, target } = await running();
     await publisher.publish(paused('before'));
     await until(() => target.received.length === 1, 'the first event');
     await until(async () => (await pending(where.stream)).ackPending === 0, 'its ack');
@@ -119,14 +125,7 @@ describe('the handled-events record lost', () => {
 
 describe('the durable consumer and the stream lost', () => {
   it('a deleted durable consumer is noticed, reported and created again, and delivery goes on', async () => {
-    const where = isolated();
-    const publisher = new NatsEventPublisher(kit.nc, { source: '/test', ...where });
-    await publisher.start();
-    const target = await consumer(kit.nc, where);
-    target.bus.subscribe('plan.paused', (event) => {
-      target.received.push(event.payload.reason);
-    });
-    await target.consuming.start();
+    const { where, publisher, target } = await running();
     await publisher.publish(paused('one'));
     await until(() => target.received.length === 1, 'the first event');
     await (await jetstreamManager(kit.nc)).consumers.delete(where.stream, 'test');
