@@ -40,6 +40,7 @@ export default defineConfig({
     setupFiles: ['test/support/fast-check-seed.ts'],
     // The CLI and differential tests spawn work of their own; two cores are all there is.
     maxWorkers: 2,
-    testTimeout: 30_000,
+    // Sized for a loaded 2-core machine: a test that hangs still fails, one that is merely slow does not.
+    testTimeout: 60_000,
   },
 });

@@ -16,7 +16,7 @@ import { AuditError, EventLoopError, EventValidationError, HandlerTimeoutError, 
 import { definitionOf, unknownType, validatePayload, validationError } from './validate-payload.ts';
 import { readVersioned, type StoredEvent, type Upcaster } from './upcast.ts';
 import { createTimestampFormatter } from './clock.ts';
-import { freezeOwnedOutput } from './freeze.ts';
+import { EARLIEST_TIME, LATEST_TIME, TIMESTAMP_RULE } from './envelope.ts';
 import { createIdGenerator, FOREIGN_ID_RULE, isForeignId, type IdGenerator } from './ids.ts';
 import { defaultLogger, type Logger } from './logger.ts';
 
@@ -73,6 +73,15 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
+/** A given id source, held to the rule every reader applies (our own ULIDs meet it by construction). */
+function checkedIds(ids: IdGenerator): IdGenerator {
+  return (time) => {
+    const id = ids(time);
+    if (!isForeignId(id)) throw new EventValidationError('(emit)', [{ path: ['id'], message: `the bus's id source gave ${JSON.stringify(id)}: ${FOREIGN_ID_RULE}` }]);
+    return id;
+  };
+}
+
 /** The shared machinery of `ReactiveEventBus` and `LoggingEventBus`. */
 export abstract class BaseEventBus<M> implements EventBus<M> {
   /** The catalogue's generated `eventRegistry`. */
@@ -100,7 +109,7 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
     this.#onHandlerError = options.onHandlerError ?? ((error, event) => this.logger.error({ err: error, eventId: event?.id, eventType: event?.type }, 'event handler failed'));
     this.#maxDepth = options.maxDepth ?? 32;
     this.#now = options.now ?? Date.now;
-    this.#ids = options.ids ?? createIdGenerator(this.#now);
+    this.#ids = options.ids === undefined ? createIdGenerator(this.#now) : checkedIds(options.ids);
     this.#stackFrames = options.validationStackFrames ?? 0;
     this.#handlerTimeoutMs = options.handlerTimeoutMs ?? 30_000;
     this.upcaster = options.upcaster;
@@ -116,11 +125,13 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
     }
 
     const time = this.#now();
+    // A timestamp the audit reader would refuse must not be written: see envelope.ts.
+    if (!(time >= EARLIEST_TIME && time <= LATEST_TIME)) throw validationError(type, [{ path: ['timestamp'], message: `the bus's clock said ${String(time)}: ${TIMESTAMP_RULE}` }], this.#stackFrames);
     const id = this.#ids(time);
     const timestamp = this.#timestamp(time);
     // A new chain is named after its first event.
     const correlationId = meta?.correlationId ?? id;
-    const frozenPayload = freezeOwnedOutput(data as M[T], payload);
+    const frozenPayload = data as M[T];
     const causationId = meta?.causationId;
     // Two literal shapes rather than a spread: this is the hot path of every emit.
     const event: DomainEvent<M, T> = Object.freeze(
@@ -166,7 +177,6 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
    * also reported to onHandlerError), so a transport can decide whether to acknowledge.
    */
   async ingest(event: DomainEvent<M> | StoredEvent, options: IngestOptions = {}): Promise<readonly unknown[]> {
-    this.#checkIds(event);
     const { written, current: frozen } = readVersioned(this.registry, this.upcaster?.steps, event, this.#stackFrames);
     if (this.#audit !== undefined && options.audit !== false) {
       try {
@@ -280,14 +290,6 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
     } catch (error) {
       this.reportHandlerError(error, event);
     }
-  }
-
-  /** An event from elsewhere carries ids a header (and the audit reader) can carry exactly, or is refused. */
-  #checkIds(event: DomainEvent<M> | StoredEvent): void {
-    const issues = (['id', 'correlationId', 'causationId'] as const)
-      .filter((key) => (key !== 'causationId' || event[key] !== undefined) && !isForeignId(event[key]))
-      .map((key): PayloadIssue => ({ path: [key], message: FOREIGN_ID_RULE }));
-    if (issues.length > 0) throw validationError(String(event.type), issues, this.#stackFrames);
   }
 
   #checkMeta(type: string, meta: EventMeta): void {

@@ -7,6 +7,7 @@
 import * as z from 'zod/v4';
 import type { DomainEvent, EventRegistry } from './bus.ts';
 import { EventValidationError, type PayloadIssue } from './errors.ts';
+import { EARLIEST_TIME, LATEST_TIME, TIMESTAMP_RULE } from './envelope.ts';
 import { FOREIGN_ID_RULE, isForeignId } from './ids.ts';
 import { readVersioned, type StoredEvent, type Upcaster } from './upcast.ts';
 import { definitionOf, unknownType, validationError } from './validate-payload.ts';
@@ -151,12 +152,15 @@ export function readCloudEvent<M>(cloudEvent: unknown, registry: EventRegistry<M
   const definition = definitionOf(registry, type);
   if (definition === undefined) throw unknownType(ce.type);
   const schemaVersion = ce.dataschema === undefined ? undefined : VERSION_IN_SCHEMA.exec(ce.dataschema)?.[1];
+  // Normalised to UTC with milliseconds, as every DomainEvent's timestamp is; an offset can carry
+  // a time past the years the audit reader takes (9999-12-31T23:59:59-23:59 is year 10000).
+  const time = Date.parse(ce.time);
+  if (!(time >= EARLIEST_TIME && time <= LATEST_TIME)) throw new EventValidationError(claimedType, [{ path: ['cloudevent', 'time'], message: `${ce.time} falls outside them in UTC: ${TIMESTAMP_RULE}` }]);
   return Object.freeze({
     id: ce.id,
     type,
     domain: definition.domain,
-    // Normalised to UTC with milliseconds, as every DomainEvent's timestamp is.
-    timestamp: new Date(ce.time).toISOString(),
+    timestamp: new Date(time).toISOString(),
     correlationId: ce.correlationid ?? ce.id,
     ...(ce.causationid === undefined ? {} : { causationId: ce.causationid }),
     version: schemaVersion === undefined ? definition.version : Number(schemaVersion),

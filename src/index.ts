@@ -32,6 +32,7 @@ export type { EventEnvelope, StoredEvent, UpcastStep, UpcastSteps } from './upca
 export type { AuditRecord, ReadAuditOptions } from './audit/read.ts';
 export type { StoreRedacted } from './audit/redacted.ts';
 export { createIdGenerator, isForeignId, MAX_FOREIGN_ID_LENGTH } from './ids.ts';
+export { MAX_PAYLOAD_DEPTH } from './plain-data.ts';
 export type { IdGenerator } from './ids.ts';
 export { dataschemaFor, fromCloudEvent, readCloudEvent, toCloudEvent } from './cloudevents.ts';
 export type { CloudEventJson, CloudEventOptions, FromCloudEventOptions } from './cloudevents.ts';

@@ -192,9 +192,16 @@ export function hasUniqueItems(items: readonly unknown[]): boolean {
 /** `uniqueItems: true`: no two items are equal as JSON values. */
 export const uniqueItems: z.core.$ZodCheck<readonly unknown[]> = z.refine<readonly unknown[]>(hasUniqueItems, { message: 'Expected unique items' });
 
-/** A plain object, as an object schema takes it: not null, not an array. */
+/**
+ * A plain object, as the generated checks take one: not null, not an array, and of prototype
+ * `Object.prototype` or `null`. A class instance's fields could come from its prototype, which a
+ * check reads and a copy leaves out, so the checks refuse it, as every bus entry point does
+ * (plain-data.ts).
+ */
 export function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 /** An own property's value, or `undefined`: for property names every object inherits (`constructor`). */

@@ -11,7 +11,7 @@
  */
 import type { DomainEvent, EventDefinition, EventRegistry, PreviousVersion } from './bus.ts';
 import { EventValidationError, UpcastError } from './errors.ts';
-import { freezeOwnedOutput } from './freeze.ts';
+import { envelopeIssues } from './envelope.ts';
 import { definitionOf, unknownType, validatePayload, validationError } from './validate-payload.ts';
 
 /** An event as written, without its payload: what an upcaster may read besides the payload. */
@@ -121,16 +121,15 @@ export function readVersioned<M>(registry: EventRegistry<M>, steps: UpcastSteps 
   const definition = definitionOf(registry, event.type);
   if (definition === undefined) throw unknownType(event.type, stackFrames);
   const type = event.type;
+  const envelope = envelopeIssues(event, definition.domain);
+  if (envelope.length > 0) throw validationError(type, envelope, stackFrames);
   const current = definition.version;
-  if (event.version === current || event.version === undefined) {
+  if (event.version === current) {
     const payload = validatePayload(definition, type, event.payload, stackFrames);
-    const written = Object.freeze({ ...event, version: current, payload: freezeOwnedOutput(payload, event.payload) }) as DomainEvent<M>;
+    const written = Object.freeze({ ...event, version: current, payload }) as DomainEvent<M>;
     return { written, current: written };
   }
   const kept = definition.previous ?? [];
-  if (!Number.isInteger(event.version) || event.version < 1) {
-    throw validationError(type, [{ path: ['version'], message: `expected a positive integer version, got ${JSON.stringify(event.version)}` }], stackFrames);
-  }
   if (event.version > current) {
     throw validationError(type, [{ path: ['version'], message: `version ${String(event.version)} is newer than this catalogue's (${current}): read it with code generated from a catalogue that has it` }], stackFrames);
   }
@@ -139,7 +138,7 @@ export function readVersioned<M>(registry: EventRegistry<M>, steps: UpcastSteps 
     const known = [...kept.map((entry) => entry.version), current].join(', ');
     try {
       const payload = validatePayload(definition, type, event.payload, stackFrames);
-      const written = Object.freeze({ ...event, payload: freezeOwnedOutput(payload, event.payload) }) as DomainEvent<M>;
+      const written = Object.freeze({ ...event, payload }) as DomainEvent<M>;
       return { written, current: Object.freeze({ ...written, version: current, writtenVersion: event.version }) as DomainEvent<M> };
     } catch (error) {
       if (!(error instanceof EventValidationError)) throw error;
@@ -147,9 +146,9 @@ export function readVersioned<M>(registry: EventRegistry<M>, steps: UpcastSteps 
     }
   }
   const first = kept[start] as PreviousVersion;
-  let payload = freezeOwnedOutput(validatePayload(first, type, event.payload, stackFrames, first.version), event.payload);
+  let payload = validatePayload(first, type, event.payload, stackFrames, first.version);
   const written = Object.freeze({ ...event, payload }) as DomainEvent<M>;
-  let envelope: EventEnvelope | undefined;
+  let stepEnvelope: EventEnvelope | undefined;
   for (let index = start; index < kept.length; index++) {
     const from = kept[index] as PreviousVersion;
     const to: Pick<PreviousVersion, 'version' | 'schema' | 'check'> = kept[index + 1] ?? definition;
@@ -158,8 +157,8 @@ export function readVersioned<M>(registry: EventRegistry<M>, steps: UpcastSteps 
       const step = ownStep(steps as Steps | undefined, type, from.version);
       if (typeof step !== 'function') throw new UpcastError(type, from.version, to.version, 'this step takes an upcaster, and none was given: pass `upcaster: defineUpcasters({...})` (generated upcasters.ts)');
       try {
-        envelope ??= Object.freeze(envelopeOf(event, definition.domain, event.version));
-        next = (step as (payload: unknown, event: EventEnvelope) => unknown)(payload, envelope);
+        stepEnvelope ??= Object.freeze(envelopeOf(event, definition.domain, event.version));
+        next = (step as (payload: unknown, event: EventEnvelope) => unknown)(payload, stepEnvelope);
       } catch (error) {
         throw new UpcastError(type, from.version, to.version, `the upcaster threw: ${(error as Error)?.message ?? String(error)}`, { cause: error });
       }
@@ -168,9 +167,7 @@ export function readVersioned<M>(registry: EventRegistry<M>, steps: UpcastSteps 
       }
     }
     try {
-      const valid = validatePayload(to, type, next, stackFrames, to.version === current ? undefined : to.version);
-      // Unchanged by a step without code, and valid as is: it is our own frozen copy already.
-      payload = valid === payload ? payload : freezeOwnedOutput(valid, next);
+      payload = validatePayload(to, type, next, stackFrames, to.version === current ? undefined : to.version);
     } catch (error) {
       if (!(error instanceof EventValidationError)) throw error;
       const reason = from.upcast

@@ -2,6 +2,7 @@
 import * as z from 'zod/v4';
 import type { EventDefinition, EventRegistry } from './bus.ts';
 import { EventValidationError, type PayloadIssue } from './errors.ts';
+import { freezeOutput, plainCopy } from './plain-data.ts';
 
 /**
  * zod's safeParse with a plain result class for failures: the default ZodError is an Error, and
@@ -51,15 +52,19 @@ export function unknownType(type: string, stackFrames = 0): EventValidationError
 }
 
 /**
- * The validated payload (zod's output), or an `EventValidationError` naming each bad field;
- * `version` names an earlier version the payload is judged as.
+ * The validated payload, deeply frozen and owned by the caller of this function (never the
+ * argument itself), or an `EventValidationError` naming each bad field; `version` names an
+ * earlier version the payload is judged as. The value is first copied as JSON data
+ * (`plainCopy`), and validation judges that copy: what passes is exactly what is stored.
  */
 export function validatePayload(definition: Pick<EventDefinition, 'schema' | 'check'>, type: string, payload: unknown, stackFrames = 0, version?: number): unknown {
+  const copy = plainCopy(payload);
+  if ('issue' in copy) throw validationError(type, [copy.issue], stackFrames, version);
   // The generated check gives zod's verdict without its work; zod names the issues of a reject.
-  if (definition.check?.(payload) === true) return payload;
-  const result = safeParse(definition.schema, payload);
+  if (definition.check?.(copy.value) === true) return copy.value;
+  const result = safeParse(definition.schema, copy.value);
   if (!result.success) throw validationError(type, issuesOf(result.error), stackFrames, version);
-  return result.data;
+  return freezeOutput(result.data);
 }
 
 /** What `safeParsePayload` gives: the typed payload, or the error `parsePayload` would throw. */

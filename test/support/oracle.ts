@@ -120,14 +120,27 @@ export function nearMiss(value: fc.Arbitrary<string>): fc.Arbitrary<string> {
   });
 }
 
-export const anyJson = fc.jsonValue({ maxDepth: 2 });
 /**
  * Any finite double whose quotient by a catalogue's `multipleOf` stays finite. ajv with
  * `multipleOfPrecision` accepts a quotient that overflows to Infinity (its check compares NaN);
  * JSON Schema rejects it, as we do: that case has no oracle here and is pinned in
- * schema-checks.test.ts instead.
+ * schema-checks.test.ts instead (with the value a random seed once found, -8.98846567431158e+307).
  */
-export const anyDouble = fc.double({ noNaN: true, min: -1e300, max: 1e300 });
+export const anyDouble = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e300, max: 1e300 });
+
+/** Any JSON value two levels deep, its numbers drawn from `anyDouble` (fc.jsonValue's reach ±1.8e308). */
+export const anyJson: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', maxDepth: 2 },
+    fc.constant(null),
+    fc.boolean(),
+    fc.integer(),
+    anyDouble,
+    fc.string({ unit: 'grapheme' }),
+    fc.array(tie('value'), { maxLength: 5 }),
+    fc.dictionary(fc.string(), tie('value'), { maxKeys: 5 }),
+  ),
+})).value;
 
 type Mode = 'valid' | 'near';
 
