@@ -166,7 +166,10 @@ describe('a payload that is not plain JSON data', () => {
 
   it('gives every entry point one verdict on arbitrary values, and whatever is accepted reads back as the handlers saw it', async () => {
     class Point {
-      constructor(readonly x: number) {}
+      readonly x: number;
+      constructor(x: number) {
+        this.x = x;
+      }
     }
     const hostile = fc.oneof(
       fc.anything({ maxDepth: 3, withBigInt: true, withBoxedValues: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true, withObjectString: true, withSparseArray: true, withTypedArray: true }),
