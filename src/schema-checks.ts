@@ -22,17 +22,23 @@ export function codePointLength(value: string): number {
   return length;
 }
 
-/** `minLength`: zod's `.min()` counts UTF-16 units, so an emoji would count twice. */
+/**
+ * `minLength`: zod's `.min()` counts UTF-16 units, so an emoji would count twice. The length
+ * checks come first and abort the rest: a pattern that backtracks must never see a string its
+ * length already rules out (`^(a+)+b$` under `maxLength: 20` would take seconds at 27 characters).
+ */
 export function minChars(min: number): z.core.$ZodCheck<string> {
   return z.refine<string>((value) => codePointLength(value) >= min, {
     message: `Too short: expected at least ${min} characters`,
+    abort: true,
   });
 }
 
-/** `maxLength`, counted in code points. */
+/** `maxLength`, counted in code points; aborts the checks after it, as `minChars` does. */
 export function maxChars(max: number): z.core.$ZodCheck<string> {
   return z.refine<string>((value) => codePointLength(value) <= max, {
     message: `Too long: expected at most ${max} characters`,
+    abort: true,
   });
 }
 

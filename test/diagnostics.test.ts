@@ -58,6 +58,8 @@ const CASES: readonly Case[] = [
   { code: 'enum-value-rejected', name: 'an enum value that maxLength beside it rejects', yaml: withProperties('id: { type: string, enum: [a, bcdef], maxLength: 3 }'), line: 10, column: 39, message: /"bcdef" fails `maxLength: 3`/ },
   { code: 'payload-not-object', name: 'a string payload', yaml: lines(HEAD, '  plan.created:', '    description: Created.', '    payload: { type: string }'), line: 7, column: 14 },
   { code: 'required-missing-property', name: 'required naming a property a closed object cannot hold', yaml: lines(HEAD, VALID_EVENT.slice(0, -1), '      required: [id, name]'), line: 11, column: 22 },
+  { code: 'backtracking-pattern', name: 'a nested quantifier, even under maxLength', yaml: withProperties("id: { type: string, pattern: '^(a+)+b$', maxLength: 20 }"), line: 10, column: 38, message: /^`pattern` can take exponential time \(even under `maxLength: 20`, which is checked first\): `\(a\+\)\+` matches a run of "a" in more than one way/ },
+  { code: 'backtracking-pattern', name: 'two adjacent quantifiers on an unbounded string', yaml: withProperties("id: { type: string, pattern: 'a*a*b' }"), line: 10, column: 38, message: /^`pattern` can take polynomial time: `a\* … a\*`/ },
   { code: 'invalid-pattern', name: 'an unclosed group', yaml: withProperties("id: { type: string, pattern: '^(ab' }"), line: 10, column: 38 },
   { code: 'contradictory-bounds', name: 'minimum above maximum', yaml: withProperties('n: { type: integer, minimum: 10, maximum: 1 }'), line: 10, column: 29 },
   { code: 'contradictory-bounds', name: 'minLength above maxLength', yaml: withProperties('s: { type: string, minLength: 5, maxLength: 2 }'), line: 10, column: 28 },

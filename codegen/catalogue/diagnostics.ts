@@ -27,6 +27,7 @@ export const DIAGNOSTIC_CODES = {
   'payload-not-object': { severity: 'error', summary: "An event's payload is not `type: object`, nor a `oneOf`/`anyOf` of objects." },
   'required-missing-property': { severity: 'error', summary: '`required` names a property that a closed object (no extra keys, no patterns) does not define.' },
   'invalid-pattern': { severity: 'error', summary: '`pattern` or a `patternProperties` key is not a valid regular expression (Unicode mode).' },
+  'backtracking-pattern': { severity: 'warning', summary: 'A pattern that can backtrack for exponential time, or polynomial time on strings no `maxLength` bounds (a hostile input could hold a validator for seconds).' },
   'contradictory-bounds': { severity: 'error', summary: 'Bounds that no value can satisfy, such as `minimum` > `maximum`.' },
   'duplicate-enum-value': { severity: 'error', summary: '`enum` lists the same value twice.' },
   'enum-type-mismatch': { severity: 'error', summary: 'An `enum` or `const` value that its own `type` rejects.' },

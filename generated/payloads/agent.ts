@@ -26,7 +26,7 @@ export const AgentRegisteredPayloadSchema = z.strictObject({
   agentId: UlidSchema,
   name: z.string().check(runtime.minChars(1), runtime.maxChars(100)),
   model: z.string().check(runtime.maxChars(100)).optional(),
-  capabilities: z.array(z.string().regex(new RegExp("^[a-z][a-z0-9_.-]*$", "u")).check(runtime.maxChars(64))).max(100).check(runtime.uniqueItems),
+  capabilities: z.array(z.string().check(runtime.maxChars(64)).regex(new RegExp("^[a-z][a-z0-9_.-]*$", "u"))).max(100).check(runtime.uniqueItems),
 });
 
 /** Whether a value is a valid `agent.registered` payload: the verdict of {@link AgentRegisteredPayloadSchema}, without its work (the bus runs this first). */
@@ -141,6 +141,6 @@ const pattern1 = new RegExp("^[a-z][a-z0-9_.-]*$", "u");
 function isAgentRegisteredPayload_1(value: unknown): boolean {
   if (!Array.isArray(value)) return false;
   if (value.length > 100) return false;
-  for (const item of value) if (!(typeof item === "string" && pattern1.test(item) && (item.length <= 64 || runtime.codePointLength(item) <= 64))) return false;
+  for (const item of value) if (!(typeof item === "string" && (item.length <= 64 || runtime.codePointLength(item) <= 64) && pattern1.test(item))) return false;
   return runtime.hasUniqueItems(value);
 }

@@ -31,7 +31,7 @@ export const DecisionRequestedPayloadSchema = z.strictObject({
   planId: UlidSchema.optional(),
   question: z.string().check(runtime.minChars(1), runtime.maxChars(1000)),
   options: z.array(z.strictObject({
-    id: z.string().regex(new RegExp("^[a-z0-9_-]+$", "u")).check(runtime.maxChars(64)),
+    id: z.string().check(runtime.maxChars(64)).regex(new RegExp("^[a-z0-9_-]+$", "u")),
     label: z.string().check(runtime.minChars(1), runtime.maxChars(200)),
   })).min(2).max(20),
   requestedBy: ActorSchema,
@@ -70,7 +70,7 @@ export interface DecisionRecordedPayload {
 /** Validates {@link DecisionRecordedPayload}, the payload of `decision.recorded`. */
 export const DecisionRecordedPayloadSchema = z.strictObject({
   decisionId: UlidSchema,
-  choice: z.string().regex(new RegExp("^[a-z0-9_-]+$", "u")).check(runtime.maxChars(64)),
+  choice: z.string().check(runtime.maxChars(64)).regex(new RegExp("^[a-z0-9_-]+$", "u")),
   rationale: z.string().check(runtime.maxChars(4000)).optional(),
   decidedBy: ActorSchema,
   confidence: z.number().gte(0).lte(1).optional(),
@@ -82,7 +82,7 @@ export function isDecisionRecordedPayload(value: unknown): value is DecisionReco
   const field0 = value["decisionId"];
   if (field0 === undefined || !isUlid(field0)) return false;
   const field1 = value["choice"];
-  if (field1 === undefined || !(typeof field1 === "string" && pattern1.test(field1) && (field1.length <= 64 || runtime.codePointLength(field1) <= 64))) return false;
+  if (field1 === undefined || !(typeof field1 === "string" && (field1.length <= 64 || runtime.codePointLength(field1) <= 64) && pattern1.test(field1))) return false;
   const field2 = value["rationale"];
   if (field2 !== undefined && !(typeof field2 === "string" && (field2.length <= 4000 || runtime.codePointLength(field2) <= 4000))) return false;
   const field3 = value["decidedBy"];
@@ -176,7 +176,7 @@ const pattern1 = new RegExp("^[a-z0-9_-]+$", "u");
 function isDecisionRequestedPayload_2(value: unknown): boolean {
   if (!runtime.isRecord(value)) return false;
   const field0 = value["id"];
-  if (field0 === undefined || !(typeof field0 === "string" && pattern1.test(field0) && (field0.length <= 64 || runtime.codePointLength(field0) <= 64))) return false;
+  if (field0 === undefined || !(typeof field0 === "string" && (field0.length <= 64 || runtime.codePointLength(field0) <= 64) && pattern1.test(field0))) return false;
   const field1 = value["label"];
   if (field1 === undefined || !(typeof field1 === "string" && (field1.length >= 2 || runtime.codePointLength(field1) >= 1) && (field1.length <= 200 || runtime.codePointLength(field1) <= 200))) return false;
   return Object.keys(value).length === 2;

@@ -61,7 +61,7 @@ export interface ErrorInfo {
 
 /** Validates {@link ErrorInfo}. */
 export const ErrorInfoSchema = z.strictObject({
-  code: z.string().regex(new RegExp("^[A-Z][A-Z0-9_]*$", "u")).check(runtime.maxChars(64)),
+  code: z.string().check(runtime.maxChars(64)).regex(new RegExp("^[A-Z][A-Z0-9_]*$", "u")),
   message: z.string().check(runtime.minChars(1), runtime.maxChars(2000)),
   retryable: z.boolean().optional(),
 });
@@ -70,7 +70,7 @@ export const ErrorInfoSchema = z.strictObject({
 export function isErrorInfo(value: unknown): value is ErrorInfo {
   if (!runtime.isRecord(value)) return false;
   const field0 = value["code"];
-  if (field0 === undefined || !(typeof field0 === "string" && pattern1.test(field0) && (field0.length <= 64 || runtime.codePointLength(field0) <= 64))) return false;
+  if (field0 === undefined || !(typeof field0 === "string" && (field0.length <= 64 || runtime.codePointLength(field0) <= 64) && pattern1.test(field0))) return false;
   const field1 = value["message"];
   if (field1 === undefined || !(typeof field1 === "string" && (field1.length >= 2 || runtime.codePointLength(field1) >= 1) && (field1.length <= 2000 || runtime.codePointLength(field1) <= 2000))) return false;
   const field2 = value["retryable"];

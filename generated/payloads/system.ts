@@ -16,7 +16,7 @@ export interface SystemStartedPayload {
 
 /** Validates {@link SystemStartedPayload}, the payload of `system.started`. */
 export const SystemStartedPayloadSchema = z.strictObject({
-  version: z.string().regex(new RegExp("^\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.-]+)?$", "u")).check(runtime.maxChars(64)),
+  version: z.string().check(runtime.maxChars(64)).regex(new RegExp("^\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.-]+)?$", "u")),
   host: z.string().check(runtime.minChars(1), runtime.maxChars(255)),
   pid: z.number().gte(1).check(runtime.integer),
   startedAt: TimestampSchema,
@@ -26,7 +26,7 @@ export const SystemStartedPayloadSchema = z.strictObject({
 export function isSystemStartedPayload(value: unknown): value is SystemStartedPayload {
   if (!runtime.isRecord(value)) return false;
   const field0 = value["version"];
-  if (field0 === undefined || !(typeof field0 === "string" && pattern1.test(field0) && (field0.length <= 64 || runtime.codePointLength(field0) <= 64))) return false;
+  if (field0 === undefined || !(typeof field0 === "string" && (field0.length <= 64 || runtime.codePointLength(field0) <= 64) && pattern1.test(field0))) return false;
   const field1 = value["host"];
   if (field1 === undefined || !(typeof field1 === "string" && (field1.length >= 2 || runtime.codePointLength(field1) >= 1) && (field1.length <= 255 || runtime.codePointLength(field1) <= 255))) return false;
   const field2 = value["pid"];
@@ -82,7 +82,7 @@ export interface SystemConfigChangedPayload {
 
 /** Validates {@link SystemConfigChangedPayload}, the payload of `system.config_changed`. */
 export const SystemConfigChangedPayloadSchema = z.strictObject({
-  key: z.string().regex(new RegExp("^[a-z][a-z0-9_]*(?:\\.[a-z][a-z0-9_]*)*$", "u")).check(runtime.maxChars(200)),
+  key: z.string().check(runtime.maxChars(200)).regex(new RegExp("^[a-z][a-z0-9_]*(?:\\.[a-z][a-z0-9_]*)*$", "u")),
   previous: z.union([z.string(), z.number(), z.boolean(), z.null()]),
   current: z.union([z.string(), z.number(), z.boolean(), z.null()]),
   changedBy: ActorSchema,
@@ -92,7 +92,7 @@ export const SystemConfigChangedPayloadSchema = z.strictObject({
 export function isSystemConfigChangedPayload(value: unknown): value is SystemConfigChangedPayload {
   if (!runtime.isRecord(value)) return false;
   const field0 = value["key"];
-  if (field0 === undefined || !(typeof field0 === "string" && pattern2.test(field0) && (field0.length <= 200 || runtime.codePointLength(field0) <= 200))) return false;
+  if (field0 === undefined || !(typeof field0 === "string" && (field0.length <= 200 || runtime.codePointLength(field0) <= 200) && pattern2.test(field0))) return false;
   const field1 = value["previous"];
   if (field1 === undefined || !(typeof field1 === "string" || (typeof field1 === "number" && Number.isFinite(field1)) || typeof field1 === "boolean" || field1 === null)) return false;
   const field2 = value["current"];

@@ -118,7 +118,7 @@ export const TaskCompletedPayloadSchema = z.strictObject({
   taskId: UlidSchema,
   durationMs: DurationMsSchema,
   summary: z.string().check(runtime.maxChars(4000)).optional(),
-  artifacts: z.array(z.string().check(runtime.format("uri"), runtime.maxChars(2048))).max(100),
+  artifacts: z.array(z.string().check(runtime.maxChars(2048), runtime.format("uri"))).max(100),
 });
 
 /** Whether a value is a valid `task.completed` payload: the verdict of {@link TaskCompletedPayloadSchema}, without its work (the bus runs this first). */
@@ -177,6 +177,6 @@ function isTaskCreatedPayload_1(value: unknown): boolean {
 function isTaskCompletedPayload_2(value: unknown): boolean {
   if (!Array.isArray(value)) return false;
   if (value.length > 100) return false;
-  for (const item of value) if (!(typeof item === "string" && formatUri(item) && (item.length <= 2048 || runtime.codePointLength(item) <= 2048))) return false;
+  for (const item of value) if (!(typeof item === "string" && (item.length <= 2048 || runtime.codePointLength(item) <= 2048) && formatUri(item))) return false;
   return true;
 }

@@ -31,7 +31,7 @@ export interface ToolInvokedPayload {
 export const ToolInvokedPayloadSchema = z.strictObject({
   invocationId: UlidSchema,
   agentId: UlidSchema,
-  toolName: z.string().regex(new RegExp("^[a-z][a-z0-9_.]*$", "u")).check(runtime.maxChars(100)),
+  toolName: z.string().check(runtime.maxChars(100)).regex(new RegExp("^[a-z][a-z0-9_.]*$", "u")),
   arguments: z.array(z.strictObject({
     name: z.string().check(runtime.minChars(1), runtime.maxChars(100)),
     value: z.union([z.string(), z.number(), z.boolean(), z.null()]),
@@ -46,7 +46,7 @@ export function isToolInvokedPayload(value: unknown): value is ToolInvokedPayloa
   const field1 = value["agentId"];
   if (field1 === undefined || !isUlid(field1)) return false;
   const field2 = value["toolName"];
-  if (field2 === undefined || !(typeof field2 === "string" && pattern1.test(field2) && (field2.length <= 100 || runtime.codePointLength(field2) <= 100))) return false;
+  if (field2 === undefined || !(typeof field2 === "string" && (field2.length <= 100 || runtime.codePointLength(field2) <= 100) && pattern1.test(field2))) return false;
   const field3 = value["arguments"];
   if (field3 === undefined || !isToolInvokedPayload_1(field3)) return false;
   return Object.keys(value).length === 4;
@@ -132,7 +132,7 @@ export interface ToolApprovalRequestedPayload {
 export const ToolApprovalRequestedPayloadSchema = z.strictObject({
   invocationId: UlidSchema,
   agentId: UlidSchema,
-  toolName: z.string().regex(new RegExp("^[a-z][a-z0-9_.]*$", "u")).check(runtime.maxChars(100)),
+  toolName: z.string().check(runtime.maxChars(100)).regex(new RegExp("^[a-z][a-z0-9_.]*$", "u")),
   risk: z.enum(["low", "medium", "high"]),
   reason: z.string().check(runtime.minChars(1), runtime.maxChars(1000)),
 });
@@ -145,7 +145,7 @@ export function isToolApprovalRequestedPayload(value: unknown): value is ToolApp
   const field1 = value["agentId"];
   if (field1 === undefined || !isUlid(field1)) return false;
   const field2 = value["toolName"];
-  if (field2 === undefined || !(typeof field2 === "string" && pattern1.test(field2) && (field2.length <= 100 || runtime.codePointLength(field2) <= 100))) return false;
+  if (field2 === undefined || !(typeof field2 === "string" && (field2.length <= 100 || runtime.codePointLength(field2) <= 100) && pattern1.test(field2))) return false;
   const field3 = value["risk"];
   if (field3 === undefined || !(field3 === "low" || field3 === "medium" || field3 === "high")) return false;
   const field4 = value["reason"];

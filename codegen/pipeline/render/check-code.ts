@@ -120,12 +120,13 @@ export class CheckFile {
         return `${node.names.typeGuard}(${value})`;
       case 'string': {
         const checks = [`typeof ${value} === "string"`];
-        if (node.pattern !== undefined) checks.push(`${this.#pattern(node.pattern)}.test(${value})`);
-        if (node.format !== undefined) checks.push(`${this.#format('FORMAT_CHECKS', node.format)}(${value})`);
         // Lengths count code points, and a code point is one or two UTF-16 units: `length` settles
-        // most strings without counting (at most `max` units, or at least twice `min`).
+        // most strings without counting (at most `max` units, or at least twice `min`). They come
+        // first, so a backtracking pattern never sees a string its bounds rule out.
         if (node.minLength !== undefined && node.minLength > 0) checks.push(`(${value}.length >= ${2 * node.minLength} || ${this.#use('codePointLength')}(${value}) >= ${node.minLength})`);
         if (node.maxLength !== undefined) checks.push(`(${value}.length <= ${node.maxLength} || ${this.#use('codePointLength')}(${value}) <= ${node.maxLength})`);
+        if (node.format !== undefined) checks.push(`${this.#format('FORMAT_CHECKS', node.format)}(${value})`);
+        if (node.pattern !== undefined) checks.push(`${this.#pattern(node.pattern)}.test(${value})`);
         return checks.length === 1 ? checks[0] ?? 'false' : `(${checks.join(' && ')})`;
       }
       case 'number': {

@@ -145,15 +145,17 @@ function numberChain(node: SchemaNode & { kind: 'number' }): string {
 }
 
 function stringChain(node: SchemaNode & { kind: 'string' }): string {
+  // Lengths first (they abort the rest), then format and pattern: a backtracking pattern only
+  // ever sees strings within the bounds, as ajv checks them.
   const checks = [
-    ...(node.format === undefined ? [] : [`${RUNTIME}.format(${stringLiteral(node.format)})`]),
     ...(node.minLength === undefined ? [] : [`${RUNTIME}.minChars(${node.minLength})`]),
     ...(node.maxLength === undefined ? [] : [`${RUNTIME}.maxChars(${node.maxLength})`]),
+    ...(node.format === undefined ? [] : [`${RUNTIME}.format(${stringLiteral(node.format)})`]),
   ];
   return [
     'z.string()',
-    node.pattern === undefined ? '' : `.regex(new RegExp(${stringLiteral(node.pattern)}, "u"))`,
     checks.length === 0 ? '' : `.check(${checks.join(', ')})`,
+    node.pattern === undefined ? '' : `.regex(new RegExp(${stringLiteral(node.pattern)}, "u"))`,
   ].join('');
 }
 

@@ -7,6 +7,7 @@ import { FORMAT_CHECKS, FORMAT_TYPES, codePointLength, isMultipleOf, jsonEqual, 
 import type { DocPath, Finding } from '../../catalogue/diagnostics.ts';
 import { closest } from '../../catalogue/suggest.ts';
 import { subSchemas, TYPE_NAMES, type JsonSchema, type TypeName } from '../../catalogue/types.ts';
+import { backtracking } from './backtracking.ts';
 
 type ValueCheck = (value: unknown) => string | undefined;
 
@@ -322,12 +323,34 @@ const formatAndPattern: NodeRule = (node, path, options) => {
     });
   }
   const pattern = node['pattern'];
-  if (typeof pattern === 'string') findings.push(...checkPattern(pattern, [...path, 'pattern'], 'value'));
+  const maxLength = typeof node['maxLength'] === 'number' ? node['maxLength'] : undefined;
+  if (typeof pattern === 'string') findings.push(...checkPattern(pattern, [...path, 'pattern'], 'value'), ...checkBacktracking(pattern, [...path, 'pattern'], 'value', maxLength));
   for (const key of Object.keys(isRecord(node['patternProperties']) ? node['patternProperties'] : {})) {
-    findings.push(...checkPattern(key, [...path, 'patternProperties', key], 'key'));
+    findings.push(...checkPattern(key, [...path, 'patternProperties', key], 'key'), ...checkBacktracking(key, [...path, 'patternProperties', key], 'key', undefined));
   }
   return findings;
 };
+
+/**
+ * A pattern that backtracks exponentially, or polynomially on strings no `maxLength` bounds (the
+ * checks test lengths first, so a bound keeps a polynomial one cheap; object keys have none).
+ */
+function checkBacktracking(pattern: string, path: DocPath, what: string, maxLength: number | undefined): Finding[] {
+  const found = backtracking(pattern);
+  if (found === undefined || (!found.exponential && maxLength !== undefined)) return [];
+  const subject = what === 'key' ? 'this `patternProperties` key' : '`pattern`';
+  const growth = found.exponential ? 'exponential' : 'polynomial';
+  const bound = maxLength === undefined ? '' : ` (even under \`maxLength: ${maxLength}\`, which is checked first)`;
+  return [{
+    code: 'backtracking-pattern',
+    path,
+    atKey: what === 'key',
+    message: `${subject} can take ${growth} time${bound}: \`${found.part}\` matches a run of ${JSON.stringify(found.character)} in more than one way, so a hostile string can hold the validator far longer than its length suggests`,
+    hint: found.fix !== undefined && found.fix !== pattern
+      ? `an equivalent pattern without this: \`${found.fix}\``
+      : `rewrite \`${found.part}\` so each character can be matched one way only${what === 'key' || maxLength !== undefined ? '' : ', and bound the string with `maxLength`'}`,
+  }];
+}
 
 function boundPair(node: Record<string, unknown>, path: DocPath, low: string, high: string, strict: boolean): Finding[] {
   const lowValue = node[low];
