@@ -31,6 +31,7 @@ const CASES: readonly Case[] = [
   { code: 'yaml-syntax', name: 'an unclosed flow sequence', yaml: lines(HEAD, VALID_EVENT, '      examples: [ { id: x }'), line: 13, column: 1 },
   { code: 'duplicate-key', name: 'the same event twice', yaml: lines(HEAD, VALID_EVENT, VALID_EVENT), line: 12, column: 3 },
   { code: 'yaml-alias-limit', name: 'an alias bomb', yaml: lines('a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]', 'e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]'), line: 1, column: 1 },
+  { code: 'nesting-limit', name: 'flow lists 310 levels deep', yaml: withProperties(`id: { type: string, x-deep: ${'['.repeat(310)}${']'.repeat(310)} }`), line: 10, column: 331 },
   { code: 'invalid-structure', name: 'an event without a description', yaml: lines(HEAD, '  plan.created:', '    payload: { type: object }'), line: 5, column: 3, message: /missing required field `description`/ },
   // A field of the wrong kind is not a missing one: said at its value (it read "missing" before).
   { code: 'invalid-structure', name: 'a description that is a number', yaml: lines(HEAD, '  plan.created:', '    description: 5', '    payload: { type: object }'), line: 6, column: 18, message: /^events\.plan\.created\.description: Invalid input: expected string, received number$/ },
@@ -161,5 +162,13 @@ describe('the README', () => {
     for (const [code, { severity }] of Object.entries(DIAGNOSTIC_CODES)) {
       expect(readme, code).toContain(`| \`${code}\` | ${severity} |`);
     }
+  });
+});
+
+describe('a catalogue nested past what the YAML parser can follow', () => {
+  it('is the nesting limit, on the line where the parser gave up (never `Maximum call stack size exceeded`)', () => {
+    const result = lintCatalogue(withProperties(`id: { type: string, x-deep: ${'['.repeat(5000)}${']'.repeat(5000)} }`), 'deep.yaml');
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics.map((each) => [each.code, each.line, each.message])).toEqual([['nesting-limit', 10, 'the YAML nests deeper than 300 levels']]);
   });
 });

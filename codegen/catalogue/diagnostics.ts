@@ -8,6 +8,7 @@ export const DIAGNOSTIC_CODES = {
   'yaml-syntax': { severity: 'error', summary: 'The file is not valid YAML.' },
   'duplicate-key': { severity: 'error', summary: 'A mapping has the same key twice.' },
   'yaml-alias-limit': { severity: 'error', summary: 'YAML aliases expand past the safe limit (an alias bomb).' },
+  'nesting-limit': { severity: 'error', summary: 'The YAML nests deeper than 300 levels (collections within collections).' },
   'invalid-structure': { severity: 'error', summary: 'A catalogue field is missing or has the wrong kind of value.' },
   'unknown-key': { severity: 'error', summary: 'A key the catalogue format does not define (use an `x-` prefix for extensions).' },
   'invalid-event-name': { severity: 'error', summary: 'An event name is not dot-separated lower snake case with 2 or 3 segments.' },

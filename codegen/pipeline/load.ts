@@ -8,6 +8,42 @@ import { DIAGNOSTIC_CODES, toPointer } from '../catalogue/diagnostics.ts';
 
 /** How many alias expansions one document may need; far above any real catalogue, far below a bomb. */
 const MAX_ALIAS_COUNT = 1000;
+/**
+ * How deep a catalogue's YAML may nest (collections within collections). Far deeper than any
+ * schema a person writes (a payload property 100 levels down is about 300), and shallow enough
+ * that the YAML parser and every later stage stay within the stack: past about 400 levels of
+ * flow collections the parser itself runs out.
+ */
+export const MAX_YAML_DEPTH = 300;
+
+/** How deep a parsed document's collections nest, walked without recursion, and where the first collection past the limit starts. */
+function yamlDepth(doc: Document): { depth: number; pastLimit: number | undefined } {
+  let deepest = 0;
+  let pastLimit: number | undefined;
+  const stack: [unknown, number][] = [[doc.contents, 1]];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [node, depth] = next;
+    if (isMap(node) || isSeq(node)) {
+      deepest = Math.max(deepest, depth);
+      if (depth > MAX_YAML_DEPTH && pastLimit === undefined) pastLimit = node.range?.[0];
+      for (const item of node.items) stack.push([isPair(item) ? item.value : item, depth + 1]);
+    }
+  }
+  return { depth: deepest, pastLimit };
+}
+
+function nestingLimit(file: string, position: { line: number; column: number }): Diagnostic {
+  return {
+    code: 'nesting-limit',
+    severity: 'error',
+    message: `the YAML nests deeper than ${MAX_YAML_DEPTH} levels`,
+    hint: 'move the deep parts into shared `types:` and `$ref` them, or flatten the structure',
+    file,
+    line: position.line,
+    column: position.column,
+    pointer: '',
+  };
+}
 
 export interface LoadedCatalogue {
   readonly file: string;
@@ -92,7 +128,8 @@ export class LoadCache {
     if (parsed === undefined) {
       this.parsed++;
       const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
-      const sound = doc.errors.length === 0 && doc.warnings.length === 0;
+      // Near the nesting limit the whole document decides (a piece sits a level or two lower).
+      const sound = doc.errors.length === 0 && doc.warnings.length === 0 && yamlDepth(doc).depth <= MAX_YAML_DEPTH - 2;
       parsed = { doc, sound, data: sound ? (doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown) : undefined };
     }
     this.#used.set(text, parsed);
@@ -265,7 +302,12 @@ export function loadCatalogue(text: string, file: string, cache?: LoadCache): Lo
   // One mistake, one diagnostic: the parser's later complaints about a line it already could not
   // read (a tab gives three) follow from the first.
   const yamlProblems = allProblems.filter((problem, index) => problem.code !== 'yaml-syntax' || !allProblems.slice(0, index).some((earlier) => earlier.code === 'yaml-syntax' && earlier.line === problem.line));
+  // The parser runs out of stack on very deep flow collections: that is the nesting limit too.
+  const exhausted = doc.errors.find((problem) => problem.code === 'RESOURCE_EXHAUSTION' && /call stack/i.test(problem.message));
+  if (exhausted !== undefined) return { ok: false, diagnostics: [nestingLimit(file, spanAt(lineCounter, exhausted.pos))] };
   if (yamlProblems.length > 0) return { ok: false, diagnostics: yamlProblems };
+  const nesting = yamlDepth(doc);
+  if (nesting.depth > MAX_YAML_DEPTH) return { ok: false, diagnostics: [nestingLimit(file, spanAt(lineCounter, [nesting.pastLimit ?? 0, nesting.pastLimit ?? 0]))] };
 
   let data: unknown;
   try {
