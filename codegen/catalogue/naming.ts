@@ -8,6 +8,12 @@
 export const NAME_SEGMENT = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
 /** An event name: `domain.action` or `domain.entity.action`. */
 export const EVENT_NAME = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*(?:\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*){1,2}$/;
+/**
+ * The longest domain, type and event names: they name generated files, and a file name has at
+ * most 255 bytes (`payloads/<domain>.ts`, `jsonschema/<event>.v<N>.json`).
+ */
+export const MAX_NAME_LENGTH = 64;
+export const MAX_EVENT_NAME_LENGTH = 128;
 /** A shared type name: PascalCase. */
 export const TYPE_NAME = /^[A-Z][A-Za-z0-9]*$/;
 

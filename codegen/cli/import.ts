@@ -3,8 +3,9 @@
  * Schemas, a JSON Schema bundle or an AsyncAPI document. Writes a new file (never over one),
  * then lints it, so every construct the catalogue cannot take is reported with its location.
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, extname, join, relative, sep } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join, relative, sep } from 'node:path';
+import { FileProblem, fileProblemOf, readRegularFile } from './files.ts';
 import { parse as parseYaml } from 'yaml';
 import { catalogueText } from '../import/catalogue-text.ts';
 import { importAsyncApi, isAsyncApi } from '../import/asyncapi.ts';
@@ -29,7 +30,7 @@ export class ImportError extends Error {}
 const SCHEMA_FILE = /\.(json|ya?ml)$/i;
 
 function readSource(path: string, name: string): SourceFile {
-  const text = readFileSync(path, 'utf8');
+  const text = readRegularFile(path, name);
   try {
     return { name, data: extname(path).toLowerCase() === '.json' ? (JSON.parse(text) as unknown) : (parseYaml(text, { maxAliasCount: 1000 }) as unknown) };
   } catch (error) {
@@ -65,6 +66,8 @@ export function importCatalogue(request: ImportRequest): ImportOutcome {
   }
   if (imported.events.length === 0) throw new ImportError(`${request.sourceName} has no events to import (no message payloads, or no schemas)`);
   const text = catalogueText(imported, { formats: request.formats });
+  // A catalogue in a folder that does not exist yet gets the folder, as `generate --out` does.
+  mkdirSync(dirname(request.catalogue), { recursive: true });
   writeFileSync(request.catalogue, text, { flag: 'wx' });
   return { text, events: imported.events.length, types: Object.keys(imported.types).length };
 }
@@ -75,9 +78,14 @@ export function runImport(request: ImportRequest, io: { readonly out: (text: str
   try {
     outcome = importCatalogue(request);
   } catch (error) {
-    if (error instanceof ImportError) {
+    if (error instanceof ImportError || error instanceof FileProblem) {
       io.err(`eventspec: ${error.message}`);
       return 1;
+    }
+    const problem = fileProblemOf(error);
+    if (problem !== undefined) {
+      io.err(`eventspec: ${problem.message}`);
+      return 2;
     }
     // Schemas nested thousands deep exhaust the stack of every step that walks them.
     if (error instanceof RangeError && /call stack/i.test(error.message)) {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Diagnostic } from '../catalogue/diagnostics.ts';
 import { closest } from '../catalogue/suggest.ts';
+import { fileProblemOf, readRegularFile } from './files.ts';
 import { compareOutput, isFresh, OutputError, readOutput, unifiedDiff, writeOutput, type Drift } from '../pipeline/output.ts';
 import { GeneratedCodeError } from '../pipeline/verify/generated-code-error.ts';
 import { lintCatalogue, renderCatalogue, type LintResult } from '../pipeline/index.ts';
@@ -217,13 +218,13 @@ function parseDiff(values: { catalog: string | undefined; against: string | unde
   if (values.format !== undefined && !(DIAGNOSTIC_FORMATS as readonly string[]).includes(values.format)) throw new UsageError(`--format must be one of ${DIAGNOSTIC_FORMATS.join(', ')}`);
   const mode = (values.mode ?? 'backward') as CompatibilityMode;
   const format = (values.format ?? 'text') as DiagnosticFormat;
-  const fromFile = (name: string): DiffSide => ({ name, read: () => readFileSync(resolve(cwd, name), 'utf8') });
+  const fromFile = (name: string): DiffSide => ({ name, read: () => readRegularFile(resolve(cwd, name), name) });
   if (values.against !== undefined) {
     if (files.length > 0) throw new UsageError('give either --against <ref> or two catalogue files, not both');
     const config = resolveConfig({ cwd, format, ...(values.catalog === undefined ? {} : { catalog: values.catalog }) });
     const ref = values.against;
     const old: DiffSide = { name: `${ref}:${config.catalogueName}`, read: () => readAtRef(ref, config.cataloguePath, config.catalogueName) };
-    return { kind: 'diff', config, old, new: { name: config.catalogueName, read: () => readFileSync(config.cataloguePath, 'utf8') }, mode };
+    return { kind: 'diff', config, old, new: { name: config.catalogueName, read: () => readRegularFile(config.cataloguePath, config.catalogueName) }, mode };
   }
   const [before, after, extra] = files;
   if (before === undefined || after === undefined) throw new UsageError('diff needs <old.yaml> <new.yaml>, or --against <git-ref>');
@@ -290,7 +291,7 @@ async function runDiff(parsed: Extract<Parsed, { kind: 'diff' }>, io: Console, c
       text = side.read();
     } catch (error) {
       if (error instanceof UsageError) throw error;
-      io.err(`eventspec: cannot read the catalogue ${side.name}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      io.err(`eventspec: ${(fileProblemOf(error) ?? (error as Error)).message}`);
       return undefined;
     }
     const linted = lintCatalogue(text, side.name);
@@ -321,7 +322,7 @@ async function runDiff(parsed: Extract<Parsed, { kind: 'diff' }>, io: Console, c
 async function runBump(parsed: Extract<Parsed, { kind: 'bump' }>, io: Console): Promise<number> {
   const { bumpEvent } = await import('./bump.ts');
   const { cataloguePath, catalogueName } = parsed.config;
-  const text = readFileSync(cataloguePath, 'utf8');
+  const text = readRegularFile(cataloguePath, catalogueName);
   const result = bumpEvent(text, catalogueName, parsed.event, parsed.upcast);
   if (!result.ok) {
     if (result.diagnostics !== undefined) io.err(formatDiagnostics(result.diagnostics, 'text', paints(io).err, (file) => (file === catalogueName ? text : undefined)));
@@ -341,6 +342,32 @@ Next:
   return EXIT.ok;
 }
 
+/** Set while `generate --watch` runs: its own signal handling ends it. */
+let watching = false;
+
+/**
+ * Runs a synchronous write with Ctrl-C and SIGTERM held until it is done, so an interrupt never
+ * leaves a half-swapped output (the write is a rename of a finished tree). The signal is then
+ * acted on as it would have been: it ends the process, or the watch that listens for it.
+ */
+async function uninterrupted<T>(write: () => T): Promise<T> {
+  let held: NodeJS.Signals | undefined;
+  const hold = (signal: NodeJS.Signals): void => {
+    held ??= signal;
+  };
+  process.on('SIGINT', hold);
+  process.on('SIGTERM', hold);
+  try {
+    return write();
+  } finally {
+    // A signal that came during the write is delivered to listeners on the next turn.
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('SIGINT', hold);
+    process.off('SIGTERM', hold);
+    if (held !== undefined && !watching) process.kill(process.pid, held);
+  }
+}
+
 /** Aborts on Ctrl-C or SIGTERM, so a watch stops cleanly. */
 function stopOnSignals(): AbortSignal {
   const controller = new AbortController();
@@ -358,6 +385,7 @@ async function runWatch(config: Config, io: Console, verifier: () => Verifier, s
     }
   };
   const { watchFile } = await import('./watch.ts');
+  watching = true;
   await once(0);
   io.out(`watching ${config.catalogueName} for changes (Ctrl-C to stop)`);
   await watchFile(config.cataloguePath, () => once(performance.now()), stop);
@@ -413,9 +441,9 @@ function driftAnnotations(drift: Drift, config: Config): Annotation[] {
 async function run(command: 'generate' | 'check' | 'lint' | 'export', config: Config, io: Console, verifier: () => Verifier, started = 0): Promise<number> {
   let text: string;
   try {
-    text = readFileSync(config.cataloguePath, 'utf8');
+    text = readRegularFile(config.cataloguePath, `the catalogue ${config.catalogueName}`);
   } catch (error) {
-    io.err(`eventspec: cannot read the catalogue ${config.catalogueName}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    io.err(`eventspec: ${(error as Error).message}`);
     return EXIT.usage;
   }
 
@@ -476,7 +504,7 @@ async function run(command: 'generate' | 'check' | 'lint' | 'export', config: Co
     return EXIT.problems;
   }
 
-  const outcome = writeOutput(config.outDir, files, onDisk);
+  const outcome = await uninterrupted(() => writeOutput(config.outDir, files, onDisk));
   if (config.format !== 'json') io.out(`${outcome === 'written' ? 'generated' : 'unchanged:'} ${counts} in ${elapsed(started)}`);
   return EXIT.ok;
 }
@@ -537,6 +565,13 @@ export async function main(argv: readonly string[], io: Console = processConsole
     if (error instanceof OutputError) {
       io.err(`eventspec: ${error.message}`);
       return EXIT.problems;
+    }
+    // The file system refused something (a read-only disk, a full one, a path that is a file):
+    // the user's environment, not a bug.
+    const problem = fileProblemOf(error);
+    if (problem !== undefined) {
+      io.err(`eventspec: ${problem.message}`);
+      return EXIT.usage;
     }
     const detail = error instanceof GeneratedCodeError ? error.message : ((error as Error).stack ?? String(error));
     io.err(`eventspec: internal error (a bug in eventspec, not in your catalogue; please report it):\n${detail}`);

@@ -5,7 +5,7 @@
 import type { DocPath, Finding } from '../../catalogue/diagnostics.ts';
 import { DIAGNOSTIC_CODES } from '../../catalogue/diagnostics.ts';
 import type { CatalogueDocument, EventDocument, JsonSchema, PreviousVersionDocument, SubSchema } from '../../catalogue/types.ts';
-import { domainOf, EVENT_NAME, eventNames, FIXED_IDENTIFIERS, NAME_SEGMENT, TYPE_NAME, typeNames, versionNames } from '../../catalogue/naming.ts';
+import { domainOf, EVENT_NAME, eventNames, FIXED_IDENTIFIERS, MAX_EVENT_NAME_LENGTH, MAX_NAME_LENGTH, NAME_SEGMENT, TYPE_NAME, typeNames, versionNames } from '../../catalogue/naming.ts';
 import { checkStructure } from './structure.ts';
 import { closest } from '../../catalogue/suggest.ts';
 import { liftDefinitions, localDefinition, resourceOf } from './local-definitions.ts';
@@ -34,18 +34,28 @@ function findProtoKeys(value: unknown, path: DocPath, findings: Finding[]): void
 
 function checkNames(document: CatalogueDocument): Finding[] {
   const findings: Finding[] = [];
+  const tooLong = (section: string, name: string, limit: number): Finding => ({
+    code: section === 'events' ? 'invalid-event-name' : 'invalid-name',
+    path: [section, name],
+    atKey: true,
+    message: `${section === 'events' ? 'event' : section === 'domains' ? 'domain' : 'type'} name ${JSON.stringify(name.slice(0, 40))}… is ${name.length} characters long, more than ${limit}`,
+    hint: 'shorten it: names become file names and identifiers, and file names have at most 255 bytes',
+  });
   for (const name of Object.keys(document.domains)) {
-    if (!NAME_SEGMENT.test(name)) {
+    if (name.length > MAX_NAME_LENGTH) findings.push(tooLong('domains', name, MAX_NAME_LENGTH));
+    else if (!NAME_SEGMENT.test(name)) {
       findings.push({ code: 'invalid-name', path: ['domains', name], atKey: true, message: `domain name ${JSON.stringify(name)} is not lower snake case`, hint: 'use letters, digits and underscores, starting with a letter: `plan`, `tool_call`' });
     }
   }
   for (const name of Object.keys(document.types ?? {})) {
-    if (!TYPE_NAME.test(name)) {
+    if (name.length > MAX_NAME_LENGTH) findings.push(tooLong('types', name, MAX_NAME_LENGTH));
+    else if (!TYPE_NAME.test(name)) {
       findings.push({ code: 'invalid-name', path: ['types', name], atKey: true, message: `type name ${JSON.stringify(name)} is not PascalCase`, hint: 'start with a capital letter, then letters and digits: `Actor`, `ErrorInfo`' });
     }
   }
   for (const name of Object.keys(document.events)) {
-    if (!EVENT_NAME.test(name)) {
+    if (name.length > MAX_EVENT_NAME_LENGTH) findings.push(tooLong('events', name, MAX_EVENT_NAME_LENGTH));
+    else if (!EVENT_NAME.test(name)) {
       findings.push({ code: 'invalid-event-name', path: ['events', name], atKey: true, message: `event name ${JSON.stringify(name)} is not \`domain.action\` or \`domain.entity.action\` in lower snake case`, hint: 'for example `plan.created` or `agent.heartbeat_missed`' });
     } else if (!Object.hasOwn(document.domains, domainOf(name))) {
       const near = closest(domainOf(name), Object.keys(document.domains));
