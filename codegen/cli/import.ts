@@ -62,9 +62,19 @@ export function importCatalogue(request: ImportRequest): ImportOutcome {
     imported = importJsonSchemas(files, request.sourceName);
   } else {
     const file = readSource(request.source, basename(request.source));
-    imported = isAsyncApi(file.data) ? importAsyncApi(file, request.sourceName) : importJsonSchemas([file], request.sourceName);
+    // Files the document's references name, by their path from its folder.
+    const folder = dirname(request.source);
+    const load = (name: string): SourceFile | undefined => {
+      const path = join(folder, name);
+      return existsSync(path) ? readSource(path, name) : undefined;
+    };
+    imported = isAsyncApi(file.data) ? importAsyncApi(file, request.sourceName, load) : importJsonSchemas([file], request.sourceName);
   }
-  if (imported.events.length === 0) throw new ImportError(`${request.sourceName} has no events to import (no message payloads, or no schemas)`);
+  if (imported.events.length === 0) {
+    // Say which reason applies: the notes record what was left out and why.
+    const reasons = imported.notes.filter((note) => /left out|are no events/.test(note));
+    throw new ImportError(`${request.sourceName} has no events to import: ${reasons.length > 0 ? reasons.join('; ') : 'it has no message payloads and no schemas'}`);
+  }
   const text = catalogueText(imported, { formats: request.formats });
   // A catalogue in a folder that does not exist yet gets the folder, as `generate --out` does.
   mkdirSync(dirname(request.catalogue), { recursive: true });

@@ -1,6 +1,6 @@
 /** What an import found, written as a catalogue a person goes on to edit. */
 import { Document, isMap, isScalar, isSeq, visit } from 'yaml';
-import { domainOf } from '../catalogue/naming.ts';
+import { domainOf, eventNames, FIXED_IDENTIFIERS, typeNames, versionNames } from '../catalogue/naming.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -29,8 +29,63 @@ export interface CatalogueTextOptions {
   readonly formats: 'assert' | 'annotate';
 }
 
+/** Every `$ref: '#/types/<from>'` in a schema, pointed at `to`. */
+function renamedRefs(schema: Json, renames: ReadonlyMap<string, string>): Json {
+  if (Array.isArray(schema)) return schema.map((item) => renamedRefs(item, renames));
+  if (typeof schema !== 'object' || schema === null) return schema;
+  return Object.fromEntries(Object.entries(schema).map(([key, value]) => {
+    if (key === '$ref' && typeof value === 'string' && value.startsWith('#/types/')) return [key, `#/types/${renames.get(value.slice(8)) ?? value.slice(8)}`];
+    // `examples`, `enum`, `const` and `default` hold data, never references.
+    return [key, ['examples', 'enum', 'const', 'default'].includes(key) ? value : renamedRefs(value, renames)];
+  }));
+}
+
+/**
+ * Shared types renamed where one of their generated identifiers would be one an event generates
+ * (a type `LightMeasuredPayload` beside the event `light.measured`, as in 11 of AsyncAPI's own
+ * examples) or another type's (`Actor` and `ActorSchema`): `LightMeasuredPayloadType`.
+ */
+function withoutCollisions(imported: ImportedCatalogue): ImportedCatalogue {
+  const taken = new Set<string>(FIXED_IDENTIFIERS);
+  for (const event of imported.events) {
+    for (const name of Object.values(eventNames(event.name))) taken.add(name);
+    for (const kept of event.previous ?? []) for (const name of Object.values(versionNames(event.name, kept.version))) taken.add(name);
+  }
+  const renames = new Map<string, string>();
+  const typeIdentifiers = (name: string): string[] => Object.values(typeNames(name));
+  const names = Object.keys(imported.types);
+  // A type's own name is its interface: the other types' derived names must not be it.
+  const typeNamesTaken = new Set(names);
+  for (const name of names) {
+    const others = new Set(names.filter((other) => other !== name).flatMap((other) => typeIdentifiers(renames.get(other) ?? other).slice(1)));
+    const clashes = (candidate: string): boolean => typeIdentifiers(candidate).some((identifier) => taken.has(identifier) || others.has(identifier)) || (candidate !== name && typeNamesTaken.has(candidate));
+    if (!clashes(name)) {
+      for (const identifier of typeIdentifiers(name)) taken.add(identifier);
+      continue;
+    }
+    let candidate = `${name}Type`;
+    for (let index = 2; clashes(candidate); index++) candidate = `${name}Type${index}`;
+    renames.set(name, candidate);
+    typeNamesTaken.add(candidate);
+    for (const identifier of typeIdentifiers(candidate)) taken.add(identifier);
+  }
+  if (renames.size === 0) return imported;
+  const [first] = renames;
+  return {
+    ...imported,
+    types: Object.fromEntries(Object.entries(imported.types).map(([name, schema]) => [renames.get(name) ?? name, renamedRefs(schema, renames)])),
+    events: imported.events.map((event) => ({
+      ...event,
+      payload: renamedRefs(event.payload, renames),
+      ...(event.previous === undefined ? {} : { previous: event.previous.map((kept) => ({ ...kept, payload: renamedRefs(kept.payload, renames) })) }),
+    })),
+    notes: [...imported.notes, `renamed shared types whose generated names would be an event's or another type's (such as \`${first?.[0]}\` → \`${first?.[1]}\`)`],
+  };
+}
+
 /** The catalogue as YAML: objects open as in JSON Schema, domains from the event names. */
-export function catalogueText(imported: ImportedCatalogue, options: CatalogueTextOptions): string {
+export function catalogueText(source: ImportedCatalogue, options: CatalogueTextOptions): string {
+  const imported = withoutCollisions(source);
   const domains = [...new Set(imported.events.map((event) => domainOf(event.name)))].sort();
   const document = {
     version: 1,

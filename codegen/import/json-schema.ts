@@ -6,7 +6,7 @@
  * becomes a shared type; definitions that several files hold alike become one.
  */
 import { eventNameOf, typeNameOf, unique } from './names.ts';
-import { asPayload, resolvePointer, SchemaSources, type SourceFile } from './sources.ts';
+import { asPayload, referencedName, resolvePointer, SchemaSources, type SourceFile } from './sources.ts';
 import type { ImportedCatalogue, ImportedEvent } from './catalogue-text.ts';
 import { isRecord } from '../pipeline/validate/schema-keywords.ts';
 
@@ -46,6 +46,20 @@ function bundleEvents(file: SourceFile): string[] | undefined {
   return events;
 }
 
+/** Keys a file of definitions may have besides them: a schema of its own has any other. */
+const ABOUT_A_FILE: ReadonlySet<string> = new Set(['$schema', '$id', 'id', 'title', 'description', '$comment', '$defs', 'definitions']);
+
+/**
+ * A file that only holds definitions for others to refer to (`{ $defs: {...} }`, as `eventspec
+ * export` writes catalogue.json), or that says so (`x-eventspec: { definitions: true }`).
+ */
+function definitionsOnly(data: unknown): boolean {
+  if (!isRecord(data)) return false;
+  const extension = data['x-eventspec'];
+  if (isRecord(extension) && extension['definitions'] === true) return true;
+  return Object.keys(definitionsOf(data)).length > 0 && Object.keys(data).every((key) => ABOUT_A_FILE.has(key) || key.startsWith('x-'));
+}
+
 /** A schema's own `examples` are payloads of its event: lint checks each against the payload. */
 function examplesOf(schema: unknown): { examples?: NonNullable<ImportedEvent['examples']> } {
   return isRecord(schema) && Array.isArray(schema['examples']) && schema['examples'].length > 0 ? { examples: schema['examples'] as NonNullable<ImportedEvent['examples']> } : {};
@@ -71,6 +85,54 @@ function upcastOf(schema: unknown): string | undefined {
   return typeof upcast === 'string' && upcast !== '' ? upcast : undefined;
 }
 
+/** Every `$ref` string inside a schema, at any depth. */
+function refsIn(schema: unknown, found: string[] = []): string[] {
+  const stack: unknown[] = [schema];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (Array.isArray(node)) stack.push(...(node as unknown[]));
+    else if (isRecord(node)) {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === '$ref' && typeof value === 'string') found.push(value);
+        else stack.push(value);
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * What a definition means once its references are followed: its text and the text of everything
+ * it reaches, each reached schema named by its file (`''` for its own) and pointer. Two files'
+ * definitions are one type only when these are equal: the same text whose `#/$defs/Inner` points
+ * to a different `Inner` in each file is two types (Google's event schemas are written so).
+ */
+function resolvedIdentity(files: ReadonlyMap<string, SourceFile>, file: SourceFile, pointer: string): string {
+  const reached = new Map<string, string>();
+  const stack: [SourceFile, string][] = [[file, pointer]];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [where, at] = next;
+    const key = `${where === file ? '' : where.name}#${at}`;
+    if (reached.has(key)) continue;
+    const target = resolvePointer(where.data, at);
+    reached.set(key, JSON.stringify(target) ?? 'undefined');
+    for (const ref of refsIn(target)) {
+      const hash = ref.indexOf('#');
+      const location = hash < 0 ? ref : ref.slice(0, hash);
+      const fragment = hash < 0 ? '' : ref.slice(hash + 1);
+      const other = location === '' ? where : files.get(referencedName(where.name, location));
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(fragment);
+      } catch {
+        decoded = fragment;
+      }
+      if (other === undefined) reached.set(`unresolved:${ref}`, '');
+      else stack.push([other, decoded]);
+    }
+  }
+  return JSON.stringify([...reached].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 /** A catalogue of the events in these JSON Schema files. */
 export function importJsonSchemas(files: readonly SourceFile[], source: string): ImportedCatalogue {
   const single = files.length === 1 ? files[0] : undefined;
@@ -78,8 +140,13 @@ export function importJsonSchemas(files: readonly SourceFile[], source: string):
   // Definitions that several files hold alike are one type, named after the definition; others
   // are named after their file too.
   const contents = new Map<string, Set<string>>();
+  const byName = new Map(files.map((file) => [file.name, file]));
   for (const file of files) {
-    for (const [name, schema] of Object.entries(definitionsOf(file.data))) contents.set(name, (contents.get(name) ?? new Set()).add(JSON.stringify(schema)));
+    const keyword = isRecord(file.data) && isRecord(file.data['$defs']) ? '$defs' : 'definitions';
+    for (const name of Object.keys(definitionsOf(file.data))) {
+      const pointer = `/${keyword}/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      contents.set(name, (contents.get(name) ?? new Set()).add(resolvedIdentity(byName, file, pointer)));
+    }
   }
   const sources = new SchemaSources(files, {
     identify: (file, pointer) => {
@@ -104,6 +171,10 @@ export function importJsonSchemas(files: readonly SourceFile[], source: string):
     // Several versions of one event become one event at the highest, the others its history.
     const byEvent = new Map<string, { file: SourceFile; version?: number }[]>();
     for (const file of files) {
+      if (definitionsOnly(file.data)) {
+        sources.note(`files that hold only definitions (such as \`${file.name}\`) are no events: their definitions became shared types where events refer to them`);
+        continue;
+      }
       const stem = file.name.replace(/\.(schema\.)?(json|ya?ml)$/i, '');
       const versioned = /^(.*)\.v([1-9]\d*)$/.exec(stem);
       const base = eventNameOf((versioned?.[1] ?? stem).replaceAll('/', '.'));

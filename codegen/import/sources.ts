@@ -3,6 +3,7 @@
  * of a `$ref` (a definition, a whole file, any JSON Pointer) becomes one shared type, converted
  * once, named after what the source calls it.
  */
+import { posix } from 'node:path';
 import { convertSchema, isLegacyDialect } from './convert.ts';
 import { typeNameOf, unique } from './names.ts';
 import { isRecord } from '../pipeline/validate/schema-keywords.ts';
@@ -46,6 +47,21 @@ function defaultTypeName(file: SourceFile, pointer: string): string {
   return typeNameOf(tokens.length === 0 ? file.name.replace(/\.(json|ya?ml)$/i, '') : tokens.join('_'));
 }
 
+/**
+ * The name of the file a reference's location names, from the file it is written in: both
+ * relative to what was imported, `/`-separated (`events/a.json` + `../common/b.yaml` →
+ * `common/b.yaml`; a name above the import starts with `../`).
+ */
+export function referencedName(from: string, location: string): string {
+  let decoded = location;
+  try {
+    decoded = decodeURI(location);
+  } catch {
+    // kept as written
+  }
+  return posix.normalize(posix.join(posix.dirname(from), decoded));
+}
+
 /** How a target is known: `key`, when several targets are one type; `name`, its name. */
 export interface Identity {
   readonly key?: string;
@@ -53,7 +69,9 @@ export interface Identity {
 }
 
 export class SchemaSources {
-  readonly #files: ReadonlyMap<string, SourceFile>;
+  readonly #files: Map<string, SourceFile>;
+  /** Reads a file a reference names that was not given (AsyncAPI documents split into files). */
+  readonly #load: ((name: string) => SourceFile | undefined) | undefined;
   /** `file#pointer` → the shared type made of it. */
   readonly #types = new Map<string, string>();
   readonly #converted = new Map<string, Json>();
@@ -65,8 +83,9 @@ export class SchemaSources {
   /** AsyncAPI's schemas are draft-07 supersets whatever they say. */
   readonly #legacyAlways: boolean;
 
-  constructor(files: readonly SourceFile[], options: { readonly identify?: (file: SourceFile, pointer: string) => Identity | undefined; readonly legacy?: boolean } = {}) {
+  constructor(files: readonly SourceFile[], options: { readonly identify?: (file: SourceFile, pointer: string) => Identity | undefined; readonly legacy?: boolean; readonly load?: (name: string) => SourceFile | undefined } = {}) {
     this.#files = new Map(files.map((file) => [file.name, file]));
+    this.#load = options.load;
     this.#taken = new Set();
     this.#identify = options.identify ?? (() => undefined);
     this.#legacyAlways = options.legacy === true;
@@ -86,6 +105,16 @@ export class SchemaSources {
     return convertSchema(schema, { legacy, ref: (ref) => this.#reference(file, ref), note: (change) => this.note(change) });
   }
 
+  /** A file by its name: one given, or one the loader reads (then kept). */
+  file(name: string): SourceFile | undefined {
+    let found = this.#files.get(name);
+    if (found === undefined && this.#load !== undefined) {
+      found = this.#load(name);
+      if (found !== undefined) this.#files.set(name, found);
+    }
+    return found;
+  }
+
   /** The shared type for the schema at `pointer` in `file` (made on first use). */
   typeFor(file: SourceFile, pointer: string): string {
     const identity = this.#identify(file, pointer);
@@ -103,12 +132,18 @@ export class SchemaSources {
     const hash = ref.indexOf('#');
     const location = hash < 0 ? ref : ref.slice(0, hash);
     const pointer = decodeFragment(hash < 0 ? '' : ref.slice(hash + 1));
-    const target = location === '' ? file : this.#files.get(new URL(location, `file:///${file.name}`).pathname.slice(1));
+    const target = location === '' ? file : this.file(referencedName(file.name, location));
     if (target === undefined || pointer === undefined || (pointer !== '' && !pointer.startsWith('/')) || resolvePointer(target.data, pointer) === undefined) {
       this.note(`references that resolve to nothing here (such as \`${ref}\`) were left as they are: lint reports each`);
       return ref;
     }
     return `#/types/${this.typeFor(target, pointer)}`;
+  }
+
+  /** The source schema a shared type was made of. */
+  sourceOf(name: string): unknown {
+    const entry = this.#queue.find(({ key }) => this.#types.get(key) === name);
+    return entry === undefined ? undefined : resolvePointer(entry.file.data, entry.pointer);
   }
 
   /** Converts every type referred to so far (and what those refer to), in the order they were met. */
@@ -121,10 +156,24 @@ export class SchemaSources {
   }
 }
 
-/** A payload converted: object keywords without `type` get `type: object`, as a payload must be an object. */
+const OBJECT_KEYWORDS = ['properties', 'required', 'additionalProperties', 'patternProperties'];
+
+/** Whether a schema describes objects by its keywords alone, without saying `type`. */
+function untypedObject(schema: unknown): boolean {
+  return isRecord(schema) && !('type' in schema) && !('oneOf' in schema) && !('anyOf' in schema) && !('$ref' in schema) && OBJECT_KEYWORDS.some((keyword) => keyword in schema);
+}
+
+/**
+ * A payload converted: object keywords without `type` get `type: object`, as a payload must be an
+ * object. A payload that is a `$ref` to such a schema says `type: object` beside the reference,
+ * so the shared type (which other schemas may use for any value) stays as its source wrote it.
+ */
 export function asPayload(schema: Json, sources: SchemaSources): Json {
-  if (!isRecord(schema) || 'type' in schema || 'oneOf' in schema || 'anyOf' in schema || '$ref' in schema) return schema;
-  if (!['properties', 'required', 'additionalProperties', 'patternProperties'].some((keyword) => keyword in schema)) return schema;
+  if (isRecord(schema) && typeof schema['$ref'] === 'string' && !('type' in schema) && schema['$ref'].startsWith('#/types/') && untypedObject(sources.sourceOf(schema['$ref'].slice(8)))) {
+    sources.note('payloads referring to object schemas without `type` say `type: object` beside the reference (a payload is an object)');
+    return { type: 'object', ...schema };
+  }
+  if (!untypedObject(schema)) return schema;
   sources.note('payloads with object keywords and no `type` got `type: object` (a payload is an object)');
-  return { type: 'object', ...schema };
+  return { type: 'object', ...(schema as Record<string, Json>) };
 }

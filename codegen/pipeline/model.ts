@@ -5,7 +5,7 @@
 import { holdsData, subSchemas, type CatalogueDocument, type JsonScalar, type EventDocument, type JsonSchema, type JsonValue, type SubSchema, type TypeName } from '../catalogue/types.ts';
 import { DEFAULT_SUBJECT_PREFIX } from 'eventspec';
 import { FORMAT_TYPES, ULID_PATTERN, type NumberFormatName, type StringFormatName } from 'eventspec/payload';
-import { keywordRule, keywordTypes, SCALAR_SIBLINGS } from './validate/schema-keywords.ts';
+import { closesByDefault, keywordRule, keywordTypes, SCALAR_SIBLINGS } from './validate/schema-keywords.ts';
 import { domainOf, eventNames, propertyKey, typeNames, versionNames, type EventNames, type TypeNames, type VersionNames } from '../catalogue/naming.ts';
 
 export interface Annotations {
@@ -328,7 +328,7 @@ function typedNode(type: TypeName | ValueKind, schema: JsonSchema, parent: Build
           schema: buildNode(property, context),
           ...annotations(property),
         })),
-        additional: additional === undefined ? !context.closedByDefault : typeof additional === 'boolean' ? additional : buildNode(additional, context),
+        additional: additional === undefined ? !(context.closedByDefault && closesByDefault(schema)) : typeof additional === 'boolean' ? additional : buildNode(additional, context),
         ownOnly: namesRead.some((name) => INHERITED_NAMES.has(name)),
         patterns: entriesOf(schema.patternProperties).map(([pattern, each]) => ({ pattern, schema: buildNode(each, context) })),
         ...(schema.propertyNames === undefined ? {} : { propertyNames: buildNode(schema.propertyNames, { ...context, kind: 'string' }) }),
@@ -512,7 +512,7 @@ function explicitSchema(schema: JsonSchema, closedByDefault: boolean): ExportedS
     }
     const isMap = schemaMaps.has(key ?? '');
     const types = [node['type'] ?? []].flat();
-    if (!isMap && types.includes('object') && !('additionalProperties' in node) && closedByDefault) result['additionalProperties'] = false;
+    if (!isMap && types.includes('object') && !('additionalProperties' in node) && closedByDefault && closesByDefault(node)) result['additionalProperties'] = false;
     // A validator that does not know `ulid` ignores the format: the pattern still holds it to one.
     if (!isMap && node['format'] === 'ulid') {
       if (!('pattern' in node)) result['pattern'] = ULID_PATTERN;

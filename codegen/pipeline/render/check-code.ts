@@ -12,6 +12,20 @@ import type { SchemaNode } from '../model.ts';
 import { jsonLiteral, RUNTIME, stringLiteral } from './code-text.ts';
 
 
+/** Whether no value passes `node`: `false`, or unions and intersections that come to it. */
+function acceptsNothing(node: SchemaNode): boolean {
+  switch (node.kind) {
+    case 'never':
+      return true;
+    case 'union':
+      return node.variants.every(acceptsNothing);
+    case 'intersection':
+      return node.parts.some(acceptsNothing);
+    default:
+      return false;
+  }
+}
+
 /** What one file's checks need: its helper functions and patterns, and the runtime functions they call. */
 export class CheckFile {
   readonly #typed: boolean;
@@ -147,7 +161,7 @@ export class CheckFile {
         const variants = node.variants.map((variant, index) => (variant.kind === 'ref' && !node.exclusive && index < node.variants.length - 1 ? this.#unguarded(variant, value, owner) : this.#expression(variant, value, owner)));
         if (node.exclusive) return `(${variants.map((variant) => `(${variant} ? 1 : 0)`).join(' + ')} === 1)`;
         // A branch that takes anything takes the union (and `true || …` would confuse TypeScript's narrowing).
-        return variants.includes('true') ? 'true' : `(${variants.join(' || ')})`;
+        return variants.includes('true') ? 'true' : acceptsNothing(node) ? 'false' : `(${variants.join(' || ')})`;
       }
       case 'intersection':
         // Each part in a function of its own: a type guard in one part would narrow the value
@@ -203,6 +217,10 @@ export class CheckFile {
 
   #objectBody(node: SchemaNode & { kind: 'object' }, owner: string): string {
     const lines = [`  if (!${this.#use('isRecord')}(value)) return false;`];
+    // A required property no value satisfies (`anyOf: [false, false]`): no object is valid. Said
+    // at once, since TypeScript would narrow the object away after a check that always fails.
+    const impossible = node.properties.find((property) => property.required && acceptsNothing(property.schema));
+    if (impossible !== undefined) return `${[...lines, `  // No value of ${stringLiteral(impossible.name)} is valid, so no object is.`, '  return false;'].join('\n')}\n`;
     const has = (name: string): string => `Object.hasOwn(value, ${stringLiteral(name)})`;
     const optional: string[] = [];
     node.properties.forEach((property, index) => {

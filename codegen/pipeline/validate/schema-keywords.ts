@@ -186,12 +186,14 @@ const keywordPlacement: NodeRule = (node, path, options) => {
         hint: `add \`type: ${appliesTo[0]}\` if other values should fail`,
       });
     } else if (!types.some((type) => appliesTo.includes(type))) {
+      // JSON Schema ignores it, and so does the generated code: harmless, but rarely meant
+      // (`additionalProperties` beside `type: string` in many published schemas).
       findings.push({
-        code: 'keyword-without-effect',
+        code: 'inapplicable-keyword',
         path: [...path, keyword],
         atKey: true,
-        message: `\`${keyword}\` applies to ${appliesTo.join(' or ')} values, and \`type\` allows none`,
-        hint: `remove \`${keyword}\`, or add ${appliesTo[0]} to \`type\``,
+        message: `\`${keyword}\` applies to ${appliesTo.join(' or ')} values, and \`type\` allows none: it has no effect here`,
+        hint: `remove \`${keyword}\`, or add ${appliesTo[0]} to \`type\` if it was meant to apply`,
       });
     }
   }
@@ -378,12 +380,25 @@ const bounds: NodeRule = (node, path) => {
   return findings;
 };
 
+const COMPOSING = ['allOf', 'anyOf', 'oneOf', '$ref', 'if', 'dependentSchemas'] as const;
+
+/**
+ * Whether the catalogue's default closure applies to this object schema: it does to every object
+ * that declares keys of its own (or none, and composes nothing). An object that only composes
+ * others (`type: object, oneOf: [{$ref: A}, {$ref: B}]`, as GitHub's `WorkflowStep`) is left
+ * open, so its parts decide which keys it takes; closed, it would refuse every key.
+ */
+export function closesByDefault(schema: object): boolean {
+  if ('properties' in schema || 'patternProperties' in schema) return true;
+  return !COMPOSING.some((keyword) => keyword in schema);
+}
+
 /** A required key that a closed object cannot hold leaves no valid object. */
 const requiredProperties: NodeRule = (node, path, options) => {
   const required = node['required'];
   const properties = isRecord(node['properties']) ? node['properties'] : {};
   if (!Array.isArray(required)) return [];
-  const additional = node['additionalProperties'] ?? (typesOf(node)?.includes('object') === true && options.closedByDefault ? false : true);
+  const additional = node['additionalProperties'] ?? (typesOf(node)?.includes('object') === true && options.closedByDefault && closesByDefault(node) ? false : true);
   const closed = additional === false && node['patternProperties'] === undefined;
   return required.flatMap((name, index) =>
     typeof name === 'string' && !Object.hasOwn(properties, name) && closed
