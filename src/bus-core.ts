@@ -17,7 +17,8 @@ import { definitionOf, unknownType, validatePayload, validationError } from './v
 import { readVersioned, type StoredEvent, type Upcaster } from './upcast.ts';
 import { createTimestampFormatter } from './clock.ts';
 import { EARLIEST_TIME, LATEST_TIME, TIMESTAMP_RULE } from './envelope.ts';
-import { createIdGenerator, FOREIGN_ID_RULE, isForeignId, type IdGenerator } from './ids.ts';
+import { FOREIGN_ID_RULE, isForeignId } from './foreign-id.ts';
+import { createIdGenerator, type IdGenerator } from './ids.ts';
 import { defaultLogger, type Logger } from './logger.ts';
 
 /** Called with whatever a handler threw or rejected with; the event is unknown only for rxjs subscribers. */

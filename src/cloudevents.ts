@@ -8,7 +8,7 @@ import * as z from 'zod/v4';
 import type { DomainEvent, EventRegistry } from './bus.ts';
 import { EventValidationError, type PayloadIssue } from './errors.ts';
 import { EARLIEST_TIME, LATEST_TIME, TIMESTAMP_RULE } from './envelope.ts';
-import { FOREIGN_ID_RULE, isForeignId } from './ids.ts';
+import { FOREIGN_ID_RULE, isForeignId } from './foreign-id.ts';
 import { readVersioned, type StoredEvent, type Upcaster } from './upcast.ts';
 import { definitionOf, unknownType, validationError } from './validate-payload.ts';
 

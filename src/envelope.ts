@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/v4';
 import type { PayloadIssue } from './errors.ts';
-import { FOREIGN_ID_RULE, isForeignId } from './ids.ts';
+import { FOREIGN_ID_RULE, isForeignId } from './foreign-id.ts';
 
 /** UTC, `Z`, years 0001–9999: the form every DomainEvent's timestamp has. */
 export const TIMESTAMP_RULE = 'Expected a UTC ISO-8601 timestamp (ending in Z) in the years 0001–9999';
@@ -40,8 +40,8 @@ export function envelopeIssues(event: unknown, domain: string): PayloadIssue[] {
   if (record['causationId'] !== undefined && !isForeignId(record['causationId'])) issues.push({ path: ['causationId'], message: FOREIGN_ID_RULE });
   if (record['domain'] !== domain) issues.push({ path: ['domain'], message: `Expected the catalogue's domain of this type, ${JSON.stringify(domain)}` });
   if (!isEventTimestamp(record['timestamp'])) issues.push({ path: ['timestamp'], message: TIMESTAMP_RULE });
-  if (!positiveInteger(record['version'])) issues.push({ path: ['version'], message: 'Expected a positive integer version' });
-  if (record['writtenVersion'] !== undefined && !positiveInteger(record['writtenVersion'])) issues.push({ path: ['writtenVersion'], message: 'Expected a positive integer version' });
+  if (!positiveInteger(record['version'])) issues.push({ path: ['version'], message: `Expected a positive integer version, got ${String(JSON.stringify(record['version']))}` });
+  if (record['writtenVersion'] !== undefined && !positiveInteger(record['writtenVersion'])) issues.push({ path: ['writtenVersion'], message: `Expected a positive integer version, got ${String(JSON.stringify(record['writtenVersion']))}` });
   if (!Object.hasOwn(record, 'payload')) issues.push({ path: ['payload'], message: 'Required' });
   return issues;
 }

@@ -52,7 +52,7 @@ const CASES: readonly Case[] = [
   { code: 'invalid-keyword-value', name: 'a negative minLength', yaml: withProperties('id: { type: string, minLength: -1 }'), line: 10, column: 40 },
   { code: 'unsupported-format', name: 'an unknown format', yaml: withProperties('id: { type: string, format: hostnam }'), line: 10, column: 37 },
   { code: 'missing-type', name: 'minLength without a type', yaml: withProperties('id: { minLength: 1 }'), line: 10, column: 15 },
-  { code: 'inapplicable-keyword', name: 'minimum on a string', message: /^`minimum` applies to number values, and `type` allows none: it has no effect here$/, yaml: withProperties('id: { type: string, minimum: 1 }'), line: 10, column: 29 },
+  { code: 'inapplicable-keyword', name: 'minimum on a string', message: /^`minimum` applies to number or integer values, and `type` allows none: it has no effect here$/, yaml: withProperties('id: { type: string, minimum: 1 }'), line: 10, column: 29 },
   { code: 'keyword-without-effect', name: 'then without if', yaml: withProperties('id: { type: string, then: { minLength: 2 } }'), line: 10, column: 29 },
   { code: 'redundant-keyword', name: 'maxLength beside an enum it allows', yaml: withProperties('id: { type: string, enum: [a, b], maxLength: 3 }'), line: 10, column: 43 },
   { code: 'redundant-keyword', name: 'format beside const', yaml: withProperties("id: { const: 'https://example.com', format: uri }"), line: 10, column: 45 },

@@ -149,7 +149,7 @@ describe('upcasting', () => {
     expect(invalid).toThrow(EventValidationError);
     expect(invalid).toThrow(/invalid session.message_sent event \(version 1\): text: .*; content: Unexpected key/);
     expect(() => upcaster.upcast({ ...written, version: 4, payload: {} })).toThrow(/version 4 is newer than this catalogue's \(3\)/);
-    expect(() => upcaster.upcast({ ...written, version: 1.5, payload: {} })).toThrow(/version: expected a positive integer version, got 1.5/);
+    expect(() => upcaster.upcast({ ...written, version: 1.5, payload: {} })).toThrow(/version: Expected a positive integer version, got 1.5/);
     // The old copy of an event may be valid as today's: it is delivered, saying it was written otherwise.
     const registry = { ...eventRegistry, [TYPE]: { ...eventRegistry[TYPE], previous: eventRegistry[TYPE].previous?.slice(1) } } as typeof eventRegistry;
     const readers = new Upcaster(registry, upcaster.steps);

@@ -111,7 +111,8 @@ function resolvedIdentity(files: ReadonlyMap<string, SourceFile>, file: SourceFi
   const stack: [SourceFile, string][] = [[file, pointer]];
   for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
     const [where, at] = next;
-    const key = `${where === file ? '' : where.name}#${at}`;
+    // The definition itself, and draft-07's `definitions` read as `$defs`: keyed by meaning, not spelling.
+    const key = where === file && at === pointer ? '(this definition)' : `${where === file ? '' : where.name}#${at.replace(/^\/definitions\//, '/$defs/')}`;
     if (reached.has(key)) continue;
     const target = resolvePointer(where.data, at);
     reached.set(key, JSON.stringify(target) ?? 'undefined');
