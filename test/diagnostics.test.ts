@@ -57,7 +57,6 @@ const CASES: readonly Case[] = [
   { code: 'redundant-keyword', name: 'maxLength beside an enum it allows', yaml: withProperties('id: { type: string, enum: [a, b], maxLength: 3 }'), line: 10, column: 43 },
   { code: 'redundant-keyword', name: 'format beside const', yaml: withProperties("id: { const: 'https://example.com', format: uri }"), line: 10, column: 45 },
   { code: 'enum-value-rejected', name: 'an enum value that maxLength beside it rejects', yaml: withProperties('id: { type: string, enum: [a, bcdef], maxLength: 3 }'), line: 10, column: 39, message: /"bcdef" fails `maxLength: 3`/ },
-  { code: 'payload-not-object', name: 'a string payload', yaml: lines(HEAD, '  plan.created:', '    description: Created.', '    payload: { type: string }'), line: 7, column: 14 },
   { code: 'required-missing-property', name: 'required naming a property a closed object cannot hold', yaml: lines(HEAD, VALID_EVENT.slice(0, -1), '      required: [id, name]'), line: 11, column: 22 },
   { code: 'backtracking-pattern', name: 'a nested quantifier, even under maxLength', yaml: withProperties("id: { type: string, pattern: '^(a+)+b$', maxLength: 20 }"), line: 10, column: 38, message: /^`pattern` can take exponential time \(even under `maxLength: 20`, which is checked first\): `\(a\+\)\+` matches a run of "a" in more than one way/ },
   { code: 'backtracking-pattern', name: 'two adjacent quantifiers on an unbounded string', yaml: withProperties("id: { type: string, pattern: 'a*a*b' }"), line: 10, column: 38, message: /^`pattern` can take polynomial time: `a\* … a\*`/ },

@@ -26,7 +26,6 @@ export const DIAGNOSTIC_CODES = {
   'inapplicable-keyword': { severity: 'warning', summary: 'A keyword for values `type` excludes (`minLength` beside `type: integer`): JSON Schema ignores it, and so does the generated code.' },
   'redundant-keyword': { severity: 'warning', summary: 'A keyword that changes nothing, such as `format` beside a `const` that satisfies it.' },
   'enum-value-rejected': { severity: 'error', summary: 'An `enum` or `const` value that a keyword beside it rejects.' },
-  'payload-not-object': { severity: 'error', summary: "An event's payload is not `type: object`, nor a `oneOf`/`anyOf` of objects." },
   'required-missing-property': { severity: 'error', summary: '`required` names a property that a closed object (no extra keys, no patterns) does not define.' },
   'invalid-pattern': { severity: 'error', summary: '`pattern` or a `patternProperties` key is not a valid regular expression (Unicode mode).' },
   'backtracking-pattern': { severity: 'warning', summary: 'A pattern that can backtrack for exponential time, or polynomial time on strings no `maxLength` bounds (a hostile input could hold a validator for seconds).' },

@@ -5,7 +5,7 @@
  * payloads use become shared types. AsyncAPI schemas are draft-07 supersets and read as such.
  */
 import { eventNameOf, typeNameOf, unique } from './names.ts';
-import { asPayload, referencedName, resolvePointer, SchemaSources, type SourceFile } from './sources.ts';
+import { referencedName, resolvePointer, SchemaSources, type SourceFile } from './sources.ts';
 import type { ImportedCatalogue, ImportedEvent } from './catalogue-text.ts';
 import { isRecord } from '../pipeline/validate/schema-keywords.ts';
 
@@ -113,7 +113,7 @@ export function importAsyncApi(file: SourceFile, source: string, load?: (name: s
     const earlier = /^(.+)-v([1-9]\d*)$/.exec(id);
     if (earlier !== null && typeof message['x-eventspec-current-version'] === 'number' && message['x-eventspec-version'] === Number(earlier[2])) {
       const upcast = message['x-eventspec-upcast'];
-      kept.push({ event: eventNameOf(earlier[1] ?? id), version: Number(earlier[2]), payload: asPayload(sources.convert(messageFile, payload), sources), ...(typeof upcast === 'string' ? { upcast } : {}) });
+      kept.push({ event: eventNameOf(earlier[1] ?? id), version: Number(earlier[2]), payload: sources.convert(messageFile, payload), ...(typeof upcast === 'string' ? { upcast } : {}) });
       continue;
     }
     const description = ['description', 'summary', 'title'].map((key) => message[key]).find((text): text is string => typeof text === 'string' && text !== '');
@@ -123,7 +123,7 @@ export function importAsyncApi(file: SourceFile, source: string, load?: (name: s
       name: unique(eventNameOf(id), names, '_'),
       description: description ?? `Imported from ${source}, message ${id}.`,
       ...(typeof version === 'number' && Number.isInteger(version) && version > 1 ? { version } : {}),
-      payload: asPayload(sources.convert(messageFile, payload), sources),
+      payload: sources.convert(messageFile, payload),
       ...(examples.length === 0 ? {} : { examples: examples as NonNullable<ImportedEvent['examples']> }),
     });
   }

@@ -6,7 +6,7 @@
  * becomes a shared type; definitions that several files hold alike become one.
  */
 import { eventNameOf, typeNameOf, unique } from './names.ts';
-import { asPayload, referencedName, resolvePointer, SchemaSources, type SourceFile } from './sources.ts';
+import { referencedName, resolvePointer, SchemaSources, type SourceFile } from './sources.ts';
 import type { ImportedCatalogue, ImportedEvent } from './catalogue-text.ts';
 import { isRecord } from '../pipeline/validate/schema-keywords.ts';
 
@@ -165,7 +165,7 @@ export function importJsonSchemas(files: readonly SourceFile[], source: string):
       const definition = (ref.split('/').at(-1) ?? ref).replaceAll('~1', '/').replaceAll('~0', '~');
       const schema = resolvePointer(single.data, ref.slice(1));
       const name = unique(eventNameOf(definition), eventNames, '_');
-      events.push({ name, description: descriptionOf(schema, `Imported from ${source}${ref}.`), payload: asPayload(sources.convert(single, withoutExamples(schema)), sources), ...examplesOf(schema) });
+      events.push({ name, description: descriptionOf(schema, `Imported from ${source}${ref}.`), payload: sources.convert(single, withoutExamples(schema)), ...examplesOf(schema) });
     }
   } else {
     // `plan.created.v2.json`, as `eventspec export` names files: the event and its version.
@@ -191,13 +191,13 @@ export function importJsonSchemas(files: readonly SourceFile[], source: string):
       const name = unique(key.split('\u0000')[0] ?? key, eventNames, '_');
       const previous = ordered.slice(0, -1).map(({ file, version }) => {
         const upcast = upcastOf(file.data);
-        return { version: version ?? 1, payload: asPayload(sources.convert(file, withoutExamples(file.data)), sources), ...(upcast === undefined ? {} : { upcast }) };
+        return { version: version ?? 1, payload: sources.convert(file, withoutExamples(file.data)), ...(upcast === undefined ? {} : { upcast }) };
       });
       events.push({
         name,
         description: descriptionOf(current.file.data, `Imported from ${current.file.name}.`),
         ...(current.version === undefined ? {} : { version: current.version }),
-        payload: asPayload(sources.convert(current.file, withoutExamples(current.file.data)), sources),
+        payload: sources.convert(current.file, withoutExamples(current.file.data)),
         ...examplesOf(current.file.data),
         ...(previous.length === 0 ? {} : { previous }),
       });

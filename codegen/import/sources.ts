@@ -155,25 +155,3 @@ export class SchemaSources {
     return Object.fromEntries(this.#queue.map(({ key }) => [this.#types.get(key) as string, this.#converted.get(key) as Json]));
   }
 }
-
-const OBJECT_KEYWORDS = ['properties', 'required', 'additionalProperties', 'patternProperties'];
-
-/** Whether a schema describes objects by its keywords alone, without saying `type`. */
-function untypedObject(schema: unknown): boolean {
-  return isRecord(schema) && !('type' in schema) && !('oneOf' in schema) && !('anyOf' in schema) && !('$ref' in schema) && OBJECT_KEYWORDS.some((keyword) => keyword in schema);
-}
-
-/**
- * A payload converted: object keywords without `type` get `type: object`, as a payload must be an
- * object. A payload that is a `$ref` to such a schema says `type: object` beside the reference,
- * so the shared type (which other schemas may use for any value) stays as its source wrote it.
- */
-export function asPayload(schema: Json, sources: SchemaSources): Json {
-  if (isRecord(schema) && typeof schema['$ref'] === 'string' && !('type' in schema) && schema['$ref'].startsWith('#/types/') && untypedObject(sources.sourceOf(schema['$ref'].slice(8)))) {
-    sources.note('payloads referring to object schemas without `type` say `type: object` beside the reference (a payload is an object)');
-    return { type: 'object', ...schema };
-  }
-  if (!untypedObject(schema)) return schema;
-  sources.note('payloads with object keywords and no `type` got `type: object` (a payload is an object)');
-  return { type: 'object', ...(schema as Record<string, Json>) };
-}

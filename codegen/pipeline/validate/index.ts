@@ -152,23 +152,6 @@ function checkRefCycles(types: { readonly [name: string]: JsonSchema }): Finding
   return findings;
 }
 
-/**
- * Whether every value a schema accepts is an object: `type: object`, or a union (`oneOf`/`anyOf`)
- * whose every branch is one (directly or as a shared type), which is a payload union.
- */
-function isObjectSchema(schema: SubSchema, types: { readonly [name: string]: JsonSchema }, seen: ReadonlySet<string> = new Set()): boolean {
-  if (typeof schema === 'boolean') return false;
-  if (schema.type === 'object') return true;
-  if (schema.type !== undefined) return false;
-  if (schema.$ref !== undefined) {
-    const name = schema.$ref.replace('#/types/', '');
-    const target = types[name];
-    return target !== undefined && !seen.has(name) && isObjectSchema(target, types, new Set([...seen, name]));
-  }
-  const branches = schema.oneOf ?? schema.anyOf;
-  return branches !== undefined && branches.every((branch) => isObjectSchema(branch, types, seen));
-}
-
 /** The parts of a structurally broken catalogue that can still be checked: sections and events of the right kind. */
 function wellShapedParts(data: unknown): CatalogueDocument {
   const root = isRecord(data) ? data : {};
@@ -207,15 +190,9 @@ export function validateCatalogue(data: unknown): ValidateResult {
   for (const [name, event] of Object.entries(document.events)) {
     const payloadPath = ['events', name, 'payload'];
     findings.push(...checkSchema(event.payload, payloadPath, onRef, options));
-    if (!isObjectSchema(event.payload, types)) {
-      findings.push({ code: 'payload-not-object', path: payloadPath, message: `the payload of \`${name}\` must be \`type: object\`, or a \`oneOf\`/\`anyOf\` of objects`, hint: 'wrap the value in a property: `type: object`, `properties: {value: ...}`' });
-    }
     for (const { entry, index } of wellShapedPrevious(event)) {
       const path = ['events', name, 'previous', index, 'payload'];
       findings.push(...checkSchema(entry.payload, path, onRef, options));
-      if (!isObjectSchema(entry.payload, types)) {
-        findings.push({ code: 'payload-not-object', path, message: `the payload of \`${name}\` version ${entry.version} must be \`type: object\`, or a \`oneOf\`/\`anyOf\` of objects`, hint: 'keep the payload schema as that version had it' });
-      }
     }
     findings.push(...checkVersionOrder(name, event));
   }
