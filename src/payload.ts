@@ -13,6 +13,7 @@ export {
   dependentRequired,
   dependentSchemas,
   discriminated,
+  evaluatedOnly,
   format,
   hasUniqueItems,
   ifThenElse,
@@ -34,10 +35,11 @@ export {
   propertyCount,
   requiredKeys,
   satisfies,
+  unevaluated,
   uniqueItems,
   withChecks,
 } from './schema-checks.ts';
-export type { SchemaLike, Verdict } from './schema-checks.ts';
+export type { Evaluation, EvaluationBranch, SchemaLike, Verdict } from './schema-checks.ts';
 export { concealed, lazyRedactor, mask, REDACTED, redactEach, redactItems, redactProperties } from './redact.ts';
 export type { Conceal, OtherKeys, Redactor } from './redact.ts';
 export { isPayload, parsePayload, safeParsePayload } from './validate-payload.ts';

@@ -23,6 +23,9 @@ export interface JsonSchema {
   readonly dependentSchemas?: { readonly [name: string]: SubSchema };
   readonly items?: SubSchema;
   readonly prefixItems?: readonly SubSchema[];
+  /** Keys / items no other keyword of this schema (and the parts it applies in place) evaluated. */
+  readonly unevaluatedProperties?: SubSchema;
+  readonly unevaluatedItems?: SubSchema;
   readonly contains?: SubSchema;
   readonly minContains?: number;
   readonly maxContains?: number;
@@ -72,7 +75,7 @@ export function subSchemas(schema: JsonSchema): { readonly path: readonly (strin
   for (const keyword of ['$defs', 'properties', 'patternProperties', 'dependentSchemas'] as const) {
     for (const [name, child] of Object.entries(schema[keyword] ?? {})) found.push({ path: [keyword, name], schema: child });
   }
-  for (const keyword of ['additionalProperties', 'propertyNames', 'items', 'contains', 'not', 'if', 'then', 'else'] as const) {
+  for (const keyword of ['additionalProperties', 'propertyNames', 'items', 'contains', 'not', 'if', 'then', 'else', 'unevaluatedProperties', 'unevaluatedItems'] as const) {
     const child = schema[keyword];
     if (child !== undefined) found.push({ path: [keyword], schema: child });
   }

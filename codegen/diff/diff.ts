@@ -182,6 +182,13 @@ function compare(context: Context, before: SchemaNode, after: SchemaNode, field:
       });
       return;
     }
+    case 'unevaluated': {
+      const next = after as typeof before;
+      compare(context, before.schema, next.schema, field, path);
+      // What counts as evaluated, and what the rest may be, moves the accepted set in ways no rule here follows.
+      if (!same({ ...before, schema: { kind: 'unknown' } }, { ...next, schema: { kind: 'unknown' } })) add(context, 'constraint-changed', 'changes', field, path, '`unevaluatedProperties`/`unevaluatedItems` or what they see changed');
+      return;
+    }
     case 'not':
     case 'conditional':
     case 'byKind':

@@ -84,7 +84,21 @@ export type SchemaNode =
   /** Type-specific keywords without `type`: each constrains values of its kind, and other values pass. */
   | { readonly kind: 'byKind'; readonly cases: readonly { readonly kind: ValueKind; readonly node: SchemaNode }[] }
   | { readonly kind: 'never' }
-  | { readonly kind: 'unknown' };
+  | { readonly kind: 'unknown' }
+  /**
+   * `unevaluatedProperties` / `unevaluatedItems`: `schema` (the rest of the keywords) judged, then
+   * every key or item that `evaluation` leaves unevaluated passes `properties` / `items`.
+   */
+  | { readonly kind: 'unevaluated'; readonly schema: SchemaNode; readonly evaluation: EvaluationNode; readonly properties?: SchemaNode; readonly items?: SchemaNode };
+
+/** What a schema evaluates (see validate/evaluation.ts), with the branches whose evaluation counts when they pass. */
+export interface EvaluationNode {
+  readonly names: readonly string[];
+  readonly patterns: readonly string[];
+  readonly allKeys: boolean;
+  readonly items: number | 'all';
+  readonly groups: readonly (readonly { readonly node: SchemaNode; readonly evaluation: EvaluationNode }[])[];
+}
 
 /**
  * Where a schema's `x-sensitive` values are, as the generated redactor walks them: the value
@@ -367,7 +381,56 @@ function keywordKinds(schema: JsonSchema): ValueKind[] {
   return (['object', 'array', 'string', 'number'] as const).filter((kind) => kinds.has(kind));
 }
 
+/** Marks a schema whose own closure is its `unevaluatedProperties`, so the default does not close it. */
+const EVALUATED_CLOSURE = 'x-eventspec-unevaluated';
+
 function buildNode(schema: SubSchema, context: BuildContext): SchemaNode {
+  if (typeof schema === 'object' && (schema.unevaluatedProperties !== undefined || schema.unevaluatedItems !== undefined)) {
+    const rest = { ...without(schema, ['unevaluatedProperties', 'unevaluatedItems']), [EVALUATED_CLOSURE]: true } as JsonSchema;
+    return {
+      kind: 'unevaluated',
+      schema: buildPlainNode(rest, context),
+      evaluation: evaluationNode(schema, context, new Set(), true),
+      ...(schema.unevaluatedProperties === undefined ? {} : { properties: buildNode(schema.unevaluatedProperties, context) }),
+      ...(schema.unevaluatedItems === undefined ? {} : { items: buildNode(schema.unevaluatedItems, context) }),
+    };
+  }
+  return buildPlainNode(schema, context);
+}
+
+/**
+ * What `schema` evaluates: its own keywords, its `allOf` parts and `$ref` target always, its
+ * `oneOf`/`anyOf` branches when they pass. Lint refused what would make this depend on more.
+ */
+function evaluationNode(schema: SubSchema, context: BuildContext, seen: ReadonlySet<string>, root = false): EvaluationNode {
+  if (typeof schema === 'boolean') return { names: [], patterns: [], allKeys: false, items: 0, groups: [] };
+  const types = schema.type === undefined ? [] : [schema.type].flat();
+  let names = Object.keys(schema.properties ?? {});
+  let patterns = Object.keys(schema.patternProperties ?? {});
+  // A part closed by the catalogue's default says `additionalProperties: false`, which evaluates every key.
+  let allKeys = schema.additionalProperties !== undefined || (!root && schema.unevaluatedProperties !== undefined) || (types.includes('object') && context.closedByDefault && closesByDefault(schema));
+  let items: number | 'all' = schema.items !== undefined || (!root && schema.unevaluatedItems !== undefined) ? 'all' : (schema.prefixItems?.length ?? 0);
+  let groups: EvaluationNode['groups'] = [];
+  const merge = (part: EvaluationNode): void => {
+    names = [...names, ...part.names.filter((name) => !names.includes(name))];
+    patterns = [...patterns, ...part.patterns.filter((pattern) => !patterns.includes(pattern))];
+    allKeys ||= part.allKeys;
+    items = items === 'all' || part.items === 'all' ? 'all' : Math.max(items, part.items);
+    groups = [...groups, ...part.groups];
+  };
+  if (schema.$ref !== undefined) {
+    const name = typeOfRef(schema.$ref);
+    const target = context.types[name];
+    if (target !== undefined && !seen.has(name)) merge(evaluationNode(target, context, new Set([...seen, name])));
+  }
+  for (const part of schema.allOf ?? []) merge(evaluationNode(part, context, seen));
+  for (const members of [schema.anyOf, schema.oneOf]) {
+    if (members !== undefined) groups = [...groups, members.map((member) => ({ node: buildNode(member, context), evaluation: evaluationNode(member, context, seen) }))];
+  }
+  return { names, patterns, allKeys, items, groups };
+}
+
+function buildPlainNode(schema: SubSchema, context: BuildContext): SchemaNode {
   if (schema === true) return { kind: 'unknown' };
   if (schema === false) return { kind: 'never' };
   if (schema.$ref !== undefined) {

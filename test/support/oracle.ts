@@ -201,6 +201,8 @@ export function valuesFor(node: SchemaNode, model: CatalogueModel, mode: Mode, d
     case 'not':
       // Values the inner schema accepts are exactly those `not` rejects.
       return mode === 'valid' ? anyJson : valuesFor(node.schema, model, 'valid', depth + 1);
+    case 'unevaluated':
+      return valuesFor(node.schema, model, mode, depth);
     case 'conditional':
       return fc.oneof(...[node.if, node.then, node.else].filter((each) => each !== undefined).map((each) => valuesFor(each, model, mode, depth + 1)), valuesFor(node.if, model, 'valid', depth + 1));
     case 'byKind':

@@ -9,6 +9,7 @@
  */
 import type { JsonValue } from '../../catalogue/types.ts';
 import type { SchemaNode } from '../model.ts';
+import { evaluationCode } from './schema-code.ts';
 import { jsonLiteral, RUNTIME, stringLiteral } from './code-text.ts';
 
 
@@ -169,6 +170,12 @@ export class CheckFile {
         return `(${node.parts.map((part) => this.#call(part, value, owner)).join(' && ')})`;
       case 'not':
         return `!${this.#unguarded(node.schema, value, owner)}`;
+      case 'unevaluated': {
+        const verdict = (each: SchemaNode): string => (each.kind === 'ref' ? each.names.typeGuard : this.#helper(each, owner));
+        const rest = (each: SchemaNode | undefined): string => (each === undefined ? 'undefined' : each.kind === 'never' ? 'false' : verdict(each));
+        const evaluation = this.#constant(evaluationCode(node.evaluation, verdict), `evaluation${this.#constants.size + 1}`);
+        return `(${this.#call(node.schema, value, owner)} && ${this.#use('evaluatedOnly')}(${value}, ${evaluation}, ${rest(node.properties)}${node.items === undefined ? '' : `, ${rest(node.items)}`}))`;
+      }
       case 'conditional': {
         const branch = (each: SchemaNode | undefined): string => (each === undefined ? 'true' : this.#unguarded(each, value, owner));
         return `(${this.#unguarded(node.if, value, owner)} ? ${branch(node.then)} : ${branch(node.else)})`;

@@ -44,6 +44,8 @@ function typeLabel(node: SchemaNode): string {
       return node.parts.map(typeLabel).join(' and ');
     case 'unknown':
       return 'any';
+    case 'unevaluated':
+      return `${typeLabel(node.schema)}, nothing unevaluated${node.properties === undefined || node.properties.kind === 'never' ? '' : ' but as allowed'}`;
     case 'object':
       return node.additional === false ? 'object' : 'object (open)';
     default:

@@ -4,7 +4,7 @@
  */
 import type { JsonScalar, JsonValue } from '../../catalogue/types.ts';
 import { propertyKey } from '../../catalogue/naming.ts';
-import type { PropertyNode, RedactionPlan, SchemaNode } from '../model.ts';
+import type { EvaluationNode, PropertyNode, RedactionPlan, SchemaNode } from '../model.ts';
 import { jsDoc, jsonLiteral, RUNTIME, stringLiteral } from './code-text.ts';
 
 const INDENT = '  ';
@@ -120,12 +120,31 @@ export function tsType(node: SchemaNode, indent: string): string {
     }
     case 'never':
       return 'never';
+    case 'unevaluated':
+      return tsType(node.schema, indent);
     case 'not':
     case 'conditional':
     case 'byKind':
     case 'unknown':
       return 'unknown';
   }
+}
+
+/** An evaluation's fields as code: names, patterns and the branches with their verdicts (`verdict` renders each). */
+function evaluationFields(evaluation: EvaluationNode, verdict: (node: SchemaNode) => string): string[] {
+  return [
+    ...(evaluation.names.length === 0 ? [] : [`names: [${evaluation.names.map(stringLiteral).join(', ')}]`]),
+    ...(evaluation.patterns.length === 0 ? [] : [`patterns: [${evaluation.patterns.map(regExp).join(', ')}]`]),
+    ...(evaluation.allKeys ? ['allKeys: true'] : []),
+    ...(evaluation.items === 0 ? [] : [`items: ${evaluation.items === 'all' ? 'Number.POSITIVE_INFINITY' : String(evaluation.items)}`]),
+    ...(evaluation.groups.length === 0 ? [] : [`groups: [${evaluation.groups.map((group) => `[${group.map((branch) => `{ ${[`passes: ${verdict(branch.node)}`, ...evaluationFields(branch.evaluation, verdict)].join(', ')} }`).join(', ')}]`).join(', ')}]`]),
+  ];
+}
+
+/** An evaluation as an object literal for the runtime's `unevaluated` and `evaluatedOnly`. */
+export function evaluationCode(evaluation: EvaluationNode, verdict: (node: SchemaNode) => string): string {
+  const fields = evaluationFields(evaluation, verdict);
+  return fields.length === 0 ? '{}' : `{ ${fields.join(', ')} }`;
 }
 
 function numberChain(node: SchemaNode & { kind: 'number' }): string {
@@ -288,6 +307,11 @@ export function zodSchema(node: SchemaNode, indent: string, predicate?: Predicat
       return 'z.never()';
     case 'unknown':
       return 'z.unknown()';
+    case 'unevaluated': {
+      const rest = (each: SchemaNode | undefined): string => (each === undefined ? 'undefined' : each.kind === 'never' ? 'false' : zodSchema(each, indent, predicate));
+      const evaluation = evaluationCode(node.evaluation, (branch) => verdictOf(branch, indent, predicate));
+      return `${RUNTIME}.withChecks(${zodSchema(node.schema, indent, predicate)}, ${RUNTIME}.unevaluated(${evaluation}, ${rest(node.properties)}${node.items === undefined ? '' : `, ${rest(node.items)}`}))`;
+    }
   }
 }
 
@@ -314,6 +338,10 @@ export function childNodes(node: SchemaNode): readonly SchemaNode[] {
       return [node.if, ...(node.then === undefined ? [] : [node.then]), ...(node.else === undefined ? [] : [node.else])];
     case 'byKind':
       return node.cases.map((each) => each.node);
+    case 'unevaluated': {
+      const branches = (evaluation: EvaluationNode): SchemaNode[] => evaluation.groups.flatMap((group) => group.flatMap((branch) => [branch.node, ...branches(branch.evaluation)]));
+      return [node.schema, ...(node.properties === undefined ? [] : [node.properties]), ...(node.items === undefined ? [] : [node.items]), ...branches(node.evaluation)];
+    }
     default:
       return [];
   }
@@ -336,6 +364,7 @@ export function schemaUsesRuntime(node: SchemaNode): boolean {
       each.kind === 'not' ||
       each.kind === 'conditional' ||
       each.kind === 'byKind' ||
+      each.kind === 'unevaluated' ||
       (each.kind === 'literal' && !each.values.every(isScalar)) ||
       (each.kind === 'union' && (each.exclusive || each.discriminator !== undefined)) ||
       (each.kind === 'string' && (each.format !== undefined || each.minLength !== undefined || each.maxLength !== undefined)) ||

@@ -179,7 +179,7 @@ export function validateCatalogue(data: unknown): ValidateResult {
   const types = document.types ?? {};
 
   const findings: Finding[] = [...structural, ...checkNames(document)];
-  const options = { formats: document.defaults?.formats ?? 'assert', closedByDefault: document.defaults?.additionalProperties !== true } as const;
+  const options = { formats: document.defaults?.formats ?? 'assert', closedByDefault: document.defaults?.additionalProperties !== true, types } as const;
   const refs: { ref: string; path: DocPath }[] = [];
   const onRef = (ref: string, path: DocPath): void => {
     refs.push({ ref, path });

@@ -8,6 +8,7 @@ import type { DocPath, Finding } from '../../catalogue/diagnostics.ts';
 import { closest } from '../../catalogue/suggest.ts';
 import { subSchemas, TYPE_NAMES, type JsonSchema, type TypeName } from '../../catalogue/types.ts';
 import { backtracking } from './backtracking.ts';
+import { dynamicEvaluation } from './evaluation.ts';
 
 type ValueCheck = (value: unknown) => string | undefined;
 
@@ -65,6 +66,8 @@ export const KEYWORDS = {
   dependentSchemas: { check: schemaMap, appliesTo: ['object'] },
   items: { check: (value) => (Array.isArray(value) ? 'a list of schemas is the old tuple form; in 2020-12 it is `prefixItems`' : schema(value)), appliesTo: ['array'] },
   prefixItems: { check: schemaList, appliesTo: ['array'] },
+  unevaluatedProperties: { check: schema, appliesTo: ['object'] },
+  unevaluatedItems: { check: schema, appliesTo: ['array'] },
   contains: { check: schema, appliesTo: ['array'] },
   minContains: { check: nonNegativeInteger, appliesTo: ['array'] },
   maxContains: { check: nonNegativeInteger, appliesTo: ['array'] },
@@ -121,9 +124,6 @@ const REFUSED: { readonly [keyword: string]: string } = {
   $recursiveAnchor: 'recursive references (2019-09) are out of scope: use `$ref: "#/types/Name"`, which may recurse',
   $vocabulary: 'vocabularies are out of scope: the catalogue always uses the 2020-12 validation vocabulary',
   $schema: 'a payload always uses the catalogue\'s dialect (2020-12): remove `$schema`',
-  unevaluatedProperties:
-    'its verdict depends on every keyword that evaluated a property, through `allOf`, `anyOf`, `oneOf`, `if` and `$ref`, which neither a TypeScript type nor a straight-line check can follow at linear cost: close the object with `additionalProperties: false` and list its properties in it',
-  unevaluatedItems: 'its verdict depends on every keyword that evaluated an item, which neither a TypeScript type nor a straight-line check can follow at linear cost: use `prefixItems` with `items: false`',
   dependencies: 'this draft-07 keyword is split in 2020-12: use `dependentRequired` (lists of names) or `dependentSchemas` (schemas)',
   additionalItems: 'this draft-07 keyword is `items` (beside `prefixItems`) in 2020-12',
 };
@@ -141,6 +141,8 @@ export interface SchemaOptions {
   readonly formats: 'assert' | 'annotate';
   /** Objects that say `type: object` and nothing of `additionalProperties` are closed. */
   readonly closedByDefault: boolean;
+  /** The catalogue's shared types, for what `unevaluatedProperties` follows through `$ref`. */
+  readonly types?: { readonly [name: string]: unknown };
 }
 
 function typesOf(node: Record<string, unknown>): readonly TypeName[] | undefined {
@@ -389,6 +391,8 @@ const COMPOSING = ['allOf', 'anyOf', 'oneOf', '$ref', 'if', 'dependentSchemas'] 
  * open, so its parts decide which keys it takes; closed, it would refuse every key.
  */
 export function closesByDefault(schema: object): boolean {
+  // `unevaluatedProperties` is the object's own closure, which sees the keys its parts declare.
+  if ('unevaluatedProperties' in schema || 'x-eventspec-unevaluated' in schema) return false;
   if ('properties' in schema || 'patternProperties' in schema) return true;
   return !COMPOSING.some((keyword) => keyword in schema);
 }
@@ -422,7 +426,29 @@ const sensitiveKeyNames: NodeRule = (node, path) =>
     ? [{ code: 'keyword-without-effect', path: [...path, 'propertyNames'], atKey: true, message: '`x-sensitive` inside `propertyNames` would mark keys, and redaction conceals values only', hint: 'mark the values instead (`patternProperties` or `additionalProperties`)' }]
     : [];
 
-const NODE_RULES: readonly NodeRule[] = [definitionsAtTop, sensitiveKeyNames, keywordPlacement, partnerless, literalSiblings, formatAndPattern, bounds, requiredProperties];
+/**
+ * `unevaluatedProperties`/`unevaluatedItems` are taken where what the schema evaluates is known
+ * when generating: its own keywords and those of the parts it applies in place, `allOf`, `$ref`
+ * to shared types, and the `oneOf`/`anyOf` branches (whichever pass). A part that decides at run
+ * time by another rule (`if`/`then`/`else`, `dependentSchemas`, `contains` for items) or that
+ * the catalogue cannot follow here (a local `#/$defs/` or `#` reference, a cycle) is refused,
+ * naming it. A sensitive mark inside them would not be redacted: refused too.
+ */
+const unevaluated: NodeRule = (node, path, options) => {
+  const findings: Finding[] = [];
+  for (const keyword of ['unevaluatedProperties', 'unevaluatedItems'] as const) {
+    if (!(keyword in node)) continue;
+    const blocker = dynamicEvaluation(node, keyword, options.types ?? {});
+    if (blocker !== undefined) {
+      findings.push({ code: 'unsupported-keyword', path: [...path, keyword], atKey: true, message: `\`${keyword}\` here depends on ${blocker}, which decides at run time what is evaluated`, hint: keyword === 'unevaluatedProperties' ? 'list the properties under `properties` and close the object with `additionalProperties: false`, or compose with `allOf`/`oneOf`/`anyOf` and `$ref: "#/types/Name"` only' : 'use `prefixItems` with `items: false`, or compose with `allOf`/`oneOf`/`anyOf` only' });
+    } else if (JSON.stringify(node[keyword]).includes('"x-sensitive"')) {
+      findings.push({ code: 'keyword-without-effect', path: [...path, keyword], atKey: true, message: `\`x-sensitive\` inside \`${keyword}\` would not be redacted`, hint: 'declare the sensitive values under `properties` (or `prefixItems`), where redaction finds them' });
+    }
+  }
+  return findings;
+};
+
+const NODE_RULES: readonly NodeRule[] = [definitionsAtTop, sensitiveKeyNames, keywordPlacement, partnerless, literalSiblings, formatAndPattern, bounds, requiredProperties, unevaluated];
 
 /** Checks one schema and everything nested in it; calls `onRef` with each `$ref` and its path. */
 export function checkSchema(node: unknown, path: DocPath, onRef: (ref: string, path: DocPath) => void, options: SchemaOptions, branch = false, root = true): Finding[] {
@@ -492,6 +518,8 @@ export const KEYWORD_DOCS: { readonly [K in keyof typeof KEYWORDS]: { readonly d
   dependentSchemas: { description: 'When an object has the key, the whole object must pass this schema too.', value: SCHEMA_MAP },
   items: { description: 'The schema of every item of an array (of every item after `prefixItems`); false for none.', value: SCHEMA_REF },
   prefixItems: { description: 'The schemas of the first items of an array, by position (a tuple); the array may be shorter.', value: SCHEMA_LIST },
+  unevaluatedProperties: { description: 'A schema for every key that neither this schema nor the parts it applies in place (`allOf`, `$ref`, the passing `oneOf`/`anyOf` branches) evaluated; false for none.', value: SCHEMA_REF },
+  unevaluatedItems: { description: 'A schema for every item that neither this schema nor the parts it applies in place evaluated (`prefixItems`, `items`); false for none.', value: SCHEMA_REF },
   contains: { description: 'A schema some items must pass: at least `minContains` (default 1), at most `maxContains`.', value: SCHEMA_REF },
   minContains: { description: 'The least number of items that pass `contains` (default 1).', value: COUNT },
   maxContains: { description: 'The greatest number of items that may pass `contains`.', value: COUNT },
