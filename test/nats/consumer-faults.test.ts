@@ -15,7 +15,7 @@ import { headers, type NatsConnection } from '@nats-io/nats-core';
 import { natsTestKit, SERVER } from '../support/nats-test.ts';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { describe, expect, it } from 'vitest';
-import { createIdGenerator, EventValidationError, fromCloudEvent, LoggingEventBus, MemoryAuditSink, type DomainEvent } from '../../src/index.ts';
+import { createIdGenerator, EventValidationError, fromCloudEvent, JsonlAuditSink, LoggingEventBus, MemoryAuditSink, readAudit, type DomainEvent } from '../../src/index.ts';
 import { DeadLetters, ensureStreams, NatsEventConsumer, NatsEventPublisher, type ConsumerOptions, type DeadLetterInfo } from '../../src/nats/transport.ts';
 import { eventRegistry, type PayloadMap } from '../../generated/index.ts';
 import { CapturingLogger } from '../support/capturing-logger.ts';
@@ -267,6 +267,33 @@ describe('what a message claims, checked', () => {
     ]);
     expect(target.received).toEqual([]);
     await target.consuming.stop();
+  });
+
+  it('dead-letters a ce-time that an offset moves past 9999 in UTC (the audit reader would refuse it), and the trail stays readable', async () => {
+    const where = isolated();
+    await ensureStreams(kit.nc, where);
+    const trail = join(scratch, `envelope-${where.stream}.jsonl`);
+    const audit = new JsonlAuditSink(trail);
+    const target = await consumer(kit.nc, { ...where, select: { domains: ['plan'] } });
+    const bus = new LoggingEventBus<PayloadMap>({ registry: eventRegistry, audit, logger: new CapturingLogger() });
+    const reasons: string[] = [];
+    bus.subscribe('plan.paused', (event) => void reasons.push(event.payload.reason));
+    const consuming = new NatsEventConsumer(kit.nc, bus, eventRegistry, { durable: 'test', maxDeliver: 3, retryDelayMs: 20, logger: target.logger, onDeadLetter: (letter) => target.letters.push(letter), ...where });
+    await consuming.start();
+    const js = jetstream(kit.nc);
+    for (const [id, time, reason] of [['far-1', '9999-12-31T23:59:59-23:59', 'far'], ['zero-1', '0000-01-01T00:00:00+01:00', 'zero'], ['near-1', '2026-12-04T00:00:00+01:00', 'near']] as const) {
+      const header = headers();
+      for (const [name, value] of [['ce-id', id], ['ce-time', time], ['ce-source', '/x'], ['ce-specversion', '1.0']] as const) header.set(name, value);
+      await js.publish(`${where.subjectPrefix}.plan.paused`, new TextEncoder().encode(JSON.stringify({ planId, pausedBy: alice, reason })), { headers: header, msgID: id });
+    }
+    await until(() => target.letters.length === 2 && reasons.length === 1, 'two dead letters and one event');
+    expect(target.letters.map((letter) => letter.id)).toEqual(['far-1', 'zero-1']);
+    expect(target.letters.every((letter) => /years 0001–9999/.test(letter.reason))).toBe(true);
+    await consuming.stop();
+    await audit.close();
+    const read: string[] = [];
+    for await (const event of readAudit(trail, eventRegistry)) read.push(`${event.id} ${event.timestamp}`);
+    expect(read).toEqual(['near-1 2026-12-03T23:00:00.000Z']);
   });
 
   it('a late duplicate from a producer whose clock runs ten minutes fast reaches the handlers once, across a restart', async () => {
