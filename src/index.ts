@@ -13,12 +13,12 @@ export type {
   EventMeta,
   EventOf,
   Unsubscribe,
-} from './bus.ts';
-export { BaseEventBus } from './bus-core.ts';
-export type { BusOptions, HandlerErrorHook, IngestOptions } from './bus-core.ts';
-export { LoggingEventBus } from './logging-bus.ts';
-export type { Logger } from './logger.ts';
-export { AuditError, AuditReadError, EventLoopError, HandlerTimeoutError, UpcastError } from './errors.ts';
+} from './bus/bus.ts';
+export { BaseEventBus } from './bus/bus-core.ts';
+export type { BusOptions, HandlerErrorHook, IngestOptions } from './bus/bus-core.ts';
+export { LoggingEventBus } from './bus/logging-bus.ts';
+export type { Logger } from './bus/logger.ts';
+export { AuditError, AuditReadError, EventLoopError, HandlerTimeoutError, UpcastError } from './events/errors.ts';
 export { MemoryAuditSink } from './audit/sink.ts';
 export type { AnyEvent, AppendOptions, AuditSink } from './audit/sink.ts';
 export { JsonlAuditSink } from './audit/jsonl-sink.ts';
@@ -27,16 +27,16 @@ export type { TrailHeader, TrailLink } from './audit/record.ts';
 export { readAudit, readAuditEvents, readAuditRecords } from './audit/read.ts';
 export { replayAudit } from './audit/replay.ts';
 export type { ReplayOptions, ReplayProgress, ReplayReport } from './audit/replay.ts';
-export { stepKey, Upcaster } from './upcast.ts';
-export type { EventEnvelope, StoredEvent, UpcastStep, UpcastSteps } from './upcast.ts';
+export { stepKey, Upcaster } from './events/upcast.ts';
+export type { EventEnvelope, StoredEvent, UpcastStep, UpcastSteps } from './events/upcast.ts';
 export type { AuditRecord, ReadAuditOptions } from './audit/read.ts';
 export type { StoreRedacted } from './audit/redacted.ts';
-export { createIdGenerator } from './ids.ts';
-export { isForeignId, MAX_FOREIGN_ID_LENGTH } from './foreign-id.ts';
-export { MAX_PAYLOAD_DEPTH } from './plain-data.ts';
-export type { IdGenerator } from './ids.ts';
-export { dataschemaFor, fromCloudEvent, readCloudEvent, toCloudEvent } from './cloudevents.ts';
-export type { CloudEventJson, CloudEventOptions, FromCloudEventOptions } from './cloudevents.ts';
+export { createIdGenerator } from './bus/ids.ts';
+export { isForeignId, MAX_FOREIGN_ID_LENGTH } from './events/foreign-id.ts';
+export { MAX_PAYLOAD_DEPTH } from './validation/plain-data.ts';
+export type { IdGenerator } from './bus/ids.ts';
+export { dataschemaFor, fromCloudEvent, readCloudEvent, toCloudEvent } from './events/cloudevents.ts';
+export type { CloudEventJson, CloudEventOptions, FromCloudEventOptions } from './events/cloudevents.ts';
 export { DEFAULT_SUBJECT_PREFIX, subjectOf } from './nats/subjects.ts';
 export {
   allOf,

@@ -3,8 +3,8 @@
  * `eventspec/payload`): the zod checks for JSON Schema keywords, the formats, the redaction
  * combinators, and typed validation of untrusted payloads. Bundles for browsers and edge runtimes.
  */
-export { FORMAT_CHECKS, FORMAT_TYPES, isDate, isDateTime, isEmail, isUlid, isUri, isUuid, NUMBER_FORMAT_CHECKS, ULID_PATTERN } from './formats.ts';
-export type { FormatName, NumberFormatName, StringFormatName } from './formats.ts';
+export { FORMAT_CHECKS, FORMAT_TYPES, isDate, isDateTime, isEmail, isUlid, isUri, isUuid, NUMBER_FORMAT_CHECKS, ULID_PATTERN } from './validation/formats.ts';
+export type { FormatName, NumberFormatName, StringFormatName } from './validation/formats.ts';
 export {
   allOf,
   byKind,
@@ -38,14 +38,14 @@ export {
   unevaluated,
   uniqueItems,
   withChecks,
-} from './schema-checks.ts';
-export type { Evaluation, EvaluationBranch, SchemaLike, Verdict } from './schema-checks.ts';
-export { concealed, lazyRedactor, mask, REDACTED, redactEach, redactItems, redactProperties } from './redact.ts';
-export type { Conceal, OtherKeys, Redactor } from './redact.ts';
-export { isPayload, parsePayload, safeParsePayload } from './validate-payload.ts';
-export type { PayloadResult } from './validate-payload.ts';
-export { EventValidationError, UpcastError } from './errors.ts';
-export { stepKey, Upcaster } from './upcast.ts';
-export type { EventEnvelope, StoredEvent, UpcastStep, UpcastSteps } from './upcast.ts';
-export type { PayloadIssue } from './errors.ts';
-export type { DomainEvent, EventDefinition, EventEmitterLike, EventMeta, EventRegistry, PreviousVersion } from './bus.ts';
+} from './validation/schema-checks.ts';
+export type { Evaluation, EvaluationBranch, SchemaLike, Verdict } from './validation/schema-checks.ts';
+export { concealed, lazyRedactor, mask, REDACTED, redactEach, redactItems, redactProperties } from './validation/redact.ts';
+export type { Conceal, OtherKeys, Redactor } from './validation/redact.ts';
+export { isPayload, parsePayload, safeParsePayload } from './validation/validate-payload.ts';
+export type { PayloadResult } from './validation/validate-payload.ts';
+export { EventValidationError, UpcastError } from './events/errors.ts';
+export { stepKey, Upcaster } from './events/upcast.ts';
+export type { EventEnvelope, StoredEvent, UpcastStep, UpcastSteps } from './events/upcast.ts';
+export type { PayloadIssue } from './events/errors.ts';
+export type { DomainEvent, EventDefinition, EventEmitterLike, EventMeta, EventRegistry, PreviousVersion } from './bus/bus.ts';

@@ -3,8 +3,8 @@
  * callbacks through `subscribe`. Entry point `eventspec/reactive`, so that only its users load rxjs.
  */
 import { config, Observable, type Subscriber } from 'rxjs';
-import { BaseEventBus, type BusOptions } from './bus-core.ts';
-import type { DomainEvent, EventOf } from './bus.ts';
+import { BaseEventBus, type BusOptions } from './bus/bus-core.ts';
+import type { DomainEvent, EventOf } from './bus/bus.ts';
 
 /**
  * rxjs 7 reports an error thrown in a subscriber (or in an operator with no error callback) on a

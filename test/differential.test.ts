@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import * as z from 'zod/v4';
 import { describe, expect, it } from 'vitest';
 import { eventRegistry, type EventType } from '../generated/index.ts';
-import { AJV_FORMAT_NAMES, FORMAT_CHECKS, FORMAT_TYPES, NUMBER_FORMAT_CHECKS, type StringFormatName } from '../src/formats.ts';
+import { AJV_FORMAT_NAMES, FORMAT_CHECKS, FORMAT_TYPES, NUMBER_FORMAT_CHECKS, type StringFormatName } from '../src/validation/formats.ts';
 import { CATALOGUE_PATH } from './support/catalogue.ts';
 import { agree, anyDouble, FORMAT_VALUES, nearMiss, oracle, RUNS_SCALE, subject } from './support/oracle.ts';
 

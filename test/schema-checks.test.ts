@@ -1,6 +1,6 @@
 import * as z from 'zod/v4';
 import { describe, expect, it } from 'vitest';
-import { codePointLength, integer, jsonEqual, maxChars, minChars, multipleOf, uniqueItems } from '../src/schema-checks.ts';
+import { codePointLength, integer, jsonEqual, maxChars, minChars, multipleOf, uniqueItems } from '../src/validation/schema-checks.ts';
 
 const passes = (schema: z.core.$ZodType, value: unknown): boolean => z.safeParse(schema, value).success;
 

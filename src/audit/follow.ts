@@ -12,7 +12,7 @@
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { AuditError } from '../errors.ts';
+import { AuditError } from '../events/errors.ts';
 import { hasWriter } from './file-lock.ts';
 import { decodeHeader, decodeRecord, HEADER_PREFIX, MAX_HEADER_BYTES, type RedactionMark, type TrailHeader } from './record.ts';
 import { readAt } from './file-io.ts';

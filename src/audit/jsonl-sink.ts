@@ -21,7 +21,7 @@
  */
 import { closeSync, fdatasync, fdatasyncSync, fstatSync, statSync, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { AuditError } from '../errors.ts';
+import { AuditError } from '../events/errors.ts';
 import { removeOwnerLabel } from './file-lock.ts';
 import { encodeHeader, encodeRecordBody, frameRecord, type RecordMarks, type TrailLink } from './record.ts';
 import { redactingEncoder, type StoreRedacted } from './redacted.ts';

@@ -1,9 +1,9 @@
 /** Reading an audit file back: every record checked, every event validated against the catalogue. */
 import { createReadStream } from 'node:fs';
-import type { DomainEvent, EventRegistry } from '../bus.ts';
-import { AuditReadError, EventValidationError, UpcastError } from '../errors.ts';
-import { readVersioned, type StoredEvent, type Upcaster } from '../upcast.ts';
-import { definitionOf } from '../validate-payload.ts';
+import type { DomainEvent, EventRegistry } from '../bus/bus.ts';
+import { AuditReadError, EventValidationError, UpcastError } from '../events/errors.ts';
+import { readVersioned, type StoredEvent, type Upcaster } from '../events/upcast.ts';
+import { definitionOf } from '../validation/validate-payload.ts';
 import { decodeHeader, decodeRecord, HEADER_PREFIX } from './record.ts';
 
 /** Splits a byte stream into lines, and says whether the last one had its newline and how many bytes are read so far. */

@@ -6,9 +6,9 @@
  * a masked or hashed payload is no longer the payload that was emitted.
  */
 import { createHmac } from 'node:crypto';
-import type { EventDefinition } from '../bus.ts';
-import { AuditError } from '../errors.ts';
-import { mask, type Conceal } from '../redact.ts';
+import type { EventDefinition } from '../bus/bus.ts';
+import { AuditError } from '../events/errors.ts';
+import { mask, type Conceal } from '../validation/redact.ts';
 import { encodeRecordBody, type RecordMarks } from './record.ts';
 import type { AnyEvent } from './sink.ts';
 

@@ -4,7 +4,7 @@
  * version, as `ingest` delivers it, and is not recorded again.
  */
 import { stat } from 'node:fs/promises';
-import type { BaseEventBus } from '../bus-core.ts';
+import type { BaseEventBus } from '../bus/bus-core.ts';
 import { readAuditEvents, type ReadAuditOptions } from './read.ts';
 
 export interface ReplayProgress {

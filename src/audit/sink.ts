@@ -1,6 +1,6 @@
 /** Where the bus records every event before anyone sees it. */
-import type { DomainEvent } from '../bus.ts';
-import { AuditError } from '../errors.ts';
+import type { DomainEvent } from '../bus/bus.ts';
+import { AuditError } from '../events/errors.ts';
 
 /** Any event of any catalogue, as a sink stores it. */
 export type AnyEvent = DomainEvent<Record<string, unknown>, string>;

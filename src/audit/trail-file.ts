@@ -6,8 +6,8 @@
  */
 import { closeSync, constants, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, lstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { AuditError } from '../errors.ts';
-import { createIdGenerator } from '../ids.ts';
+import { AuditError } from '../events/errors.ts';
+import { createIdGenerator } from '../bus/ids.ts';
 import { describeOwner, tryLockFile } from './file-lock.ts';
 import { readAt, syncDirectory } from './file-io.ts';
 import { decodeHeader, decodeRecord, encodeHeader, HEADER_PREFIX, MAX_HEADER_BYTES, type TrailHeader, type TrailLink } from './record.ts';

@@ -4,7 +4,7 @@
  */
 import type { JsMsg } from '@nats-io/jetstream';
 import type { AuditSink } from '../audit/sink.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../bus/logger.ts';
 import type { DeadLetterInfo } from './dead-letters.ts';
 import type { HandledEvents } from './handled.ts';
 import type { StreamOptions } from './streams.ts';

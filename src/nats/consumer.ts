@@ -22,12 +22,12 @@
  */
 import { nanos, type NatsConnection } from '@nats-io/nats-core';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerConfig, type ConsumerMessages, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
-import type { EventRegistry } from '../bus.ts';
-import type { StoredEvent } from '../upcast.ts';
-import type { BaseEventBus } from '../bus-core.ts';
-import { readCloudEvent } from '../cloudevents.ts';
-import { EventValidationError } from '../errors.ts';
-import { defaultLogger, type Logger } from '../logger.ts';
+import type { EventRegistry } from '../bus/bus.ts';
+import type { StoredEvent } from '../events/upcast.ts';
+import type { BaseEventBus } from '../bus/bus-core.ts';
+import { readCloudEvent } from '../events/cloudevents.ts';
+import { EventValidationError } from '../events/errors.ts';
+import { defaultLogger, type Logger } from '../bus/logger.ts';
 import { bucketName, cloudEventAttributes, isMissing, StreamNotFoundError, subjectFilters, type ConsumerOptions, type StopOptions } from './consumer-options.ts';
 import { deadLetter } from './dead-letters.ts';
 import { KvHandledEvents, type HandledEvents } from './handled.ts';

@@ -5,8 +5,8 @@
  */
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
 import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
-import type { DomainEvent } from '../bus.ts';
-import { toCloudEvent } from '../cloudevents.ts';
+import type { DomainEvent } from '../bus/bus.ts';
+import { toCloudEvent } from '../events/cloudevents.ts';
 import { ensureStreams, resolveStreams, type StreamOptions, type StreamReport } from './streams.ts';
 import { subjectOf } from './subjects.ts';
 

@@ -14,12 +14,12 @@
 import { closeSync, constants, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { DomainEvent } from '../bus.ts';
+import type { DomainEvent } from '../bus/bus.ts';
 import { sleep, TrailFollower, type FollowedRecord, type TrailGap, type TrailPosition } from '../audit/follow.ts';
 import { syncDirectory } from '../audit/file-io.ts';
 import { describeOwner, removeOwnerLabel, tryLockFile } from '../audit/file-lock.ts';
-import { AuditError } from '../errors.ts';
-import { defaultLogger, type Logger } from '../logger.ts';
+import { AuditError } from '../events/errors.ts';
+import { defaultLogger, type Logger } from '../bus/logger.ts';
 import { NatsEventPublisher } from './publisher.ts';
 import { StreamConfigError, type StreamOptions } from './streams.ts';
 

@@ -13,11 +13,11 @@
  * the transaction commits; `PostgresOutboxRelay` publishes them to NATS.
  */
 import type { AnyEvent, AuditSink } from '../audit/sink.ts';
-import { BaseEventBus, type BusOptions } from '../bus-core.ts';
-import type { DomainEvent, EventRegistry } from '../bus.ts';
-import { AuditError } from '../errors.ts';
-import { createIdGenerator, type IdGenerator } from '../ids.ts';
-import type { Logger } from '../logger.ts';
+import { BaseEventBus, type BusOptions } from '../bus/bus-core.ts';
+import type { DomainEvent, EventRegistry } from '../bus/bus.ts';
+import { AuditError } from '../events/errors.ts';
+import { createIdGenerator, type IdGenerator } from '../bus/ids.ts';
+import type { Logger } from '../bus/logger.ts';
 
 /** What the outbox needs of a connection: node-postgres's `Client`, `PoolClient` and `Pool` all have it. */
 export interface Queryable {

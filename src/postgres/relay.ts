@@ -10,8 +10,8 @@
  * published rows after `keepPublishedMs`.
  */
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { DomainEvent } from '../bus.ts';
-import { defaultLogger, type Logger } from '../logger.ts';
+import type { DomainEvent } from '../bus/bus.ts';
+import { defaultLogger, type Logger } from '../bus/logger.ts';
 import { NatsEventPublisher } from '../nats/publisher.ts';
 import type { StreamOptions } from '../nats/streams.ts';
 import { outboxNames, type OutboxNames, type PooledConnection } from './outbox.ts';

@@ -2,7 +2,7 @@
 import { CloudEvent, HTTP } from 'cloudevents';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Envelope, wellFormed } from '../../src/cloudevents.ts';
+import { Envelope, wellFormed } from '../../src/events/cloudevents.ts';
 import { EventValidationError, fromCloudEvent, LoggingEventBus, toCloudEvent, type DomainEvent } from '../../src/index.ts';
 import { eventRegistry, type PayloadMap } from '../../generated/index.ts';
 import { projectModel } from '../support/catalogue.ts';

@@ -13,7 +13,7 @@ import { compileChecks, compileValidators } from '../../codegen/pipeline/example
 import type { CatalogueModel, SchemaNode } from '../../codegen/pipeline/model.ts';
 import { lintCatalogue } from '../../codegen/pipeline/index.ts';
 import { DEFAULT_BASE_URI, eventSchemaPath, renderJsonSchemas } from '../../codegen/pipeline/render/json-schema.ts';
-import type { StringFormatName } from '../../src/formats.ts';
+import type { StringFormatName } from '../../src/validation/formats.ts';
 
 export const ULID_PATTERN = '^[0-7][0-9A-HJKMNP-TV-Z]{25}$';
 

@@ -12,7 +12,7 @@
  * symbols, bigints, `NaN`, `±Infinity`, `undefined` in an array, holes), and values nested
  * deeper than `MAX_PAYLOAD_DEPTH` (which also catches an object that contains itself).
  */
-import type { PayloadIssue } from './errors.ts';
+import type { PayloadIssue } from '../events/errors.ts';
 
 /**
  * How deep a payload may nest (the payload itself is level 0). Deep enough for any event a

@@ -9,10 +9,10 @@
  * that needs code, typed so that a missing or wrongly typed step does not compile; the
  * constructor checks the same at run time.
  */
-import type { DomainEvent, EventDefinition, EventRegistry, PreviousVersion } from './bus.ts';
+import type { DomainEvent, EventDefinition, EventRegistry, PreviousVersion } from '../bus/bus.ts';
 import { EventValidationError, UpcastError } from './errors.ts';
 import { envelopeIssues } from './envelope.ts';
-import { definitionOf, unknownType, validatePayload, validationError } from './validate-payload.ts';
+import { definitionOf, unknownType, validatePayload, validationError } from '../validation/validate-payload.ts';
 
 /** An event as written, without its payload: what an upcaster may read besides the payload. */
 export interface EventEnvelope {

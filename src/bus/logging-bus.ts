@@ -6,7 +6,7 @@
  */
 import { BaseEventBus } from './bus-core.ts';
 import type { DomainEvent } from './bus.ts';
-import { mask } from './redact.ts';
+import { mask } from '../validation/redact.ts';
 
 export class LoggingEventBus<M> extends BaseEventBus<M> {
   protected publish(event: DomainEvent<M>): void {

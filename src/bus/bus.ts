@@ -3,7 +3,7 @@
  * by these interfaces; any bus that implements `EventBus` can carry the catalogue's events.
  */
 import type * as z from 'zod/v4';
-import type { Redactor } from './redact.ts';
+import type { Redactor } from '../validation/redact.ts';
 
 /** Links an event to the chain it belongs to. */
 export interface EventMeta {

@@ -1,7 +1,7 @@
 /** Checking a payload against its event's schema: shared by `emit` and by `fromCloudEvent`. */
 import * as z from 'zod/v4';
-import type { EventDefinition, EventRegistry } from './bus.ts';
-import { EventValidationError, type PayloadIssue } from './errors.ts';
+import type { EventDefinition, EventRegistry } from '../bus/bus.ts';
+import { EventValidationError, type PayloadIssue } from '../events/errors.ts';
 import { freezeOutput, plainCopy } from './plain-data.ts';
 
 /**

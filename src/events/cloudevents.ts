@@ -5,12 +5,12 @@
  * reads one back, validating it exactly as `emit` validates a payload.
  */
 import * as z from 'zod/v4';
-import type { DomainEvent, EventRegistry } from './bus.ts';
+import type { DomainEvent, EventRegistry } from '../bus/bus.ts';
 import { EventValidationError, type PayloadIssue } from './errors.ts';
 import { EARLIEST_TIME, LATEST_TIME, TIMESTAMP_RULE } from './envelope.ts';
 import { FOREIGN_ID_RULE, isForeignId } from './foreign-id.ts';
 import { readVersioned, type StoredEvent, type Upcaster } from './upcast.ts';
-import { definitionOf, unknownType, validationError } from './validate-payload.ts';
+import { definitionOf, unknownType, validationError } from '../validation/validate-payload.ts';
 
 /** A CloudEvent 1.0 in structured form, with our chain as extension attributes. */
 export interface CloudEventJson<D = unknown> {

@@ -10,14 +10,14 @@
  * delivered depth-first, before the outer dispatch goes on; past `maxDepth` nested emits, the
  * emit throws `EventLoopError`, which reaches `onHandlerError` like any handler failure.
  */
-import type { AuditSink, AnyEvent } from './audit/sink.ts';
+import type { AuditSink, AnyEvent } from '../audit/sink.ts';
 import type { AnyEventHandler, DomainEvent, EventBus, EventDefinition, EventHandler, EventMeta, EventRegistry, Unsubscribe } from './bus.ts';
-import { AuditError, EventLoopError, EventValidationError, HandlerTimeoutError, type PayloadIssue } from './errors.ts';
-import { definitionOf, unknownType, validatePayload, validationError } from './validate-payload.ts';
-import { readVersioned, type StoredEvent, type Upcaster } from './upcast.ts';
+import { AuditError, EventLoopError, EventValidationError, HandlerTimeoutError, type PayloadIssue } from '../events/errors.ts';
+import { definitionOf, unknownType, validatePayload, validationError } from '../validation/validate-payload.ts';
+import { readVersioned, type StoredEvent, type Upcaster } from '../events/upcast.ts';
 import { createTimestampFormatter } from './clock.ts';
-import { EARLIEST_TIME, LATEST_TIME, TIMESTAMP_RULE } from './envelope.ts';
-import { FOREIGN_ID_RULE, isForeignId } from './foreign-id.ts';
+import { EARLIEST_TIME, LATEST_TIME, TIMESTAMP_RULE } from '../events/envelope.ts';
+import { FOREIGN_ID_RULE, isForeignId } from '../events/foreign-id.ts';
 import { createIdGenerator, type IdGenerator } from './ids.ts';
 import { defaultLogger, type Logger } from './logger.ts';
 
