@@ -10,7 +10,7 @@
  * copytruncate race, a file deleted before it was read) are reported as a gap, never skipped in
  * silence.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { AuditError } from '../events/errors.ts';
 import { hasWriter } from './file-lock.ts';
