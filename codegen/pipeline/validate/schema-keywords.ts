@@ -3,11 +3,12 @@
  * the type it applies to. Anything outside the list is refused with its location, because a
  * validator that ignored a keyword would accept what the schema meant to reject.
  */
-import { FORMAT_CHECKS, FORMAT_TYPES, codePointLength, isMultipleOf, jsonEqual, type FormatName } from 'eventspec/payload';
+import { FORMAT_TYPES, type FormatName } from 'eventspec/payload';
 import type { DocPath, Finding } from '../../catalogue/diagnostics.ts';
 import { closest } from '../../catalogue/suggest.ts';
 import { subSchemas, TYPE_NAMES, type JsonSchema, type TypeName } from '../../catalogue/types.ts';
-import { backtracking } from './backtracking.ts';
+import { literalSiblings } from './literal-siblings.ts';
+import { formatAndPattern } from './pattern-rules.ts';
 import { dynamicEvaluation } from './evaluation.ts';
 
 type ValueCheck = (value: unknown) => string | undefined;
@@ -133,7 +134,7 @@ const EXTENSIONS: { readonly [keyword: string]: KeywordRule } = {
   'x-sensitive': { check: boolean, annotation: true },
 };
 
-const SUPPORTED_FORMATS = Object.keys(FORMAT_TYPES);
+export const SUPPORTED_FORMATS = Object.keys(FORMAT_TYPES);
 
 /** What a schema's keywords need to know of the catalogue. */
 export interface SchemaOptions {
@@ -161,7 +162,7 @@ export function keywordTypes(keyword: string, value: unknown): readonly TypeName
 }
 
 /** A rule that looks at one schema node after its keywords' own values were found sound. */
-type NodeRule = (node: Record<string, unknown>, path: DocPath, options: SchemaOptions & { readonly branch: boolean; readonly root: boolean }) => Finding[];
+export type NodeRule = (node: Record<string, unknown>, path: DocPath, options: SchemaOptions & { readonly branch: boolean; readonly root: boolean }) => Finding[];
 
 /**
  * A type-specific keyword needs its type in `type`. Without any `type` it would let every other
@@ -219,142 +220,6 @@ const partnerless: NodeRule = (node, path) => {
       : []),
   ];
 };
-
-function jsonType(value: unknown): TypeName {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
-  return typeof value as TypeName;
-}
-
-function matchesType(value: unknown, type: TypeName): boolean {
-  const actual = jsonType(value);
-  return actual === type || (type === 'number' && actual === 'integer');
-}
-
-/**
- * What a keyword says of one known value, for keywords beside `enum`/`const`: whether it passes,
- * or undefined when the keyword is not one whose verdict is simple to take here.
- */
-function passesScalarKeyword(keyword: string, limit: unknown, value: unknown): boolean | undefined {
-  const appliesTo = keywordTypes(keyword, limit);
-  if (appliesTo !== undefined && !appliesTo.some((type) => matchesType(value, type))) return true;
-  switch (keyword) {
-    case 'type':
-      return [limit].flat().some((type) => matchesType(value, type as TypeName));
-    case 'format':
-      return typeof value !== 'string' || !Object.hasOwn(FORMAT_CHECKS, limit as string) || FORMAT_CHECKS[limit as keyof typeof FORMAT_CHECKS](value);
-    case 'pattern':
-      return new RegExp(limit as string, 'u').test(value as string);
-    case 'minLength':
-      return codePointLength(value as string) >= (limit as number);
-    case 'maxLength':
-      return codePointLength(value as string) <= (limit as number);
-    case 'minimum':
-      return (value as number) >= (limit as number);
-    case 'maximum':
-      return (value as number) <= (limit as number);
-    case 'exclusiveMinimum':
-      return (value as number) > (limit as number);
-    case 'exclusiveMaximum':
-      return (value as number) < (limit as number);
-    case 'multipleOf':
-      return isMultipleOf(value as number, limit as number);
-    case 'minItems':
-      return (value as unknown[]).length >= (limit as number);
-    case 'maxItems':
-      return (value as unknown[]).length <= (limit as number);
-    case 'uniqueItems':
-      return limit === false || (value as unknown[]).every((item, index, items) => items.findIndex((other) => jsonEqual(item, other)) === index);
-    default:
-      return undefined;
-  }
-}
-
-/** The keywords beside `enum`/`const` whose verdict on each value lint takes itself (see the model). */
-export const SCALAR_SIBLINGS: ReadonlySet<string> = new Set(['type', 'format', 'pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minItems', 'maxItems', 'uniqueItems']);
-
-/**
- * Beside `enum`/`const`, a simple keyword either holds for every listed value (redundant: a
- * warning) or fails one (that value can never be valid: an error). Other keywords beside them
- * apply as JSON Schema says, with no finding.
- */
-const literalSiblings: NodeRule = (node, path, options) => {
-  const owner = 'const' in node ? 'const' : 'enum' in node ? 'enum' : undefined;
-  if (owner === undefined) return [];
-  const values: unknown[] = owner === 'const' ? [node['const']] : (node['enum'] as unknown[]);
-  const findings: Finding[] = [];
-  values.forEach((value, index) => {
-    const valuePath = owner === 'enum' ? [...path, 'enum', index] : [...path, 'const'];
-    if (owner === 'enum' && values.findIndex((other) => jsonEqual(other, value)) < index) {
-      findings.push({ code: 'duplicate-enum-value', path: valuePath, message: `${JSON.stringify(value)} is listed twice in \`enum\``, hint: 'remove the second one' });
-    }
-  });
-  for (const [keyword, limit] of Object.entries(node)) {
-    if (!SCALAR_SIBLINGS.has(keyword) || (keyword === 'format' && options.formats === 'annotate')) continue;
-    const failing = values.findIndex((value) => passesScalarKeyword(keyword, limit, value) === false);
-    if (failing >= 0) {
-      const value = values[failing];
-      findings.push(keyword === 'type'
-        ? { code: 'enum-type-mismatch', path: owner === 'enum' ? [...path, 'enum', failing] : [...path, 'const'], message: `${JSON.stringify(value)} is not of type ${[limit].flat().join(' or ')}, so no value could match it`, hint: 'fix the value or the `type`' }
-        : { code: 'enum-value-rejected', path: owner === 'enum' ? [...path, 'enum', failing] : [...path, 'const'], message: `${JSON.stringify(value)} fails \`${keyword}: ${JSON.stringify(limit)}\` beside it, so no value could match it`, hint: `fix the value, or remove \`${keyword}\`` });
-    } else if (keyword !== 'type' || owner === 'const') {
-      findings.push({ code: 'redundant-keyword', path: [...path, keyword], atKey: true, message: `\`${keyword}\` beside \`${owner}\` changes nothing: every listed value already satisfies it`, hint: `remove \`${keyword}\`; \`${owner}\` already fixes the allowed values` });
-    }
-  }
-  return findings;
-};
-
-function checkPattern(pattern: string, path: DocPath, what: string): Finding[] {
-  try {
-    new RegExp(pattern, 'u');
-    return [];
-  } catch (error) {
-    return [{ code: 'invalid-pattern', path, atKey: what === 'key', message: `${what === 'key' ? 'this `patternProperties` key' : '`pattern`'} is not a valid regular expression: ${(error as Error).message}`, hint: 'patterns are ECMAScript regular expressions in Unicode mode' }];
-  }
-}
-
-const formatAndPattern: NodeRule = (node, path, options) => {
-  const findings: Finding[] = [];
-  const format = node['format'];
-  if (typeof format === 'string' && options.formats === 'assert' && !SUPPORTED_FORMATS.includes(format)) {
-    const near = closest(format, SUPPORTED_FORMATS);
-    findings.push({
-      code: 'unsupported-format',
-      path: [...path, 'format'],
-      message: `format ${JSON.stringify(format)} is not supported`,
-      hint: near !== undefined ? `did you mean \`${near}\`?` : `use one of ${SUPPORTED_FORMATS.join(', ')}, a \`pattern\`, or \`defaults: { formats: annotate }\` to treat formats as descriptions`,
-    });
-  }
-  const pattern = node['pattern'];
-  const maxLength = typeof node['maxLength'] === 'number' ? node['maxLength'] : undefined;
-  if (typeof pattern === 'string') findings.push(...checkPattern(pattern, [...path, 'pattern'], 'value'), ...checkBacktracking(pattern, [...path, 'pattern'], 'value', maxLength));
-  for (const key of Object.keys(isRecord(node['patternProperties']) ? node['patternProperties'] : {})) {
-    findings.push(...checkPattern(key, [...path, 'patternProperties', key], 'key'), ...checkBacktracking(key, [...path, 'patternProperties', key], 'key', undefined));
-  }
-  return findings;
-};
-
-/**
- * A pattern that backtracks exponentially, or polynomially on strings no `maxLength` bounds (the
- * checks test lengths first, so a bound keeps a polynomial one cheap; object keys have none).
- */
-function checkBacktracking(pattern: string, path: DocPath, what: string, maxLength: number | undefined): Finding[] {
-  const found = backtracking(pattern);
-  if (found === undefined || (!found.exponential && maxLength !== undefined)) return [];
-  const subject = what === 'key' ? 'this `patternProperties` key' : '`pattern`';
-  const growth = found.exponential ? 'exponential' : 'polynomial';
-  const bound = maxLength === undefined ? '' : ` (even under \`maxLength: ${maxLength}\`, which is checked first)`;
-  return [{
-    code: 'backtracking-pattern',
-    path,
-    atKey: what === 'key',
-    message: `${subject} can take ${growth} time${bound}: \`${found.part}\` matches a run of ${JSON.stringify(found.character)} in more than one way, so a hostile string can hold the validator far longer than its length suggests`,
-    hint: found.fix !== undefined && found.fix !== pattern
-      ? `an equivalent pattern without this: \`${found.fix}\``
-      : `rewrite \`${found.part}\` so each character can be matched one way only${what === 'key' || maxLength !== undefined ? '' : ', and bound the string with `maxLength`'}`,
-  }];
-}
 
 function boundPair(node: Record<string, unknown>, path: DocPath, low: string, high: string, strict: boolean): Finding[] {
   const lowValue = node[low];
@@ -494,80 +359,5 @@ export function checkSchema(node: unknown, path: DocPath, onRef: (ref: string, p
   return findings;
 }
 
-type ValueSchema = Readonly<Record<string, unknown>>;
-const SCHEMA_REF: ValueSchema = { $ref: '#/$defs/schema' };
-const SCHEMA_MAP: ValueSchema = { type: 'object', additionalProperties: SCHEMA_REF };
-const SCHEMA_LIST: ValueSchema = { type: 'array', minItems: 1, items: SCHEMA_REF };
-const COUNT: ValueSchema = { type: 'integer', minimum: 0 };
-const NAMES: ValueSchema = { type: 'array', items: { type: 'string' }, uniqueItems: true };
-
-/**
- * What each keyword means and what value it takes, for editors (hover and completion through the
- * catalogue's JSON Schema). Complete by type: a keyword without its entry does not compile.
- */
-export const KEYWORD_DOCS: { readonly [K in keyof typeof KEYWORDS]: { readonly description: string; readonly value: ValueSchema } } = {
-  type: { description: 'The JSON type(s) a value must have: string, number, integer, boolean, object, array, null; a list allows each (`[string, "null"]`).', value: { anyOf: [{ enum: TYPE_NAMES }, { type: 'array', items: { enum: TYPE_NAMES }, minItems: 1, uniqueItems: true }] } },
-  properties: { description: 'Each property of an object and its schema; an interface member each in the generated type.', value: SCHEMA_MAP },
-  required: { description: 'The properties an object must have (the others are optional).', value: NAMES },
-  additionalProperties: { description: 'Keys that neither `properties` nor `patternProperties` names: true (allowed), false (refused), or a schema each value must pass (a map). Default: the catalogue\'s `defaults.additionalProperties` (closed).', value: SCHEMA_REF },
-  patternProperties: { description: 'A schema for every key a regular expression (Unicode, unanchored) matches, declared or not.', value: SCHEMA_MAP },
-  propertyNames: { description: 'A schema every key of the object must pass, as a string.', value: SCHEMA_REF },
-  minProperties: { description: 'The least number of keys an object may have.', value: COUNT },
-  maxProperties: { description: 'The greatest number of keys an object may have.', value: COUNT },
-  dependentRequired: { description: 'When an object has the key, it must have these keys too.', value: { type: 'object', additionalProperties: NAMES } },
-  dependentSchemas: { description: 'When an object has the key, the whole object must pass this schema too.', value: SCHEMA_MAP },
-  items: { description: 'The schema of every item of an array (of every item after `prefixItems`); false for none.', value: SCHEMA_REF },
-  prefixItems: { description: 'The schemas of the first items of an array, by position (a tuple); the array may be shorter.', value: SCHEMA_LIST },
-  unevaluatedProperties: { description: 'A schema for every key that neither this schema nor the parts it applies in place (`allOf`, `$ref`, the passing `oneOf`/`anyOf` branches) evaluated; false for none.', value: SCHEMA_REF },
-  unevaluatedItems: { description: 'A schema for every item that neither this schema nor the parts it applies in place evaluated (`prefixItems`, `items`); false for none.', value: SCHEMA_REF },
-  contains: { description: 'A schema some items must pass: at least `minContains` (default 1), at most `maxContains`.', value: SCHEMA_REF },
-  minContains: { description: 'The least number of items that pass `contains` (default 1).', value: COUNT },
-  maxContains: { description: 'The greatest number of items that may pass `contains`.', value: COUNT },
-  minItems: { description: 'The least number of items an array may have.', value: COUNT },
-  maxItems: { description: 'The greatest number of items an array may have.', value: COUNT },
-  uniqueItems: { description: 'No two items may be equal as JSON values (object key order aside).', value: { type: 'boolean' } },
-  enum: { description: 'The only values allowed, any JSON values; the type is their union of literals.', value: { type: 'array', minItems: 1 } },
-  const: { description: 'The only value allowed, any JSON value.', value: {} },
-  oneOf: { description: 'Exactly one of these schemas must accept the value; typed as their union.', value: SCHEMA_LIST },
-  anyOf: { description: 'At least one of these schemas must accept the value; typed as their union.', value: SCHEMA_LIST },
-  allOf: { description: 'Every one of these schemas must accept the value; typed as their intersection.', value: SCHEMA_LIST },
-  not: { description: 'The value must fail this schema.', value: SCHEMA_REF },
-  if: { description: 'A condition: a value it accepts must pass `then`, any other `else`.', value: SCHEMA_REF },
-  then: { description: 'The schema a value must pass when `if` accepts it.', value: SCHEMA_REF },
-  else: { description: 'The schema a value must pass when `if` rejects it.', value: SCHEMA_REF },
-  $ref: { description: 'A shared type (`#/types/Name`), a definition of this payload or type (`#/$defs/Name`), or `#` (a shared type itself). Keywords beside it apply too.', value: { type: 'string' } },
-  $defs: { description: 'Local definitions, at the top of a payload or shared type, referred to as `#/$defs/Name`.', value: SCHEMA_MAP },
-  format: { description: 'A format a string (or, for int32, int64, float and double, a number) must have, as ajv-formats judges it.', value: { anyOf: [{ enum: Object.keys(FORMAT_TYPES) }, { type: 'string' }] } },
-  pattern: { description: 'A regular expression (ECMAScript, Unicode mode, unanchored) a string must match.', value: { type: 'string' } },
-  minLength: { description: 'The least number of characters (Unicode code points) of a string.', value: COUNT },
-  maxLength: { description: 'The greatest number of characters (Unicode code points) of a string.', value: COUNT },
-  minimum: { description: 'The least number allowed.', value: { type: 'number' } },
-  maximum: { description: 'The greatest number allowed.', value: { type: 'number' } },
-  exclusiveMinimum: { description: 'Numbers must be greater than this.', value: { type: 'number' } },
-  exclusiveMaximum: { description: 'Numbers must be less than this.', value: { type: 'number' } },
-  multipleOf: { description: 'Numbers must be a multiple of this (within 1e-9 of one, for binary rounding).', value: { type: 'number', exclusiveMinimum: 0 } },
-  title: { description: 'A short name; an annotation.', value: { type: 'string' } },
-  description: { description: 'What the value means; becomes the JSDoc of the generated member.', value: { type: 'string' } },
-  $comment: { description: 'A note for readers of the catalogue; an annotation.', value: { type: 'string' } },
-  default: { description: 'The value assumed when absent; an annotation (nothing fills it in).', value: {} },
-  examples: { description: 'Example values; an annotation.', value: { type: 'array' } },
-  deprecated: { description: 'The value should no longer be used; becomes `@deprecated`.', value: { type: 'boolean' } },
-  readOnly: { description: 'An annotation: the value is managed by its owner.', value: { type: 'boolean' } },
-  writeOnly: { description: 'An annotation: the value is never returned.', value: { type: 'boolean' } },
-  contentMediaType: { description: 'The media type of the string\'s content; an annotation.', value: { type: 'string' } },
-  contentEncoding: { description: 'How the string\'s content is encoded (base64…); an annotation.', value: { type: 'string' } },
-  contentSchema: { description: 'The schema of the string\'s decoded content; an annotation.', value: SCHEMA_REF },
-};
-
-/**
- * The payload language as a JSON Schema (`$defs` to add beside the catalogue's own): only the
- * supported keywords, each with its description; `x-` extensions anywhere; `x-sensitive` marked.
- */
-export function payloadLanguageDefs(): Record<string, unknown> {
-  const properties: Record<string, unknown> = Object.fromEntries(Object.entries(KEYWORD_DOCS).map(([keyword, doc]) => [keyword, { description: doc.description, ...doc.value }]));
-  properties['x-sensitive'] = { description: 'true: the value must never reach a log; the generated redactor conceals it.', type: 'boolean' };
-  return {
-    schema: { description: 'A JSON Schema 2020-12 in the payload language eventspec supports.', anyOf: [{ type: 'boolean' }, { $ref: '#/$defs/schemaObject' }] },
-    schemaObject: { type: 'object', properties, patternProperties: { '^x-': {} }, additionalProperties: false },
-  };
-}
+export { KEYWORD_DOCS, payloadLanguageDefs } from './keyword-docs.ts';
+export { SCALAR_SIBLINGS } from './literal-siblings.ts';
