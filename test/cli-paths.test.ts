@@ -134,11 +134,11 @@ describe('interrupted and killed mid-generate', () => {
   }
 
   it('leaves no staging folder after Ctrl-C at any moment, and the output is whole or absent', async () => {
-    for (let round = 0; round < 12; round++) {
+    for (let round = 0; round < 8; round++) {
       const child = spawnCli(project, ['generate']);
       const closed = new Promise((resolve) => child.once('close', resolve));
       // Spread over start-up, lint, render, verification and the write (a late one may find it done).
-      await new Promise((resolve) => setTimeout(resolve, 300 + round * 150));
+      await new Promise((resolve) => setTimeout(resolve, 300 + round * 220));
       child.kill('SIGINT');
       await closed;
       expect(leftovers()).toEqual([]);
