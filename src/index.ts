@@ -18,7 +18,7 @@ export { BaseEventBus } from './bus/bus-core.ts';
 export type { BusOptions, HandlerErrorHook, IngestOptions } from './bus/bus-core.ts';
 export { LoggingEventBus } from './bus/logging-bus.ts';
 export type { Logger } from './bus/logger.ts';
-export { AuditError, AuditReadError, EventLoopError, HandlerTimeoutError, UpcastError } from './events/errors.ts';
+export { AuditError, AuditReadError, BusClosedError, EventLoopError, HandlerTimeoutError, UpcastError } from './events/errors.ts';
 export { MemoryAuditSink } from './audit/sink.ts';
 export type { AnyEvent, AppendOptions, AuditSink } from './audit/sink.ts';
 export { JsonlAuditSink } from './audit/jsonl-sink.ts';

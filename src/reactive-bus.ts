@@ -3,8 +3,10 @@
  * callbacks through `subscribe`. Entry point `eventspec/reactive`, so that only its users load rxjs.
  */
 import { config, Observable, type Subscriber } from 'rxjs';
-import { BaseEventBus, type BusOptions } from './bus/bus-core.ts';
-import type { DomainEvent, EventOf } from './bus/bus.ts';
+import { BaseEventBus, type BusOptions, type IngestOptions } from './bus/bus-core.ts';
+import type { DomainEvent, EventMeta, EventOf } from './bus/bus.ts';
+import { BusClosedError } from './events/errors.ts';
+import type { StoredEvent } from './events/upcast.ts';
 
 /**
  * rxjs 7 reports an error thrown in a subscriber (or in an operator with no error callback) on a
@@ -55,7 +57,21 @@ export class ReactiveEventBus<M> extends BaseEventBus<M> {
     return this.#observable(type) as Observable<DomainEvent<M, T>>;
   }
 
-  /** Completes every observable; later emits still validate, audit and call callbacks. */
+  /**
+   * Refuses events once the bus is closed: an emit after `close()` would reach callbacks but no
+   * stream, a dispatch nobody asked for.
+   */
+  override emit<T extends keyof M & string>(type: T, payload: M[T], meta?: EventMeta): DomainEvent<M, T> {
+    if (this.#closed) throw new BusClosedError(`${type} emitted after the bus was closed: nothing was audited or dispatched`);
+    return super.emit(type, payload, meta);
+  }
+
+  override async ingest(event: DomainEvent<M> | StoredEvent, options?: IngestOptions): Promise<readonly unknown[]> {
+    if (this.#closed) throw new BusClosedError(`${String(event.type)} ${String(event.id)} ingested after the bus was closed: nothing was audited or dispatched`);
+    return super.ingest(event, options);
+  }
+
+  /** Completes every observable; later emits and ingests throw `BusClosedError`. */
   close(): void {
     this.#closed = true;
     const observers = [...this.#everyObserver, ...[...this.#observersByType.values()].flat()];

@@ -126,6 +126,13 @@ describe('eventspec diff', () => {
     const missing = await cli(project, 'diff', '--against', 'HEAD~1');
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/cannot read catalog\.yaml at HEAD~1 through git: fatal: path 'catalog\.yaml' exists on disk, but not in 'HEAD~1'/);
+    // A shallow clone (CI's default checkout) lacks the history: the message says to fetch it.
+    const shallow = join(scratch, `shallow-${Date.now()}`);
+    expect(spawnSync('git', ['clone', '-q', '--depth', '1', `file://${project}`, shallow], { encoding: 'utf8' }).status).toBe(0);
+    const fromShallow = await cli(shallow, 'diff', '--against', 'HEAD~1');
+    expect(fromShallow.code).toBe(2);
+    expect(fromShallow.err).toMatch(/this is a shallow clone, so HEAD~1 may not be in it: fetch the history \(`git fetch --unshallow`, or `fetch-depth: 0` in actions\/checkout\)$/);
+    expect(fromShallow.err.trim().split('\n')).toHaveLength(1);
     // The real binary, run elsewhere, given the catalogue by its absolute path.
     const elsewhere = runCli(scratch, ['diff', '--against', 'HEAD', '--catalog', join(project, 'catalog.yaml')]);
     expect(elsewhere.stderr).toBe('');
@@ -159,7 +166,13 @@ describe('eventspec check', () => {
     expect(run.code).toBe(1);
     expect(run.out).toContain('--- generated/emit.ts\ton disk\n+++ generated/emit.ts\tfrom the catalogue');
     expect(run.out).toContain('-  return bus.emit("plan.created", payload);\n+  return bus.emit("plan.created", payload, meta);');
-    expect(run.err).toContain('changed: emit.ts\n  missing: payloads/tool.ts\n  extra: notes.ts');
+    expect(run.err).toContain('changed: emit.ts\n  missing: payloads/tool.ts\n  extra: notes.ts (not written by eventspec)');
+    // generate would refuse to delete notes.ts: check says to move it first, and then generate works.
+    expect(run.err).toMatch(/Move the file eventspec did not write out of generated\/ \(generate replaces the whole folder and refuses to delete them\), then run `eventspec generate`/);
+    expect((await cli(project, 'generate')).code).toBe(1);
+    unlinkSync(join(project, 'generated', 'notes.ts'));
+    expect((await cli(project, 'generate')).code).toBe(0);
+    expect((await cli(project, 'check')).code).toBe(0);
   });
 
   it('fails when the catalogue changed but the output did not', async () => {
@@ -237,6 +250,7 @@ describe('the command, as a process', () => {
     [['generate', '--ouT', 'x'], 2, /^eventspec: unknown option '--ouT' for generate; did you mean '--out'\?/],
     [['check', '--catalogue', 'x'], 2, /did you mean '--catalog'\?/],
     [['frobnicate'], 2, /unknown command 'frobnicate'/],
+    [['watch'], 2, /^eventspec: there is no `watch` command: `eventspec generate --watch` regenerates on every save$/m],
     [[], 2, /missing command/],
   ])('eventspec %j exits %i', (args, code, output) => {
     const run = runCli(project, args);

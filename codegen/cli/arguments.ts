@@ -1,5 +1,5 @@
 /** The command line as the CLI reads it: options, commands, their help, and the parsed request. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { closest } from '../catalogue/suggest.ts';
@@ -118,6 +118,7 @@ export function parse(argv: readonly string[], cwd: string): Parsed {
     throw new UsageError('missing command; run `eventspec --help` for the commands');
   }
   const spec = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (spec === undefined && command === 'watch') throw new UsageError('there is no `watch` command: `eventspec generate --watch` regenerates on every save');
   if (spec === undefined) {
     const suggestion = closest(command, Object.keys(COMMANDS));
     throw new UsageError(`unknown command '${command}'${suggestion === undefined ? '' : `; did you mean '${suggestion}'?`} Commands: ${Object.keys(COMMANDS).join(', ')}`);
@@ -210,6 +211,9 @@ function readAtRef(ref: string, absolute: string, name: string): string {
     return execFileSync('git', ['-C', dirname(absolute), 'show', `${ref}:./${basename(absolute)}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
   } catch (error) {
     const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
-    throw new UsageError(`cannot read ${name} at ${ref} through git: ${stderr === '' ? (error as Error).message : stderr}`);
+    // CI checkouts are shallow by default: the commit asked for is not there to read.
+    const shallow = spawnSync('git', ['-C', dirname(absolute), 'rev-parse', '--is-shallow-repository'], { encoding: 'utf8' }).stdout.trim() === 'true';
+    const hint = shallow ? `; this is a shallow clone, so ${ref} may not be in it: fetch the history (\`git fetch --unshallow\`, or \`fetch-depth: 0\` in actions/checkout)` : '';
+    throw new UsageError(`cannot read ${name} at ${ref} through git: ${stderr === '' ? (error as Error).message : stderr.split('\n')[0]}${hint}`);
   }
 }

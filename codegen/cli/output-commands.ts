@@ -1,6 +1,7 @@
 /** `generate` (and `--watch`), `check`, `lint`, `export`: the catalogue through the pipeline to its outputs. */
 import { readRegularFile } from './files.ts';
 import { compareOutput, isFresh, readOutput, unifiedDiff, writeOutput, type Drift } from '../pipeline/output.ts';
+import { isGeneratedText } from '../pipeline/render/files.ts';
 import { lintCatalogue, renderCatalogue } from '../pipeline/index.ts';
 import { ASYNCAPI_PATH, renderAsyncApi } from '../pipeline/render/asyncapi.ts';
 import { renderJsonSchemas } from '../pipeline/render/json-schema.ts';
@@ -142,12 +143,17 @@ export async function run(command: 'generate' | 'check' | 'lint' | 'export', con
     // The first files' diffs say enough; hundreds would bury the summary.
     for (const change of drift.changed.slice(0, MAX_DIFFS)) io.out(unifiedDiff(change, config.outName));
     if (drift.changed.length > MAX_DIFFS) io.out(`(diffs of ${drift.changed.length - MAX_DIFFS} more changed files not shown)`);
+    // A file eventspec did not write is one generate will not delete: say to move it, or generate refuses.
+    const foreign = drift.extra.filter((path) => !isGeneratedText(path, onDisk.get(path) ?? ''));
     const parts = [
       ...drift.changed.map(({ path }) => `changed: ${path}`),
       ...drift.missing.map((path) => `missing: ${path}`),
-      ...drift.extra.map((path) => `extra: ${path}`),
+      ...drift.extra.map((path) => (foreign.includes(path) ? `extra: ${path} (not written by eventspec)` : `extra: ${path}`)),
     ];
-    io.err(`${paints(io).err.red(`${config.outName}/ is stale or was edited by hand:`)}\n  ${parts.join('\n  ')}\nRun \`eventspec generate\` and commit the result.`);
+    const next = foreign.length === 0
+      ? 'Run `eventspec generate` and commit the result.'
+      : `Move ${foreign.length === 1 ? 'the file' : 'the files'} eventspec did not write out of ${config.outName}/ (generate replaces the whole folder and refuses to delete them), then run \`eventspec generate\` and commit the result.`;
+    io.err(`${paints(io).err.red(`${config.outName}/ is stale or was edited by hand:`)}\n  ${parts.join('\n  ')}\n${next}`);
     return EXIT.problems;
   }
 

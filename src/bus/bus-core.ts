@@ -265,7 +265,7 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
 
   /** The error for a type the catalogue does not have, the same for `subscribe`, `on` and `emit`. */
   protected unknownType(type: string): EventValidationError {
-    return unknownType(type, this.#stackFrames);
+    return unknownType(type, this.#stackFrames, this.registry);
   }
 
   /** The step between audit and callbacks: push to a stream, write a log line. */

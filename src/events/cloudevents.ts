@@ -150,7 +150,7 @@ export function readCloudEvent<M>(cloudEvent: unknown, registry: EventRegistry<M
   const prefix = options.typePrefix ?? '';
   const type = ce.type.startsWith(prefix) ? ce.type.slice(prefix.length) : ce.type;
   const definition = definitionOf(registry, type);
-  if (definition === undefined) throw unknownType(ce.type);
+  if (definition === undefined) throw unknownType(ce.type, 0, registry);
   const schemaVersion = ce.dataschema === undefined ? undefined : VERSION_IN_SCHEMA.exec(ce.dataschema)?.[1];
   // Normalised to UTC with milliseconds, as every DomainEvent's timestamp is; an offset can carry
   // a time past the years the audit reader takes (9999-12-31T23:59:59-23:59 is year 10000).

@@ -64,6 +64,11 @@ export class AuditReadError extends Error {
   }
 }
 
+/** An event was given to a bus after `close()`: it was not validated, audited or dispatched. */
+export class BusClosedError extends Error {
+  override readonly name = 'BusClosedError';
+}
+
 /** Handlers emitting from handlers went deeper than the bus allows: a runaway event loop. */
 export class EventLoopError extends Error {
   override readonly name = 'EventLoopError';

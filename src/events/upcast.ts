@@ -119,7 +119,7 @@ function envelopeOf(event: StoredEvent, domain: string, version: number): EventE
  */
 export function readVersioned<M>(registry: EventRegistry<M>, steps: UpcastSteps | undefined, event: StoredEvent, stackFrames = 0): VersionedEvent<M> {
   const definition = definitionOf(registry, event.type);
-  if (definition === undefined) throw unknownType(event.type, stackFrames);
+  if (definition === undefined) throw unknownType(event.type, stackFrames, registry);
   const type = event.type;
   const envelope = envelopeIssues(event, definition.domain);
   if (envelope.length > 0) throw validationError(type, envelope, stackFrames);

@@ -47,8 +47,32 @@ export function definitionOf<M>(registry: EventRegistry<M>, type: string): Event
   return Object.hasOwn(definitions, type) ? definitions[type] : undefined;
 }
 
-export function unknownType(type: string, stackFrames = 0): EventValidationError {
-  return validationError(type, [{ path: [], message: 'unknown event type' }], stackFrames);
+/** Levenshtein distance, one row at a time (for did-you-mean). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** The known type nearest a mistyped one, when it is a likely typo (a third of its length, 1 to 3 edits). */
+function nearestType(type: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let distance = Number.POSITIVE_INFINITY;
+  for (const candidate of known) {
+    const each = editDistance(type.toLowerCase(), candidate.toLowerCase());
+    if (each < distance) [best, distance] = [candidate, each];
+  }
+  return distance <= Math.min(3, Math.max(1, Math.floor(type.length / 3))) ? best : undefined;
+}
+
+/** The error for a type the catalogue lacks, with a did-you-mean from `registry`'s types when one is near. */
+export function unknownType<M>(type: string, stackFrames = 0, registry?: EventRegistry<M>): EventValidationError {
+  const near = registry === undefined || typeof type !== 'string' ? undefined : nearestType(type, Object.keys(registry));
+  return validationError(String(type), [{ path: [], message: near === undefined ? 'unknown event type' : `unknown event type; did you mean ${JSON.stringify(near)}?` }], stackFrames);
 }
 
 /**
@@ -77,7 +101,7 @@ export type PayloadResult<P> = { readonly success: true; readonly data: P } | { 
  */
 export function parsePayload<M, T extends keyof M & string>(registry: EventRegistry<M>, type: T, value: unknown): M[T] {
   const definition = definitionOf(registry, type);
-  if (definition === undefined) throw unknownType(type);
+  if (definition === undefined) throw unknownType(type, 0, registry);
   return validatePayload(definition, type, value) as M[T];
 }
 

@@ -9,6 +9,7 @@ import {
   isUlid,
   LoggingEventBus,
   MemoryAuditSink,
+  parsePayload,
   type BusOptions,
   type DomainEvent,
   type EventBus,
@@ -101,7 +102,11 @@ describe.each(BUSES)('%s', (_name, create) => {
   it('rejects unknown event types, inherited names and malformed chain ids at run time too', () => {
     const { bus, audit } = setup();
     const untyped = bus as unknown as { emit(type: string, payload: unknown, meta?: object): unknown; subscribe(type: string, handler: () => void): unknown };
-    expect(() => untyped.emit('plan.exploded', {})).toThrow(/invalid plan\.exploded event: \(payload\): unknown event type/);
+    expect(() => untyped.emit('plan.exploded', {})).toThrow(/invalid plan\.exploded event: \(payload\): unknown event type$/);
+    // A likely typo gets the type it was probably meant to be, from every door that names types.
+    expect(() => untyped.emit('plan.creatd', {})).toThrow(/unknown event type; did you mean "plan\.created"\?/);
+    expect(() => untyped.subscribe('plan.aproved', () => undefined)).toThrow(/did you mean "plan\.approved"\?/);
+    expect(() => parsePayload(eventRegistry, 'Plan.Created' as 'plan.created', {})).toThrow(/did you mean "plan\.created"\?/);
     expect(() => untyped.emit('toString', {})).toThrow(EventValidationError);
     expect(() => untyped.subscribe('constructor', () => undefined)).toThrow(EventValidationError);
     for (const bad of ['', 'x'.repeat(257), 'line\nbreak', 'tab\there']) {

@@ -1,7 +1,7 @@
 import { bufferCount, filter, firstValueFrom, map, take, toArray } from 'rxjs';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { ReactiveEventBus } from '../../src/reactive-bus.ts';
-import { EventValidationError, MemoryAuditSink, type DomainEvent } from '../../src/index.ts';
+import { BusClosedError, EventValidationError, MemoryAuditSink, type DomainEvent } from '../../src/index.ts';
 import { eventRegistry, type PayloadMap } from '../../generated/index.ts';
 import { CapturingLogger } from '../support/capturing-logger.ts';
 
@@ -100,6 +100,20 @@ describe('ReactiveEventBus', () => {
     bus.emit('plan.created', created);
     bus.close();
     expect((await all).map((event) => event.type)).toEqual(['plan.created']);
+  });
+
+  it('refuses emits and ingests after close: nothing audited, no callback called', async () => {
+    const audit = new MemoryAuditSink();
+    const bus = makeBus([], audit);
+    const called: string[] = [];
+    bus.subscribe('*', (event) => void called.push(event.type));
+    const event = bus.emit('plan.created', created);
+    bus.close();
+    expect(() => bus.emit('plan.created', created)).toThrow(BusClosedError);
+    expect(() => bus.emit('plan.created', created)).toThrow('plan.created emitted after the bus was closed: nothing was audited or dispatched');
+    await expect(bus.ingest(event)).rejects.toThrow(BusClosedError);
+    expect(called).toEqual(['plan.created']);
+    expect(audit.events).toHaveLength(1);
   });
 });
 
