@@ -142,3 +142,8 @@ export const EVENT_DOMAIN: { readonly [T in EventType]: Domain } = Object.freeze
   "system.config_changed": "system",
   "system.health_changed": "system",
 });
+
+/** Whether a string from outside (a header, a URL, a queue's routing key) names an event type of this catalogue. */
+export function isEventType(value: unknown): value is EventType {
+  return typeof value === "string" && Object.hasOwn(EVENT_DOMAIN, value);
+}

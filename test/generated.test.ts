@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod/v4';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { generateFiles } from '../codegen/pipeline/generate.ts';
 import { readOutput } from '../codegen/pipeline/output.ts';
 import * as generated from '../generated/index.ts';
@@ -118,5 +118,21 @@ describe('the generated code, for every event in catalog.yaml', () => {
     expect(Object.isFrozen(EventType)).toBe(true);
     expect(Object.isFrozen(EVENT_TYPES)).toBe(true);
     expect(Object.isFrozen(eventRegistry)).toBe(true);
+  });
+});
+
+describe('the index', () => {
+  it('re-exports every fast check and redactor beside its schema, and an isEventType guard for strings from outside', () => {
+    const exported = generated as unknown as Record<string, unknown>;
+    for (const event of projectModel().events) {
+      expect(typeof exported[event.names.payloadGuard], event.names.payloadGuard).toBe('function');
+      if (event.redaction !== undefined) expect(typeof exported[event.names.payloadRedactor], event.names.payloadRedactor).toBe('function');
+    }
+    for (const type of projectModel().types) expect(typeof exported[type.names.typeGuard], type.names.typeGuard).toBe('function');
+    expect(generated.isPlanCreatedPayload({})).toBe(false);
+    const header: string = 'plan.created';
+    expect(generated.isEventType(header)).toBe(true);
+    if (generated.isEventType(header)) expectTypeOf(header).toEqualTypeOf<EventType>();
+    for (const other of ['plan.exploded', 'toString', '__proto__', '', 5, null]) expect(generated.isEventType(other), String(other)).toBe(false);
   });
 });

@@ -20,6 +20,7 @@ export const TYPE_NAME = /^[A-Z][A-Za-z0-9]*$/;
 /** Identifiers the generated files declare for themselves; no catalogue name may produce one. */
 export const FIXED_IDENTIFIERS = [
   'EventType',
+  'isEventType',
   'EVENT_TYPES',
   'Domain',
   'DOMAINS',

@@ -374,16 +374,17 @@ export function renderFiles(model: CatalogueModel, options: RenderOptions, onFil
   files.set('index.ts', TEMPLATES.index({
     header: header(options),
     exports: [
-      exportsFrom('event-types.ts', ['DOMAINS', 'EVENT_DOMAIN', 'EVENT_TYPES', 'EventType'], false),
+      exportsFrom('event-types.ts', ['DOMAINS', 'EVENT_DOMAIN', 'EVENT_TYPES', 'EventType', 'isEventType'], false),
       exportsFrom('event-types.ts', ['Domain'], true),
       exportsFrom('registry.ts', ['eventRegistry'], false),
       exportsFrom('registry.ts', ['PayloadMap'], true),
       ...(model.types.length === 0 ? [] : [
         exportsFrom(SHARED_FILE, model.types.map((type) => type.names.typeInterface), true),
-        exportsFrom(SHARED_FILE, model.types.map((type) => type.names.typeSchema), false),
+        // The schema, the fast check and, where something is sensitive, the redactor of each.
+        exportsFrom(SHARED_FILE, model.types.flatMap((type) => [type.names.typeSchema, type.names.typeGuard, ...(type.redaction === undefined ? [] : [type.names.typeRedactor])]), false),
       ]),
       ...chunks.map((chunk) => exportsFrom(chunk.path, chunk.events.map((event) => event.names.payloadInterface), true)),
-      ...chunks.map((chunk) => exportsFrom(chunk.path, chunk.events.map((event) => event.names.payloadSchema), false)),
+      ...chunks.map((chunk) => exportsFrom(chunk.path, chunk.events.flatMap((event) => [event.names.payloadSchema, event.names.payloadGuard, ...(event.redaction === undefined ? [] : [event.names.payloadRedactor])]), false)),
       ...chunks.flatMap((chunk) => {
         const previous = chunk.events.flatMap((event) => event.previous);
         return previous.length === 0 ? [] : [
