@@ -561,4 +561,27 @@ describe('eventspec bump refuses rather than guesses', () => {
     expect(kept).toMatchObject({ version: 3, upcast: 'nothing yet', payload: { properties: { sessionId: { $ref: '#/types/SessionMessageSentV3Ulid' } } } });
     expect(bumped.text.slice(0, text.indexOf('  session.message_sent:'))).toBe(text.slice(0, text.indexOf('  session.message_sent:')));
   });
+
+  it('refuses to keep a payload already edited since the last commit as the old version, and says how to go on', () => {
+    const project = join(scratch, 'bump-after-edit');
+    rmSync(project, { recursive: true, force: true });
+    execFileSync('mkdir', ['-p', project]);
+    const text = readFileSync(CATALOGUE_PATH, 'utf8');
+    writeFileSync(join(project, 'catalog.yaml'), text);
+    const git = (...args: string[]): string => execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], { cwd: project, encoding: 'utf8' });
+    git('init', '-q');
+    git('add', 'catalog.yaml');
+    git('commit', '-q', '-m', 'catalogue');
+    // The user edits plan.paused's reason bound first, then remembers to bump.
+    const edited = text.replace('reason: { type: string, minLength: 1, maxLength: 500 }', 'reason: { type: string, minLength: 1, maxLength: 50 }');
+    expect(edited).not.toBe(text);
+    writeFileSync(join(project, 'catalog.yaml'), edited);
+    const refused = runCli(project, ['bump', 'plan.paused']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/^eventspec: the payload of plan\.paused already differs from the committed catalog\.yaml \(HEAD\), at the same version 1: bump would keep the edited schema as version 1, which no event was written with\. Put the committed payload back \(`git checkout HEAD -- catalog\.yaml`/);
+    expect(readFileSync(join(project, 'catalog.yaml'), 'utf8')).toBe(edited);
+    // As the message says: back to the committed payload, bump, then edit.
+    git('checkout', '-q', 'HEAD', '--', 'catalog.yaml');
+    expect(runCli(project, ['bump', 'plan.paused']).status).toBe(0);
+  });
 });

@@ -206,7 +206,7 @@ export function parseDiff(values: { catalog: string | undefined; against: string
  * names the file relative to it, so a relative or absolute path, inside the repository or in
  * another one, works alike.
  */
-function readAtRef(ref: string, absolute: string, name: string): string {
+export function readAtRef(ref: string, absolute: string, name: string): string {
   try {
     return execFileSync('git', ['-C', dirname(absolute), 'show', `${ref}:./${basename(absolute)}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
   } catch (error) {

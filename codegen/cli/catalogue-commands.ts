@@ -10,7 +10,7 @@ import { keepAdvice } from '../diff/history.ts';
 import { formatAnnotation, formatDiagnostics } from './format-diagnostics.ts';
 import { STARTER_CATALOGUE } from './starter.ts';
 import { EXIT, paints, type Console } from './console.ts';
-import { UsageError, type DiffSide, type Parsed } from './arguments.ts';
+import { readAtRef, UsageError, type DiffSide, type Parsed } from './arguments.ts';
 
 /** This package's root and manifest (found upward from this module: from source or from dist/). */
 export function ownPackage(): { root: string; version: string } {
@@ -84,10 +84,37 @@ export async function runDiff(parsed: Extract<Parsed, { kind: 'diff' }>, io: Con
   return result.failed || !after.ok ? EXIT.problems : EXIT.ok;
 }
 
+/**
+ * Why bumping now would record the wrong schema, or undefined: `bump` keeps the payload as it is
+ * as the old version, so a payload already edited since the last commit (at the same version)
+ * would become history that no event was written with. Outside git there is nothing to compare.
+ */
+function editedSinceCommit(text: string, cataloguePath: string, catalogueName: string, event: string): string | undefined {
+  let committed: string;
+  try {
+    committed = readAtRef('HEAD', cataloguePath, catalogueName);
+  } catch {
+    return undefined;
+  }
+  const before = lintCatalogue(committed, `HEAD:${catalogueName}`);
+  const now = lintCatalogue(text, catalogueName);
+  if (!before.ok || !now.ok) return undefined;
+  const old = Object.hasOwn(before.document.events, event) ? before.document.events[event] : undefined;
+  const current = Object.hasOwn(now.document.events, event) ? now.document.events[event] : undefined;
+  if (old === undefined || current === undefined || (old.version ?? 1) !== (current.version ?? 1)) return undefined;
+  if (JSON.stringify(old.payload) === JSON.stringify(current.payload)) return undefined;
+  return `the payload of ${event} already differs from the committed ${catalogueName} (HEAD), at the same version ${current.version ?? 1}: bump would keep the edited schema as version ${current.version ?? 1}, which no event was written with. Put the committed payload back (\`git checkout HEAD -- ${catalogueName}\`, or undo the edit), run bump, then edit; or commit first if the edit is what version ${current.version ?? 1} is`;
+}
+
 export async function runBump(parsed: Extract<Parsed, { kind: 'bump' }>, io: Console): Promise<number> {
   const { bumpEvent } = await import('./bump.ts');
   const { cataloguePath, catalogueName } = parsed.config;
   const text = readRegularFile(cataloguePath, catalogueName);
+  const edited = editedSinceCommit(text, cataloguePath, catalogueName, parsed.event);
+  if (edited !== undefined) {
+    io.err(`eventspec: ${edited}`);
+    return EXIT.problems;
+  }
   const result = bumpEvent(text, catalogueName, parsed.event, parsed.upcast);
   if (!result.ok) {
     if (result.diagnostics !== undefined) io.err(formatDiagnostics(result.diagnostics, 'text', paints(io).err, (file) => (file === catalogueName ? text : undefined)));

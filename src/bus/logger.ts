@@ -13,6 +13,13 @@ export interface Logger {
 export function defaultLogger(): Logger {
   // pino is CommonJS; loading it on demand keeps it off the path of buses given a logger.
   const require = createRequire(import.meta.url);
-  const pino = require('pino') as (options?: object) => Logger;
+  let pino: (options?: object) => Logger;
+  try {
+    pino = require('pino') as typeof pino;
+  } catch (error) {
+    // pino is an optional peer: say what to do, not "Cannot find module".
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') throw new Error('install pino to use a bus without a `logger` (npm install pino), or pass a `logger` of your own', { cause: error });
+    throw error;
+  }
   return pino();
 }

@@ -126,14 +126,17 @@ describe('apps that use them', () => {
     for (const tool of ['typescript', 'ts-morph', '@ts-morph/common', 'handlebars', 'yaml', 'diff', 'tsx', 'esbuild', '@eventspec/cli']) expect(installed, tool).not.toContain(tool);
     expect(installed).toContain('zod');
     cpSync(join(app, 'esm', 'dist', 'generated'), join(runtimeOnly, 'generated'), { recursive: true });
-    writeFileSync(join(runtimeOnly, 'main.js'), `import { parsePayload, safeParsePayload } from 'eventspec';
+    writeFileSync(join(runtimeOnly, 'main.js'), `import { LoggingEventBus, parsePayload, safeParsePayload } from 'eventspec';
 import { eventRegistry } from './generated/index.js';
 const good = parsePayload(eventRegistry, 'book.borrowed', { isbn: '9780141036144', member: { memberId: '3f0c7c3e-8b7a-4b59-9a8e-2c6e8d1f4a10' }, dueDays: 3, format: 'paper', constructor: 'c' });
 const bad = safeParsePayload(eventRegistry, 'book.borrowed', { isbn: '9780141036144', member: { memberId: '3f0c7c3e-8b7a-4b59-9a8e-2c6e8d1f4a10' }, dueDays: 3, format: 'vinyl' });
 const absent = safeParsePayload(eventRegistry, 'book.borrowed', { isbn: '9780141036144', member: { memberId: '3f0c7c3e-8b7a-4b59-9a8e-2c6e8d1f4a10' }, dueDays: 3 });
-console.log(JSON.stringify({ good: good.dueDays, bad: bad.success ? '' : bad.error.issues.map((issue) => issue.path.join('.')).join(','), absent: absent.success }));
+let noLogger = 'constructed';
+try { new LoggingEventBus({ registry: eventRegistry }); } catch (error) { noLogger = error.message; }
+console.log(JSON.stringify({ good: good.dueDays, bad: bad.success ? '' : bad.error.issues.map((issue) => issue.path.join('.')).join(','), absent: absent.success, noLogger }));
 `);
-    expect(JSON.parse(node(['main.js'], runtimeOnly))).toEqual({ good: 3, bad: 'format', absent: true });
+    // pino is an optional peer this app did not install: a bus without a logger says to install it.
+    expect(JSON.parse(node(['main.js'], runtimeOnly))).toEqual({ good: 3, bad: 'format', absent: true, noLogger: 'install pino to use a bus without a `logger` (npm install pino), or pass a `logger` of your own' });
     expect((JSON.parse(readFileSync(join(runtimeOnly, 'node_modules', 'zod', 'package.json'), 'utf8')) as { version: string }).version).toBe('3.25.76');
   });
 
