@@ -12,7 +12,7 @@ import {
   type PayloadMap,
   type PlanCreatedPayload,
 } from '../generated/index.ts';
-import type { DomainEvent, EventBus } from '../src/index.ts';
+import { readAudit, readAuditEvents, type DomainEvent, type EventBus } from '../src/index.ts';
 import { RecordingBus } from './support/recording-bus.ts';
 
 type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : never) extends (arg: infer I) => void ? I : never;
@@ -24,6 +24,19 @@ const alice: Actor = { kind: 'user', id: 'alice' };
 const valid: PlanCreatedPayload = { planId, title: 'T', goal: 'G', priority: 'high', createdBy: alice, steps: [] };
 
 describe('types', () => {
+  it('gives events read back from an audit file that narrow on type, as a subscriber gets them', () => {
+    // Never called: the compiler checks the narrowing.
+    async function narrowing(): Promise<void> {
+      for await (const event of readAudit('audit.jsonl', eventRegistry)) {
+        if (event.type === 'plan.created') expectTypeOf(event.payload).toEqualTypeOf<PlanCreatedPayload>();
+      }
+      for await (const { event } of readAuditEvents('audit.jsonl', eventRegistry)) {
+        if (event.type === 'system.health_changed') expectTypeOf(event.payload.component).toEqualTypeOf<string>();
+      }
+    }
+    expectTypeOf(narrowing).returns.resolves.toBeVoid();
+  });
+
   it('EventType is a union of exactly the 38 catalogue types, the keys of PayloadMap', () => {
     expectTypeOf<UnionSize<EventType>>().toEqualTypeOf<38>();
     expectTypeOf<EventType>().toEqualTypeOf<keyof PayloadMap>();

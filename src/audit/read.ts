@@ -1,6 +1,6 @@
 /** Reading an audit file back: every record checked, every event validated against the catalogue. */
 import { createReadStream } from 'node:fs';
-import type { DomainEvent, EventRegistry } from '../bus/bus.ts';
+import type { EventOf, EventRegistry } from '../bus/bus.ts';
 import { AuditReadError, EventValidationError, UpcastError } from '../events/errors.ts';
 import { readVersioned, type StoredEvent, type Upcaster } from '../events/upcast.ts';
 import { definitionOf } from '../validation/validate-payload.ts';
@@ -85,12 +85,12 @@ export async function* readAuditRecords(path: string): AsyncGenerator<AuditRecor
  * so). Throws `AuditReadError` naming the line of the first record that is torn, damaged, out
  * of sequence, not a valid event of the catalogue, or that cannot be upcast.
  */
-export async function* readAudit<M>(path: string, registry: EventRegistry<M>, options: ReadAuditOptions<M> = {}): AsyncGenerator<DomainEvent<M>> {
+export async function* readAudit<M>(path: string, registry: EventRegistry<M>, options: ReadAuditOptions<M> = {}): AsyncGenerator<EventOf<M>> {
   for await (const { event } of readAuditEvents(path, registry, options)) yield event;
 }
 
 /** `readAudit`, with each event's record (line, bytes read): for replays that report progress. */
-export async function* readAuditEvents<M>(path: string, registry: EventRegistry<M>, options: ReadAuditOptions<M> = {}): AsyncGenerator<{ readonly event: DomainEvent<M>; readonly record: AuditRecord }> {
+export async function* readAuditEvents<M>(path: string, registry: EventRegistry<M>, options: ReadAuditOptions<M> = {}): AsyncGenerator<{ readonly event: EventOf<M>; readonly record: AuditRecord }> {
   const steps = options.upcaster?.steps;
   for await (const record of readAuditRecords(path)) {
     const lineNumber = record.line;
@@ -103,7 +103,8 @@ export async function* readAuditEvents<M>(path: string, registry: EventRegistry<
     if (definitionOf(registry, event.type) === undefined) throw new AuditReadError(path, lineNumber, `unknown event type ${JSON.stringify(event.type)}`);
     try {
       // The envelope rule of every door (envelope.ts), then the payload as its version.
-      yield { event: readVersioned(registry, steps, event as StoredEvent).current, record };
+      // The registry's types are the events' types: the event narrows on `type` as a subscriber's does.
+      yield { event: readVersioned(registry, steps, event as StoredEvent).current as EventOf<M>, record };
     } catch (error) {
       if (error instanceof EventValidationError || error instanceof UpcastError) throw new AuditReadError(path, lineNumber, error.message, { cause: error });
       throw error;
