@@ -71,7 +71,8 @@ export {
   redactItems,
   redactProperties,
   safeParsePayload,
+  standardSchema,
   ULID_PATTERN,
   uniqueItems,
 } from './payload.ts';
-export type { Conceal, EventDefinition, EventRegistry, FormatName, PayloadIssue, PayloadResult, PreviousVersion, Redactor } from './payload.ts';
+export type { Conceal, EventDefinition, EventRegistry, FormatName, PayloadIssue, PayloadResult, PreviousVersion, Redactor, StandardIssue, StandardResult, StandardSchemaProps, StandardSchemaV1 } from './payload.ts';

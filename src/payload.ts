@@ -43,6 +43,8 @@ export type { Evaluation, EvaluationBranch, SchemaLike, Verdict } from './valida
 export { concealed, lazyRedactor, mask, REDACTED, redactEach, redactItems, redactProperties } from './validation/redact.ts';
 export type { Conceal, OtherKeys, Redactor } from './validation/redact.ts';
 export { isPayload, parsePayload, safeParsePayload } from './validation/validate-payload.ts';
+export { standardSchema } from './validation/standard-schema.ts';
+export type { StandardIssue, StandardResult, StandardSchemaProps, StandardSchemaV1 } from './validation/standard-schema.ts';
 export type { PayloadResult } from './validation/validate-payload.ts';
 export { EventValidationError, UpcastError } from './events/errors.ts';
 export { stepKey, Upcaster } from './events/upcast.ts';
