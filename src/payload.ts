@@ -13,7 +13,6 @@ export {
   dependentRequired,
   dependentSchemas,
   discriminated,
-  evaluatedOnly,
   format,
   hasUniqueItems,
   ifThenElse,
@@ -35,11 +34,12 @@ export {
   propertyCount,
   requiredKeys,
   satisfies,
-  unevaluated,
   uniqueItems,
   withChecks,
 } from './validation/schema-checks.ts';
-export type { Evaluation, EvaluationBranch, SchemaLike, Verdict } from './validation/schema-checks.ts';
+export type { SchemaLike, Verdict } from './validation/schema-checks.ts';
+export { evaluatedOnly, unevaluated } from './validation/unevaluated.ts';
+export type { Evaluation, EvaluationBranch } from './validation/unevaluated.ts';
 export { concealed, lazyRedactor, mask, REDACTED, redactEach, redactItems, redactProperties } from './validation/redact.ts';
 export type { Conceal, OtherKeys, Redactor } from './validation/redact.ts';
 export { isPayload, parsePayload, safeParsePayload } from './validation/validate-payload.ts';
