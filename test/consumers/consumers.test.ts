@@ -184,5 +184,29 @@ describe('the README', () => {
     // init's modeline points editors at the catalogue's JSON Schema in the installed CLI.
     expect(readFileSync(join(project, 'catalog.yaml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\/node_modules\/@eventspec\/cli\/catalog\.schema\.json\n/);
     expect(JSON.parse(readFileSync(join(project, 'node_modules', '@eventspec', 'cli', 'catalog.schema.json'), 'utf8'))).toMatchObject({ $id: 'urn:eventspec:schema:catalog:1' });
+
+    // The app as it is committed (vendor/ included, no node_modules) installs elsewhere with npm ci.
+    const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    expect([manifest.dependencies['eventspec'], manifest.devDependencies['@eventspec/cli']]).toEqual(['file:vendor/eventspec-0.2.0.tgz', 'file:vendor/eventspec-cli-0.2.0.tgz']);
+    const clone = join(parent, 'clone');
+    cpSync(project, clone, { recursive: true, filter: (source) => !source.includes('node_modules') });
+    shell('npm ci && npx eventspec check', clone);
+  }, 300_000);
+});
+
+describe('pnpm, with its strict node_modules', () => {
+  it('installs the two tarballs as they are (the CLI takes the app’s runtime as a peer) and generates', () => {
+    const dir = join(work, 'pnpm-app');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'pnpm-app', private: true, type: 'module' }));
+    cpSync(join(HERE, 'catalog.yaml'), join(dir, 'catalog.yaml'));
+    // pnpm 10: 11 does not run on Node 20.
+    const pnpm = (...args: string[]): string => run('npx', ['--yes', 'pnpm@10.34.9', ...args], dir);
+    pnpm('add', tarballs.runtime, `zod@${lockedVersion('zod')}`);
+    pnpm('add', '--save-dev', tarballs.cli);
+    expect(pnpm('exec', 'eventspec', 'generate')).toMatch(/^generated \d+ files for 2 events in 1 domain/);
+    expect(pnpm('exec', 'eventspec', 'check')).toMatch(/is fresh/);
+    // The generated code imports the app's runtime, the one pnpm linked to the CLI as its peer.
+    expect(readFileSync(join(dir, 'generated', 'registry.ts'), 'utf8')).toContain('from "eventspec/payload"');
   }, 300_000);
 });
