@@ -194,6 +194,35 @@ describe('the README', () => {
   }, 300_000);
 });
 
+describe('an app with the NATS client', () => {
+  it('compiles under the README’s tsconfig with the two additions it names, and not without skipLibCheck (TS2420 in @nats-io/nats-core)', () => {
+    const dir = join(app, 'nats');
+    mkdirSync(join(dir, 'src'), { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'nats-app', private: true, type: 'module' }));
+    npm(['install', ...['transport-node', 'nats-core', 'jetstream', 'kv'].map((name) => `@nats-io/${name}@${lockedVersion(`@nats-io/${name}`)}`)], app);
+    run('npx', ['eventspec', 'generate', '--catalog', '../catalog.yaml', '--out', 'generated'], dir);
+    writeFileSync(join(dir, 'src', 'main.ts'), `import { connect } from '@nats-io/transport-node';
+import { LoggingEventBus } from 'eventspec';
+import { NatsEventConsumer } from 'eventspec/nats';
+import { eventRegistry, type PayloadMap } from '../generated/index.js';
+
+const nc = await connect({ servers: process.env['NATS_URL'] ?? '127.0.0.1:4222' });
+const bus = new LoggingEventBus<PayloadMap>({ registry: eventRegistry });
+const consumer = new NatsEventConsumer(nc, bus, eventRegistry, { durable: 'app' });
+await consumer.start();
+`);
+    const readmeConfig = JSON.parse(quickstart().get('tsconfig.json') ?? '{}') as { compilerOptions: Record<string, unknown> };
+    const withAdditions = { ...readmeConfig, compilerOptions: { ...readmeConfig.compilerOptions, types: ['node'], skipLibCheck: true } };
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(withAdditions));
+    expect(tsc(dir)).toBe('');
+    // Without skipLibCheck the NATS client's own declarations fail: the README says so, and this keeps it true.
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ ...withAdditions, compilerOptions: { ...withAdditions.compilerOptions, skipLibCheck: false } }));
+    const failing = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir, '--checkers', '1'], { encoding: 'utf8' });
+    expect(failing.status).not.toBe(0);
+    expect(failing.stdout).toMatch(/node_modules\/@nats-io\/nats-core\/.*error TS2420/);
+  }, 300_000);
+});
+
 describe('pnpm, with its strict node_modules', () => {
   it('installs the two tarballs as they are (the CLI takes the app’s runtime as a peer) and generates', () => {
     const dir = join(work, 'pnpm-app');
