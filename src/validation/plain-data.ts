@@ -40,6 +40,20 @@ function describe(value: object): string {
     : 'an object with a prototype of its own is not plain data: pass its fields as a plain object';
 }
 
+/**
+ * A prototype that is `Object.prototype` or `Array.prototype` of another realm (a `vm` context,
+ * an iframe): objects made there by literals or JSON.parse are plain data too.
+ */
+export function isRealmPrototype(prototype: unknown, name: 'Object' | 'Array'): boolean {
+  if (typeof prototype !== 'object' || prototype === null) return false;
+  const constructor = (prototype as { constructor?: unknown }).constructor;
+  if (typeof constructor !== 'function' || constructor.name !== name || constructor.prototype !== prototype) return false;
+  // A class named Object or Array is not one: the realm's own constructors are native code.
+  if (!/\{\s*\[native code\]\s*\}$/.test(Function.prototype.toString.call(constructor))) return false;
+  const above: unknown = Object.getPrototypeOf(prototype);
+  return name === 'Object' ? above === null : isRealmPrototype(above, 'Object');
+}
+
 function copyOf(value: unknown, depth: number): unknown {
   switch (typeof value) {
     case 'string':
@@ -60,7 +74,8 @@ function copyOf(value: unknown, depth: number): unknown {
   if (value === null) return null;
   if (depth >= MAX_PAYLOAD_DEPTH) throw new Refusal(`nested deeper than ${MAX_PAYLOAD_DEPTH} levels (or it contains itself)`);
   if (Array.isArray(value)) {
-    if (Object.getPrototypeOf(value) !== Array.prototype) throw new Refusal(describe(value));
+    const arrayPrototype: unknown = Object.getPrototypeOf(value);
+    if (arrayPrototype !== Array.prototype && !isRealmPrototype(arrayPrototype, 'Array')) throw new Refusal(describe(value));
     const copy = new Array<unknown>(value.length);
     for (let index = 0; index < value.length; index++) {
       if (!(index in value)) throw at(new Refusal('a hole in an array is not JSON data'), index);
@@ -73,7 +88,7 @@ function copyOf(value: unknown, depth: number): unknown {
     return Object.freeze(copy);
   }
   const prototype: unknown = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) throw new Refusal(describe(value));
+  if (prototype !== Object.prototype && prototype !== null && !isRealmPrototype(prototype, 'Object')) throw new Refusal(describe(value));
   const copy: Record<string, unknown> = {};
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {

@@ -3,6 +3,7 @@
  * Generated validators call these, so a payload is judged as JSON Schema would judge it.
  */
 import * as z from 'zod/v4';
+import { isRealmPrototype } from './plain-data.ts';
 import { FORMAT_CHECKS, NUMBER_FORMAT_CHECKS, type NumberFormatName, type StringFormatName } from './formats.ts';
 
 /** Length in Unicode code points, as JSON Schema counts `minLength` and `maxLength`. */
@@ -207,7 +208,7 @@ export const uniqueItems: z.core.$ZodCheck<readonly unknown[]> = z.refine<readon
 export function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
+  return prototype === Object.prototype || prototype === null || isRealmPrototype(prototype, 'Object');
 }
 
 /** An own property's value, or `undefined`: for property names every object inherits (`constructor`). */

@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -151,6 +152,16 @@ describe('a payload that is not plain JSON data', () => {
     const verdict = judgedAlike('system.health_changed', health(details));
     expect(verdict.accepted).toBe(false);
     expect(verdict.accepted ? '' : verdict.message).toMatch(message);
+  });
+
+  it('is taken when made in another realm (a vm context) by literals or JSON.parse; a class instance from there is refused', () => {
+    const foreign = runInNewContext('({ component: "c", previous: "healthy", current: "degraded", details: { list: [1, 2], nested: JSON.parse(\'{"a": [true]}\') } })') as unknown;
+    expect(Object.getPrototypeOf(foreign)).not.toBe(Object.prototype);
+    expect(judgedAlike('system.health_changed', foreign)).toMatchObject({ accepted: true, payload: { details: { list: [1, 2], nested: { a: [true] } } } });
+    expect(isPlanCreatedPayload(runInNewContext('({})'))).toBe(false);
+    const agent = runInNewContext('new (class Object { constructor() { this.kind = "agent"; this.id = "p1"; } })()') as unknown;
+    const verdict = judgedAlike('plan.created', { ...plan(), createdBy: agent });
+    expect(verdict.accepted ? '' : verdict.message).toMatch(/createdBy.*instance of Object is not plain data/s);
   });
 
   it('is normalised as JSON writes it: undefined members left out, -0 as 0; handlers, log and audit all see that', async () => {
