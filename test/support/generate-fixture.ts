@@ -2,8 +2,9 @@
  * Generates a fixture catalogue's code into a scratch directory inside this repository (so the
  * generated `eventspec` imports resolve as in a user's project) and imports its index.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateFiles } from '../../codegen/pipeline/generate.ts';
 import { writeOutput } from '../../codegen/pipeline/output.ts';
@@ -28,4 +29,14 @@ export function generateInto(dir: string, catalogue: string, name = 'catalog.yam
 export async function importFixture<T>(dir: string, fixture: string): Promise<T> {
   const out = generateInto(dir, readFileSync(join(ROOT, 'test', 'fixtures', fixture), 'utf8'), fixture);
   return (await import(pathToFileURL(join(out, 'index.ts')).href)) as T;
+}
+
+/**
+ * Type-checks `<dir>/generated` (and any files there) under this repository's strict tsconfig
+ * with the repository's TypeScript; returns what tsc printed (empty when it compiles).
+ */
+export function typecheckGenerated(dir: string): string {
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: relative(dir, join(ROOT, 'tsconfig.json')), include: ['generated'], exclude: [] }));
+  const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'tsconfig.json'), '--checkers', '1'], { encoding: 'utf8' });
+  return tsc.stdout + tsc.stderr;
 }
