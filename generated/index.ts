@@ -3,7 +3,7 @@
 export { DOMAINS, EVENT_DOMAIN, EVENT_TYPES, EventType, isEventType } from "./event-types.js";
 export type { Domain } from "./event-types.js";
 export { eventRegistry } from "./registry.js";
-export type { PayloadMap } from "./registry.js";
+export type { PayloadMap, RedactedPayloadMap } from "./registry.js";
 export type { Ulid, Timestamp, Actor, ErrorInfo, Priority, DurationMs } from "./payloads/shared.js";
 export {
   UlidSchema,
@@ -52,25 +52,32 @@ export type {
 } from "./payloads/agent.js";
 export type {
   ToolInvokedPayload,
+  ToolInvokedRedactedPayload,
   ToolCompletedPayload,
+  ToolCompletedRedactedPayload,
   ToolFailedPayload,
   ToolApprovalRequestedPayload,
 } from "./payloads/tool.js";
 export type {
   SessionOpenedPayload,
   SessionMessageReceivedPayload,
+  SessionMessageReceivedRedactedPayload,
   SessionMessageSentPayload,
+  SessionMessageSentRedactedPayload,
   SessionClosedPayload,
 } from "./payloads/session.js";
 export type {
   MemoryStoredPayload,
+  MemoryStoredRedactedPayload,
   MemoryRecalledPayload,
+  MemoryRecalledRedactedPayload,
   MemoryForgottenPayload,
 } from "./payloads/memory.js";
 export type {
   SystemStartedPayload,
   SystemStoppingPayload,
   SystemConfigChangedPayload,
+  SystemConfigChangedRedactedPayload,
   SystemHealthChangedPayload,
 } from "./payloads/system.js";
 export {
@@ -222,3 +229,13 @@ export {
 } from "./emit.js";
 export { defineUpcasters } from "./upcasters.js";
 export type { Upcasters } from "./upcasters.js";
+export {
+  services,
+  planLifecycleService,
+  decisionService,
+  agentRuntimeService,
+  sessionGatewayService,
+  platformService,
+  auditProjectionService,
+  notifierService,
+} from "./services.js";

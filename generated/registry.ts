@@ -34,25 +34,32 @@ import type {
 } from "./payloads/agent.js";
 import type {
   ToolInvokedPayload,
+  ToolInvokedRedactedPayload,
   ToolCompletedPayload,
+  ToolCompletedRedactedPayload,
   ToolFailedPayload,
   ToolApprovalRequestedPayload,
 } from "./payloads/tool.js";
 import type {
   SessionOpenedPayload,
   SessionMessageReceivedPayload,
+  SessionMessageReceivedRedactedPayload,
   SessionMessageSentPayload,
+  SessionMessageSentRedactedPayload,
   SessionClosedPayload,
 } from "./payloads/session.js";
 import type {
   MemoryStoredPayload,
+  MemoryStoredRedactedPayload,
   MemoryRecalledPayload,
+  MemoryRecalledRedactedPayload,
   MemoryForgottenPayload,
 } from "./payloads/memory.js";
 import type {
   SystemStartedPayload,
   SystemStoppingPayload,
   SystemConfigChangedPayload,
+  SystemConfigChangedRedactedPayload,
   SystemHealthChangedPayload,
 } from "./payloads/system.js";
 import {
@@ -246,6 +253,59 @@ export interface PayloadMap {
   /** A configuration value changed at run time. */
   "system.config_changed": SystemConfigChangedPayload;
   /** A component's health status changed. */
+  "system.health_changed": SystemHealthChangedPayload;
+}
+
+/**
+ * The payload type of each event type as a service that may not read sensitive values receives
+ * it: each `x-sensitive` value typed as `"[REDACTED]"`.
+ */
+export interface RedactedPayloadMap {
+  // plan
+  "plan.created": PlanCreatedPayload;
+  "plan.approved": PlanApprovedPayload;
+  "plan.started": PlanStartedPayload;
+  "plan.paused": PlanPausedPayload;
+  "plan.resumed": PlanResumedPayload;
+  "plan.completed": PlanCompletedPayload;
+  "plan.failed": PlanFailedPayload;
+  "plan.cancelled": PlanCancelledPayload;
+  // decision
+  "decision.requested": DecisionRequestedPayload;
+  "decision.recorded": DecisionRecordedPayload;
+  "decision.approved": DecisionApprovedPayload;
+  "decision.rejected": DecisionRejectedPayload;
+  "decision.superseded": DecisionSupersededPayload;
+  // task
+  "task.created": TaskCreatedPayload;
+  "task.assigned": TaskAssignedPayload;
+  "task.started": TaskStartedPayload;
+  "task.completed": TaskCompletedPayload;
+  "task.failed": TaskFailedPayload;
+  // agent
+  "agent.registered": AgentRegisteredPayload;
+  "agent.activated": AgentActivatedPayload;
+  "agent.deactivated": AgentDeactivatedPayload;
+  "agent.heartbeat_missed": AgentHeartbeatMissedPayload;
+  "agent.errored": AgentErroredPayload;
+  // tool
+  "tool.invoked": ToolInvokedRedactedPayload;
+  "tool.completed": ToolCompletedRedactedPayload;
+  "tool.failed": ToolFailedPayload;
+  "tool.approval_requested": ToolApprovalRequestedPayload;
+  // session
+  "session.opened": SessionOpenedPayload;
+  "session.message_received": SessionMessageReceivedRedactedPayload;
+  "session.message_sent": SessionMessageSentRedactedPayload;
+  "session.closed": SessionClosedPayload;
+  // memory
+  "memory.stored": MemoryStoredRedactedPayload;
+  "memory.recalled": MemoryRecalledRedactedPayload;
+  "memory.forgotten": MemoryForgottenPayload;
+  // system
+  "system.started": SystemStartedPayload;
+  "system.stopping": SystemStoppingPayload;
+  "system.config_changed": SystemConfigChangedRedactedPayload;
   "system.health_changed": SystemHealthChangedPayload;
 }
 

@@ -18,7 +18,9 @@ export { BaseEventBus } from './bus/bus-core.ts';
 export type { BusOptions, HandlerErrorHook, IngestOptions } from './bus/bus-core.ts';
 export { LoggingEventBus } from './bus/logging-bus.ts';
 export type { Logger } from './bus/logger.ts';
-export { AuditError, AuditReadError, BusClosedError, EventLoopError, HandlerTimeoutError, UpcastError } from './events/errors.ts';
+export { AuditError, AuditReadError, BusClosedError, EventLoopError, HandlerTimeoutError, ServiceContractError, UpcastError } from './events/errors.ts';
+export { serviceBus, serviceEmitter, ServiceEventBus } from './services/service-bus.ts';
+export type { ServiceBus, ServiceBusOf, ServiceEmitter } from './services/service-bus.ts';
 export { MemoryAuditSink } from './audit/sink.ts';
 export type { AnyEvent, AppendOptions, AuditSink } from './audit/sink.ts';
 export { JsonlAuditSink } from './audit/jsonl-sink.ts';
@@ -75,4 +77,5 @@ export {
   ULID_PATTERN,
   uniqueItems,
 } from './payload.ts';
+export type { Concealed, ConsumedBy, Emits, ProducedBy, Redacted, RedactionShape, ServiceContract, ServiceUsage } from './payload.ts';
 export type { Conceal, EventDefinition, EventRegistry, FormatName, PayloadIssue, PayloadResult, PreviousVersion, Redactor, StandardIssue, StandardResult, StandardSchemaProps, StandardSchemaV1 } from './payload.ts';

@@ -119,3 +119,6 @@ export class ReactiveEventBus<M> extends BaseEventBus<M> {
     else this.#observersByType.set(type, observers);
   }
 }
+
+export { reactiveServiceBus } from './services/reactive-service-bus.ts';
+export type { ReactiveServiceBus } from './services/reactive-service-bus.ts';

@@ -13,7 +13,7 @@ export const DIAGNOSTIC_CODES = {
   'unknown-key': { severity: 'error', summary: 'A key the catalogue format does not define (use an `x-` prefix for extensions).' },
   'invalid-event-name': { severity: 'error', summary: 'An event name is not dot-separated lower snake case with 2 or 3 segments.' },
   'undeclared-domain': { severity: 'error', summary: "An event's first segment is not a declared domain." },
-  'invalid-name': { severity: 'error', summary: 'A domain or shared type name does not follow its naming rule.' },
+  'invalid-name': { severity: 'error', summary: 'A domain, shared type or service name does not follow its naming rule.' },
   'reserved-name': { severity: 'error', summary: 'A key named `__proto__`, which would change the prototype of generated objects.' },
   'identifier-collision': { severity: 'error', summary: 'Two names produce the same TypeScript identifier.' },
   'undefined-ref': { severity: 'error', summary: '`$ref` names no shared type (`#/types/Name`) and no definition of its payload or type (`#/$defs/Name`), or another document.' },
@@ -36,6 +36,12 @@ export const DIAGNOSTIC_CODES = {
   'version-order': { severity: 'error', summary: "An event's `previous` versions are not increasing, or not all below its `version`." },
   'upcaster-missing': { severity: 'error', summary: 'A step between two kept versions of an event is breaking (an old payload may be invalid as the new one), and no `upcast` is declared for it.' },
   'unused-domain': { severity: 'warning', summary: 'A declared domain has no events.' },
+  'undeclared-event': { severity: 'error', summary: 'A service names an event or a domain (`domain.*`) the catalogue does not declare.' },
+  'duplicate-reference': { severity: 'warning', summary: 'A service names the same event twice in one list (directly, or also through its domain).' },
+  'unproduced-event': { severity: 'warning', summary: 'The catalogue declares services, and none of them produces this event.' },
+  'consumed-unproduced': { severity: 'error', summary: 'A service consumes an event that no service produces.' },
+  'multiple-producers': { severity: 'error', summary: 'Two services produce one event, and `defaults.singleProducer` says each event has one.' },
+  'unknown-version': { severity: 'error', summary: 'A consumer accepts a version of an event that the event is not at and no longer keeps (or has not reached).' },
 } as const satisfies Record<string, { severity: Severity; summary: string }>;
 
 export type Severity = 'error' | 'warning';

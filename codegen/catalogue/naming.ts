@@ -14,6 +14,26 @@ export const EVENT_NAME = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*(?:\.[a-z][a-z0-9]*(?:_
  */
 export const MAX_NAME_LENGTH = 64;
 export const MAX_EVENT_NAME_LENGTH = 128;
+/** A service name: lower case words joined by `-` or `_` (it names a durable NATS consumer too). */
+export const SERVICE_NAME = /^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$/;
+
+/** `plan-lifecycle` → `planLifecycle`: its key in the generated `services`. */
+export function serviceIdentifier(name: string): string {
+  const [first = '', ...rest] = name.split(/[-_]/);
+  return first + rest.map(capitalize).join('');
+}
+
+export interface ServiceNames {
+  /** The generated contract: `planLifecycleService`. */
+  readonly contract: string;
+}
+
+export function serviceNames(name: string): ServiceNames {
+  const identifier = serviceIdentifier(name);
+  // `decision-service` → `decisionService`, not `decisionServiceService`.
+  return { contract: identifier.endsWith('Service') ? identifier : `${identifier}Service` };
+}
+
 /** A shared type name: PascalCase. */
 export const TYPE_NAME = /^[A-Z][A-Za-z0-9]*$/;
 
@@ -30,6 +50,8 @@ export const FIXED_IDENTIFIERS = [
   'CatalogueEvent',
   'Upcasters',
   'defineUpcasters',
+  'RedactedPayloadMap',
+  'services',
 ] as const;
 
 function capitalize(word: string): string {
@@ -51,6 +73,8 @@ export interface EventNames {
   /** The fast check of a payload, a type guard: `isPlanCreatedPayload`. */
   readonly payloadGuard: string;
   readonly emitHelper: string;
+  /** The payload as a consumer without access to sensitive values receives it; generated only for payloads that have some. */
+  readonly redactedPayload: string;
 }
 
 export function eventNames(eventName: string): EventNames {
@@ -62,6 +86,7 @@ export function eventNames(eventName: string): EventNames {
     payloadRedactor: `${base}PayloadRedactor`,
     payloadGuard: `is${base}Payload`,
     emitHelper: `emit${base}`,
+    redactedPayload: `${base}RedactedPayload`,
   };
 }
 
@@ -80,10 +105,12 @@ export interface TypeNames {
   readonly typeRedactor: string;
   /** The fast check of a value of the type, a type guard: `isActor`. */
   readonly typeGuard: string;
+  /** Where its sensitive values are, as a type `Redacted` reads; generated only for types that have some. */
+  readonly typeRedaction: string;
 }
 
 export function typeNames(typeName: string): TypeNames {
-  return { typeInterface: typeName, typeSchema: `${typeName}Schema`, typeRedactor: `${typeName}Redactor`, typeGuard: `is${typeName}` };
+  return { typeInterface: typeName, typeSchema: `${typeName}Schema`, typeRedactor: `${typeName}Redactor`, typeGuard: `is${typeName}`, typeRedaction: `${typeName}Redaction` };
 }
 
 /** The domain in an event name: its first segment. */

@@ -114,6 +114,22 @@ export interface EventDocument {
   readonly previous?: readonly PreviousVersionDocument[];
 }
 
+/** An event a service consumes: by name (or `domain.*`), or by name with the versions its code reads. */
+export type ConsumedEventDocument = string | { readonly event: string; readonly versions?: readonly number[] };
+
+/** A service of the system: what it produces, what it consumes, and whether it may read sensitive values. */
+export interface ServiceDocument {
+  readonly description: string;
+  /** The team that owns it. */
+  readonly owner: string;
+  /** Events it emits: names, or `domain.*` for every event of a domain. */
+  readonly produces?: readonly string[];
+  /** Events its handlers receive. */
+  readonly consumes?: readonly ConsumedEventDocument[];
+  /** Its handlers receive `x-sensitive` values as they are (default false: redacted). */
+  readonly readsSensitive?: boolean;
+}
+
 /** A catalogue that passed validate: every name, reference and schema in it is known to be sound. */
 export interface CatalogueDocument {
   readonly version: 1;
@@ -123,6 +139,8 @@ export interface CatalogueDocument {
     readonly formats?: 'assert' | 'annotate';
     /** Warnings fail lint and generate, as errors do. */
     readonly strict?: boolean;
+    /** Each event has one producing service: a second one is an error. */
+    readonly singleProducer?: boolean;
   };
   /** Files `generate` writes besides the TypeScript and EVENTS.md. */
   readonly outputs?: {
@@ -134,4 +152,6 @@ export interface CatalogueDocument {
   readonly domains: { readonly [name: string]: string };
   readonly types?: { readonly [name: string]: JsonSchema };
   readonly events: { readonly [name: string]: EventDocument };
+  /** Who produces and who consumes each event. */
+  readonly services?: { readonly [name: string]: ServiceDocument };
 }

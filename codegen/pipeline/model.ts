@@ -8,6 +8,7 @@ import { type NumberFormatName, type StringFormatName } from 'eventspec/payload'
 import { explicitSchema } from './explicit-schema.ts';
 import { redactionPlan, sensitiveTypes } from './redaction-plan.ts';
 import { buildNode, typeOfRef } from './schema-nodes.ts';
+import { buildServices, type ServiceModel } from './service-model.ts';
 import { domainOf, eventNames, typeNames, versionNames, type EventNames, type TypeNames, type VersionNames } from '../catalogue/naming.ts';
 
 export interface Annotations {
@@ -193,6 +194,8 @@ export interface CatalogueModel {
   readonly types: readonly TypeModel[];
   /** Every event, grouped by domain in declaration order. */
   readonly events: readonly EventModel[];
+  /** The services that produce and consume the events, in declaration order (none when the catalogue declares none). */
+  readonly services: readonly ServiceModel[];
 }
 
 
@@ -303,5 +306,6 @@ export function buildModel(document: CatalogueDocument): CatalogueModel {
   const outputs = { jsonschema: document.outputs?.jsonschema === true, asyncapi: asyncapi === true || typeof asyncapi === 'object' };
   const transport = { subjectPrefix: settings.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX, server: settings.server ?? 'localhost:4222' };
   const importExtension = ({ js: '.js', ts: '.ts', none: '' } as const)[document.outputs?.importExtension ?? 'js'];
-  return { outputs, importExtension, transport, domains, types, events: domains.flatMap((domain) => domain.events) };
+  const events = domains.flatMap((domain) => domain.events);
+  return { outputs, importExtension, transport, domains, types, events, services: buildServices(document, events.map((event) => event.name)) };
 }

@@ -50,6 +50,9 @@ export const MemoryStoredPayloadRedactor: runtime.Redactor = runtime.redactPrope
   ["content", runtime.concealed],
 ]);
 
+/** The payload of `memory.stored` as a service that may not read sensitive values receives it: each `x-sensitive` value is `"[REDACTED]"`. */
+export type MemoryStoredRedactedPayload = runtime.Redacted<MemoryStoredPayload, { properties: { content: true } }>;
+
 /** Payload of `memory.recalled`: An agent searched its memory. */
 export interface MemoryRecalledPayload {
   readonly agentId: Ulid;
@@ -85,6 +88,9 @@ export function isMemoryRecalledPayload(value: unknown): value is MemoryRecalled
 export const MemoryRecalledPayloadRedactor: runtime.Redactor = runtime.redactProperties([
   ["query", runtime.concealed],
 ]);
+
+/** The payload of `memory.recalled` as a service that may not read sensitive values receives it: each `x-sensitive` value is `"[REDACTED]"`. */
+export type MemoryRecalledRedactedPayload = runtime.Redacted<MemoryRecalledPayload, { properties: { query: true } }>;
 
 /** Payload of `memory.forgotten`: A memory was deleted. */
 export interface MemoryForgottenPayload {

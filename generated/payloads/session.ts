@@ -74,6 +74,9 @@ export const SessionMessageReceivedPayloadRedactor: runtime.Redactor = runtime.r
   ["content", runtime.concealed],
 ]);
 
+/** The payload of `session.message_received` as a service that may not read sensitive values receives it: each `x-sensitive` value is `"[REDACTED]"`. */
+export type SessionMessageReceivedRedactedPayload = runtime.Redacted<SessionMessageReceivedPayload, { properties: { content: true } }>;
+
 /** Payload of `session.message_sent`: An agent replied in a conversation. */
 export interface SessionMessageSentPayload {
   readonly sessionId: Ulid;
@@ -114,6 +117,9 @@ export function isSessionMessageSentPayload(value: unknown): value is SessionMes
 export const SessionMessageSentPayloadRedactor: runtime.Redactor = runtime.redactProperties([
   ["content", runtime.concealed],
 ]);
+
+/** The payload of `session.message_sent` as a service that may not read sensitive values receives it: each `x-sensitive` value is `"[REDACTED]"`. */
+export type SessionMessageSentRedactedPayload = runtime.Redacted<SessionMessageSentPayload, { properties: { content: true } }>;
 
 /** Payload of `session.message_sent` version 1, kept so that events written under it can be read (the current version is 3). */
 export interface SessionMessageSentV1Payload {

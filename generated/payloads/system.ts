@@ -108,6 +108,9 @@ export const SystemConfigChangedPayloadRedactor: runtime.Redactor = runtime.reda
   ["current", runtime.concealed],
 ]);
 
+/** The payload of `system.config_changed` as a service that may not read sensitive values receives it: each `x-sensitive` value is `"[REDACTED]"`. */
+export type SystemConfigChangedRedactedPayload = runtime.Redacted<SystemConfigChangedPayload, { properties: { previous: true; current: true } }>;
+
 /** Payload of `system.health_changed`: A component's health status changed. */
 export interface SystemHealthChangedPayload {
   readonly component: string;

@@ -57,6 +57,9 @@ export const ToolInvokedPayloadRedactor: runtime.Redactor = runtime.redactProper
   ["arguments", runtime.concealed],
 ]);
 
+/** The payload of `tool.invoked` as a service that may not read sensitive values receives it: each `x-sensitive` value is `"[REDACTED]"`. */
+export type ToolInvokedRedactedPayload = runtime.Redacted<ToolInvokedPayload, { properties: { arguments: true } }>;
+
 /** Payload of `tool.completed`: A tool call returned a result. */
 export interface ToolCompletedPayload {
   readonly invocationId: Ulid;
@@ -91,6 +94,9 @@ export function isToolCompletedPayload(value: unknown): value is ToolCompletedPa
 export const ToolCompletedPayloadRedactor: runtime.Redactor = runtime.redactProperties([
   ["output", runtime.concealed],
 ]);
+
+/** The payload of `tool.completed` as a service that may not read sensitive values receives it: each `x-sensitive` value is `"[REDACTED]"`. */
+export type ToolCompletedRedactedPayload = runtime.Redacted<ToolCompletedPayload, { properties: { output: true } }>;
 
 /** Payload of `tool.failed`: A tool call failed. */
 export interface ToolFailedPayload {

@@ -13,6 +13,8 @@ export type AnyEvent = DomainEvent<Record<string, unknown>, string>;
 export interface AppendOptions {
   /** The event was made elsewhere and delivered here (`bus.ingest`): a relay does not send it on. */
   readonly ingested?: boolean;
+  /** The event's sensitive values are masked already (delivered to a service that may not read them): store it so marked. */
+  readonly redacted?: 'mask';
 }
 
 export interface AuditSink {

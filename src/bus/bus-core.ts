@@ -16,6 +16,7 @@ import { AuditError, EventLoopError, EventValidationError, HandlerTimeoutError, 
 import { definitionOf, unknownType, validatePayload, validationError } from '../validation/validate-payload.ts';
 import { readVersioned, type StoredEvent, type Upcaster } from '../events/upcast.ts';
 import { createTimestampFormatter } from './clock.ts';
+import { redactEvent } from '../services/redact-event.ts';
 import { EARLIEST_TIME, LATEST_TIME, TIMESTAMP_RULE } from '../events/envelope.ts';
 import { FOREIGN_ID_RULE, isForeignId } from '../events/foreign-id.ts';
 import { createIdGenerator, type IdGenerator } from './ids.ts';
@@ -65,6 +66,12 @@ export interface IngestOptions {
    * elsewhere: its audit record is not marked ingested, so a relay sends it on (default false).
    */
   readonly own?: boolean;
+  /**
+   * Mask each `x-sensitive` value once the event is validated, before it is audited (marked
+   * `"redacted":"mask"`), logged or dispatched: a service that may not read sensitive values
+   * never holds one (default false; a service's bus sets it).
+   */
+  readonly redact?: boolean;
 }
 
 // Stored untyped: the overloads of `subscribe` are what tie each handler to its type.
@@ -178,10 +185,13 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
    * also reported to onHandlerError), so a transport can decide whether to acknowledge.
    */
   async ingest(event: DomainEvent<M> | StoredEvent, options: IngestOptions = {}): Promise<readonly unknown[]> {
-    const { written, current: frozen } = readVersioned(this.registry, this.upcaster?.steps, event, this.#stackFrames);
+    const read = readVersioned(this.registry, this.upcaster?.steps, event, this.#stackFrames);
+    const written = options.redact === true ? redactEvent(this.registry, read.written) : read.written;
+    const frozen = options.redact === true ? redactEvent(this.registry, read.current) : read.current;
     if (this.#audit !== undefined && options.audit !== false) {
+      const marks = { ...(options.own === true ? {} : { ingested: true }), ...(options.redact === true ? { redacted: 'mask' as const } : {}) };
       try {
-        this.#audit.append(written as unknown as AnyEvent, options.own === true ? undefined : { ingested: true });
+        this.#audit.append(written as unknown as AnyEvent, marks);
       } catch (error) {
         throw error instanceof AuditError ? error : new AuditError(`could not record ${event.type} ${event.id}: ${(error as Error).message}`, { cause: error });
       }

@@ -52,6 +52,14 @@ export interface EventEmitterLike<M> {
   emit<T extends keyof M & string>(type: T, payload: M[T], meta?: EventMeta): DomainEvent<M, T>;
 }
 
+/**
+ * Anything that may emit events of type `T`: what a generated emit helper takes, so that a
+ * service's bus is accepted only by the helpers of the events it produces.
+ */
+export interface Emits<M, T extends keyof M & string> {
+  emit(type: T, payload: M[T], meta?: EventMeta): DomainEvent<M, T>;
+}
+
 /** The bus: emit typed events, subscribe to one type or to all of them. */
 export interface EventBus<M> extends EventEmitterLike<M> {
   subscribe<T extends keyof M & string>(type: T, handler: EventHandler<M, T>): Unsubscribe;

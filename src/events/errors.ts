@@ -88,3 +88,20 @@ export class HandlerTimeoutError extends Error {
     this.timeoutMs = timeoutMs;
   }
 }
+
+/**
+ * A service's bus was asked to do what the service's contract (the catalogue's `services:`) does
+ * not allow: emit an event it does not produce, subscribe to or receive one it does not consume.
+ * Nothing was validated, audited or dispatched.
+ */
+export class ServiceContractError extends Error {
+  override readonly name = 'ServiceContractError';
+  readonly service: string;
+  readonly eventType: string;
+
+  constructor(service: string, eventType: string, message: string) {
+    super(message);
+    this.service = service;
+    this.eventType = eventType;
+  }
+}

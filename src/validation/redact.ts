@@ -93,3 +93,51 @@ export function redactEach(...redactors: readonly Redactor[]): Redactor {
 export function lazyRedactor(get: () => Redactor): Redactor {
   return (value, conceal) => get()(value, conceal);
 }
+
+/** What a sensitive value becomes for a consumer that may not read it: the marker `"[REDACTED]"`. */
+export type Concealed = typeof REDACTED;
+
+/**
+ * Where a value's sensitive parts are, as a type (the generator writes one per payload and shared
+ * type that has any, from the same plan as its redactor): `true` the whole value, `false`
+ * nothing; an object's `properties` by name, `rest` for keys it does not declare and `patterns`
+ * for keys a pattern matches; an array's `prefix` items by position and its other `items`;
+ * `each` for several plans over one value, applied in turn.
+ */
+export type RedactionShape =
+  | boolean
+  | {
+      readonly properties?: { readonly [name: string]: RedactionShape };
+      readonly rest?: RedactionShape;
+      readonly patterns?: RedactionShape;
+      readonly prefix?: { readonly [index: string]: RedactionShape };
+      readonly items?: RedactionShape;
+      readonly each?: readonly RedactionShape[];
+    };
+
+/**
+ * `T` as a redactor with plan `P` returns it under `mask`: each sensitive value typed as
+ * `Concealed`. A union plan (a map's keys may take one of several) gives the union of the results.
+ */
+export type Redacted<T, P> = P extends true ? Concealed : P extends false ? T : T extends unknown ? RedactedValue<T, P> : never;
+
+type RedactedValue<T, P> = P extends { readonly each: infer E } ? RedactedEach<T, E> : T extends readonly unknown[] ? RedactedArray<T, P> : T extends object ? RedactedObject<T, P> : T;
+
+type RedactedEach<T, E> = E extends readonly [infer First, ...infer Rest] ? RedactedEach<Redacted<T, First>, Rest> : T;
+
+// An absent part redacts nothing: `false` for a plan, `{}` (no keys) for a table of plans.
+type ShapePart<P, K extends string, Absent = false> = P extends { readonly [key in K]: infer V } ? V : Absent;
+
+type RedactedArray<T extends readonly unknown[], P> = {
+  [K in keyof T]: Redacted<T[K], K extends keyof ShapePart<P, 'prefix', {}> ? ShapePart<P, 'prefix', {}>[K] : ShapePart<P, 'items'>>;
+};
+
+type WithPatterns<V, Patterns> = [Patterns] extends [false] ? V : V | Redacted<V, Patterns>;
+
+type RedactedObject<T, P> = {
+  [K in keyof T]: K extends keyof ShapePart<P, 'properties', {}>
+    ? WithPatterns<Redacted<T[K], ShapePart<P, 'properties', {}>[K]>, ShapePart<P, 'patterns'>>
+    : string extends K
+      ? Redacted<T[K], ShapePart<P, 'rest'> | ShapePart<P, 'patterns'>>
+      : WithPatterns<T[K], ShapePart<P, 'patterns'>>;
+};

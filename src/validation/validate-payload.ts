@@ -59,7 +59,7 @@ function editDistance(a: string, b: string): number {
 }
 
 /** The known type nearest a mistyped one, when it is a likely typo (a third of its length, 1 to 3 edits). */
-function nearestType(type: string, known: readonly string[]): string | undefined {
+export function nearestType(type: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let distance = Number.POSITIVE_INFINITY;
   for (const candidate of known) {

@@ -11,6 +11,8 @@ import { renderDocs } from './docs.ts';
 import { DEFAULT_BASE_URI, renderJsonSchemas } from './json-schema.ts';
 import { CheckFile } from './check-code.ts';
 import type { VersionNames } from '../../catalogue/naming.ts';
+import { SERVICES_FILE, serviceImports, serviceViews } from './services.ts';
+import { redactedPayloadDeclaration, shapesReferenced, typeShapeDeclaration } from './redacted-types.ts';
 import { objectMembers, redactorCode, redactorsReferenced, schemaUsesRuntime, tsType, typesReferenced, zodSchema } from './schema-code.ts';
 
 /** Events per payload file: tsc's cost per file grows faster than linearly (see the README's figures). */
@@ -37,6 +39,7 @@ const TEMPLATES = {
   emit: template('emit'),
   index: template('index'),
   upcasters: template('upcasters'),
+  services: template('services'),
 } as const;
 
 /** The file of the upcaster contract; written only when some event keeps earlier versions. */
@@ -153,7 +156,7 @@ function typeDeclarationOf(type: TypeModel, checks: CheckFile): Declaration {
     // A recursive schema refers to itself, so TypeScript cannot infer its type.
     schemaAnnotation: type.recursive ? ': z.ZodType' : '',
     schema: zodSchema(type.schema, '', (node) => checks.predicate(node, type.names.typeGuard)),
-    redactor: redactorDeclaration(type.names.typeRedactor, `a {@link ${type.names.typeInterface}}`, type.redaction),
+    redactor: joinDeclarations(redactorDeclaration(type.names.typeRedactor, `a {@link ${type.names.typeInterface}}`, type.redaction), typeShapeDeclaration(type)),
     guard: checks.guard(type.names.typeGuard, type.names.typeInterface, type.schema, jsDoc([`Whether a value is a valid {@link ${type.names.typeInterface}}: the verdict of {@link ${type.names.typeSchema}}, without its work.`], ''), true),
   };
 }
@@ -179,7 +182,13 @@ function payloadDeclaration(
 
 function eventDeclarationOf(event: EventModel, checks: CheckFile): Declaration {
   const what = `\`${event.name}\``;
-  return payloadDeclaration(event.names, event, { doc: [`Payload of ${what}: ${event.description}`, ...deprecationLines(event.deprecated)], what, guardNote: ' (the bus runs this first)' }, checks);
+  const declaration = payloadDeclaration(event.names, event, { doc: [`Payload of ${what}: ${event.description}`, ...deprecationLines(event.deprecated)], what, guardNote: ' (the bus runs this first)' }, checks);
+  return { ...declaration, redactor: joinDeclarations(declaration.redactor, redactedPayloadDeclaration(event)) };
+}
+
+/** Declarations one after another, a blank line between; '' when there are none. */
+function joinDeclarations(...texts: readonly string[]): string {
+  return texts.filter((text) => text !== '').join('\n\n');
 }
 
 /** An earlier version's payload: the same declarations as the current one's, named for its version. */
@@ -193,9 +202,12 @@ function payloadsOf(event: EventModel): { node: SchemaNode; redaction?: Redactio
   return [event, ...event.previous].map((version) => ({ node: version.payload, ...(version.redaction === undefined ? {} : { redaction: version.redaction }) }));
 }
 
-function payloadImports(path: string, declared: readonly { node: SchemaNode; redaction?: RedactionPlan }[], ownTypes: ReadonlySet<string>, model: CatalogueModel, checks: CheckFile): string[] {
+function payloadImports(path: string, declared: readonly { node: SchemaNode; redaction?: RedactionPlan }[], ownTypes: ReadonlySet<string>, model: CatalogueModel, checks: CheckFile, redactedPlans: readonly RedactionPlan[] = []): string[] {
   const types = new Set<string>();
   const redactors = new Set<string>();
+  // The shapes of the redacted payload types (current versions only) that this file declares.
+  const shapes = new Set<string>();
+  for (const plan of redactedPlans) shapesReferenced(plan, shapes);
   let usesRuntime = checks.usesRuntime;
   for (const { node, redaction } of declared) {
     typesReferenced(node, types);
@@ -212,7 +224,7 @@ function payloadImports(path: string, declared: readonly { node: SchemaNode; red
     `import * as z from ${stringLiteral(ZOD_MODULE)};`,
     ...(usesRuntime ? [`import * as ${RUNTIME} from ${stringLiteral(RUNTIME_MODULE)};`] : []),
     ...(external.length === 0 ? [] : [
-      moduleStatement('import', external.map((type) => type.names.typeInterface), shared, true),
+      moduleStatement('import', [...external.map((type) => type.names.typeInterface), ...external.map((type) => type.names.typeRedaction).filter((name) => shapes.has(name))], shared, true),
       moduleStatement('import', [...external.flatMap((type) => [type.names.typeSchema, type.names.typeGuard]), ...externalRedactors], shared, false),
     ]),
   ];
@@ -236,6 +248,8 @@ interface EventView {
   readonly deprecated: string;
   /** The payload's redactor, or '' when nothing in it is sensitive. */
   readonly redactor: string;
+  /** The payload type a service that may not read sensitive values receives. */
+  readonly receivedPayload: string;
   /** Each earlier version's registry entry, oldest first. */
   readonly previous: readonly string[];
 }
@@ -260,6 +274,7 @@ function eventView(event: EventModel, indent: string): EventView {
     descriptionLiteral: stringLiteral(event.description),
     deprecated: typeof event.deprecated === 'string' ? stringLiteral(event.deprecated) : String(event.deprecated),
     redactor: event.redaction === undefined ? '' : event.names.payloadRedactor,
+    receivedPayload: event.redaction === undefined ? event.names.payloadInterface : event.names.redactedPayload,
     previous: event.previous.map(previousEntry),
   };
 }
@@ -340,7 +355,8 @@ export function renderFiles(model: CatalogueModel, options: RenderOptions, onFil
     const declared = chunk.events.flatMap(payloadsOf);
     const checks = new CheckFile(true);
     const declarations = chunk.events.flatMap((event) => [eventDeclarationOf(event, checks), ...event.previous.map((previous) => previousDeclarationOf(event, previous, checks))]);
-    files.set(chunk.path, renderPayloadFile(declarations, payloadImports(chunk.path, declared, new Set(), model, checks), checks, options));
+    const redactedPlans = chunk.events.flatMap((event) => (event.redaction === undefined ? [] : [event.redaction]));
+    files.set(chunk.path, renderPayloadFile(declarations, payloadImports(chunk.path, declared, new Set(), model, checks, redactedPlans), checks, options));
   }
 
   const importsFromChunks = (from: string, pick: (event: EventModel) => string[], typeOnly: boolean): string[] =>
@@ -350,7 +366,7 @@ export function renderFiles(model: CatalogueModel, options: RenderOptions, onFil
     header: header(options),
     imports: [
       moduleStatement('import', ['EventRegistry'], RUNTIME_MODULE, true),
-      ...importsFromChunks('registry.ts', (event) => [event.names.payloadInterface], true),
+      ...importsFromChunks('registry.ts', (event) => [event.names.payloadInterface, ...(event.redaction === undefined ? [] : [event.names.redactedPayload])], true),
       ...importsFromChunks('registry.ts', (event) => [event, ...event.previous].flatMap((version) => [version.names.payloadSchema, version.names.payloadGuard, ...(version.redaction === undefined ? [] : [version.names.payloadRedactor])]), false),
     ],
     domains: domainViews(model.domains, '  '),
@@ -359,7 +375,7 @@ export function renderFiles(model: CatalogueModel, options: RenderOptions, onFil
   files.set('emit.ts', TEMPLATES.emit({
     header: header(options),
     imports: [
-      moduleStatement('import', ['DomainEvent', 'EventEmitterLike', 'EventMeta'], RUNTIME_MODULE, true),
+      moduleStatement('import', ['DomainEvent', 'Emits', 'EventMeta'], RUNTIME_MODULE, true),
       moduleStatement('import', ['PayloadMap'], withExtension('./registry.ts', model.importExtension), true),
       ...importsFromChunks('emit.ts', (event) => [event.names.payloadInterface], true),
     ],
@@ -369,6 +385,11 @@ export function renderFiles(model: CatalogueModel, options: RenderOptions, onFil
   const versioned = model.events.filter((event) => event.previous.length > 0);
   if (versioned.length > 0) files.set(UPCASTERS_FILE, renderUpcasters(model, versioned, chunks, options));
 
+  const hasServices = model.services.length > 0;
+  if (hasServices) {
+    files.set(SERVICES_FILE, TEMPLATES.services({ header: header(options), imports: serviceImports(RUNTIME_MODULE, withExtension('./registry.ts', model.importExtension)), services: serviceViews(model) }));
+  }
+
   const exportsFrom = (path: string, names: string[], typeOnly: boolean): string =>
     moduleStatement('export', names, withExtension(`./${path}`, model.importExtension), typeOnly);
   files.set('index.ts', TEMPLATES.index({
@@ -377,13 +398,13 @@ export function renderFiles(model: CatalogueModel, options: RenderOptions, onFil
       exportsFrom('event-types.ts', ['DOMAINS', 'EVENT_DOMAIN', 'EVENT_TYPES', 'EventType', 'isEventType'], false),
       exportsFrom('event-types.ts', ['Domain'], true),
       exportsFrom('registry.ts', ['eventRegistry'], false),
-      exportsFrom('registry.ts', ['PayloadMap'], true),
+      exportsFrom('registry.ts', ['PayloadMap', 'RedactedPayloadMap'], true),
       ...(model.types.length === 0 ? [] : [
-        exportsFrom(SHARED_FILE, model.types.map((type) => type.names.typeInterface), true),
+        exportsFrom(SHARED_FILE, [...model.types.map((type) => type.names.typeInterface), ...model.types.flatMap((type) => (type.redaction === undefined ? [] : [type.names.typeRedaction]))], true),
         // The schema, the fast check and, where something is sensitive, the redactor of each.
         exportsFrom(SHARED_FILE, model.types.flatMap((type) => [type.names.typeSchema, type.names.typeGuard, ...(type.redaction === undefined ? [] : [type.names.typeRedactor])]), false),
       ]),
-      ...chunks.map((chunk) => exportsFrom(chunk.path, chunk.events.map((event) => event.names.payloadInterface), true)),
+      ...chunks.map((chunk) => exportsFrom(chunk.path, chunk.events.flatMap((event) => [event.names.payloadInterface, ...(event.redaction === undefined ? [] : [event.names.redactedPayload])]), true)),
       ...chunks.map((chunk) => exportsFrom(chunk.path, chunk.events.flatMap((event) => [event.names.payloadSchema, event.names.payloadGuard, ...(event.redaction === undefined ? [] : [event.names.payloadRedactor])]), false)),
       ...chunks.flatMap((chunk) => {
         const previous = chunk.events.flatMap((event) => event.previous);
@@ -394,6 +415,7 @@ export function renderFiles(model: CatalogueModel, options: RenderOptions, onFil
       }),
       exportsFrom('emit.ts', model.events.map((event) => event.names.emitHelper), false),
       ...(versioned.length === 0 ? [] : [exportsFrom(UPCASTERS_FILE, ['defineUpcasters'], false), exportsFrom(UPCASTERS_FILE, ['Upcasters'], true)]),
+      ...(hasServices ? [exportsFrom(SERVICES_FILE, ['services', ...model.services.map((service) => service.names.contract)], false)] : []),
     ],
   }));
   files.set('EVENTS.md', renderDocs(model, options.catalogueName));

@@ -5,11 +5,12 @@
 import type { DocPath, Finding } from '../../catalogue/diagnostics.ts';
 import { DIAGNOSTIC_CODES } from '../../catalogue/diagnostics.ts';
 import type { CatalogueDocument, EventDocument, JsonSchema, PreviousVersionDocument, SubSchema } from '../../catalogue/types.ts';
-import { domainOf, EVENT_NAME, eventNames, FIXED_IDENTIFIERS, MAX_EVENT_NAME_LENGTH, MAX_NAME_LENGTH, NAME_SEGMENT, TYPE_NAME, typeNames, versionNames } from '../../catalogue/naming.ts';
+import { domainOf, EVENT_NAME, eventNames, FIXED_IDENTIFIERS, MAX_EVENT_NAME_LENGTH, MAX_NAME_LENGTH, NAME_SEGMENT, serviceNames, TYPE_NAME, typeNames, versionNames } from '../../catalogue/naming.ts';
 import { checkStructure } from './structure.ts';
 import { closest } from '../../catalogue/suggest.ts';
 import { liftDefinitions, localDefinition, resourceOf } from './local-definitions.ts';
 import { checkSchema, isRecord } from './schema-keywords.ts';
+import { checkServices } from './services.ts';
 
 export type ValidateResult =
   | { readonly ok: true; readonly document: CatalogueDocument; readonly findings: readonly Finding[] }
@@ -88,6 +89,7 @@ function checkCollisions(document: CatalogueDocument): Finding[] {
     claim(Object.values(eventNames(name)), `event \`${name}\``, ['events', name]);
     wellShapedPrevious(event).forEach(({ entry, index }) => claim(Object.values(versionNames(name, entry.version)), `version ${entry.version} of \`${name}\``, ['events', name, 'previous', index, 'version']));
   }
+  for (const name of Object.keys(document.services ?? {})) claim(Object.values(serviceNames(name)), `service \`${name}\``, ['services', name]);
   return findings;
 }
 
@@ -214,6 +216,8 @@ export function validateCatalogue(data: unknown): ValidateResult {
     findings.push(...lifted.findings);
     if (!hasErrors(findings)) findings.push(...[...checkRefCycles(result.types ?? {}), ...checkCollisions(result)].map(located));
   }
+
+  if (structural.length === 0) findings.push(...checkServices(document));
 
   const usedDomains = new Set(Object.keys(document.events).map(domainOf));
   // Events left out for their shape would make their domains look unused.

@@ -24,6 +24,22 @@ const EventDefinitionShape = z.strictObject({
   previous: z.array(PreviousVersionShape, 'expected a list of { version, payload, upcast? }').optional().describe('Earlier versions of the payload, oldest first, so that events written under them are still read (upcast to the current version).'),
 });
 
+const ConsumedEventShape = z.union([
+  z.string().min(1, 'expected an event name'),
+  z.strictObject({
+    event: z.string().min(1, 'expected an event name').describe('The event consumed.'),
+    versions: z.array(z.int().positive('expected a positive integer'), 'expected a list of versions').min(1, 'list at least one version').optional().describe('The versions its deployed code reads (default: whatever version this catalogue is at). `eventspec diff` says which consumers a breaking change breaks by them.'),
+  }),
+], 'expected an event name, `domain.*`, or { event, versions }');
+
+const ServiceShape = z.strictObject({
+  description: z.string().min(1, 'a service needs a description').describe('What the service does, in a sentence.'),
+  owner: z.string().min(1, 'name the team that owns it').describe('The team that owns the service.'),
+  produces: z.array(z.string().min(1, 'expected an event name'), 'expected a list of event names').optional().describe('The events it emits: names, or `domain.*` for every event of a domain. Its generated contract lets it emit only these.'),
+  consumes: z.array(ConsumedEventShape, 'expected a list of event names').optional().describe('The events its handlers receive: names, `domain.*`, or { event, versions }. Its generated contract lets it subscribe only to these.'),
+  readsSensitive: z.boolean().optional().describe('Its handlers receive `x-sensitive` values as they are (default false: redacted, and typed so).'),
+});
+
 const CatalogueShape = z.strictObject({
   $schema: z.string().optional().describe('The JSON Schema of this file, for editors.'),
   version: z.literal(1, 'expected format version 1').describe('The catalogue format version: 1.'),
@@ -32,6 +48,7 @@ const CatalogueShape = z.strictObject({
       additionalProperties: z.boolean().optional().describe('Whether payload objects accept keys they do not declare (default false: closed).'),
       formats: z.enum(['assert', 'annotate'], 'expected assert (the default) or annotate').optional().describe('Whether `format` rejects values that do not match (assert, the default) or only describes them (annotate, as JSON Schema 2020-12 does by default).'),
       strict: z.boolean().optional().describe('Warnings fail lint and generate, as errors do (as `eventspec lint --strict`).'),
+      singleProducer: z.boolean().optional().describe('Each event has one producing service: a second service producing it is an error.'),
     })
     .optional()
     .describe('Defaults for every payload schema, and how strict lint is.'),
@@ -55,6 +72,7 @@ const CatalogueShape = z.strictObject({
   domains: z.record(z.string(), z.string().min(1, 'a domain needs a description')).describe('Domain name (lower snake case) → description. An event belongs to the domain its name starts with.'),
   types: z.record(z.string(), z.record(z.string(), z.unknown(), 'expected a JSON Schema object')).optional().describe('Shared schemas (PascalCase names), used as $ref: #/types/Name.'),
   events: z.record(z.string(), EventDefinitionShape).describe('Event name (domain.action or domain.entity.action, lower snake case) → definition.'),
+  services: z.record(z.string(), ServiceShape).optional().describe('Service name (lower case, words joined by - or _) → what it produces and consumes.'),
 });
 
 /** The `$id` of the catalogue's own JSON Schema; editors read the copy in the CLI package (`catalog.schema.json`). */
