@@ -34,7 +34,9 @@ describe('the catalogue JSON Schema', () => {
       expect(lintCatalogue(text, 'catalog.yaml').ok).toBe(true);
       expect(validate(parse(text)), `${path.pathname}: ${JSON.stringify(validate.errors)}`).toBe(true);
     }
-    const good = parse(readFileSync(CATALOGUE_PATH, 'utf8')) as Record<string, unknown>;
+    const catalogue = parse(readFileSync(CATALOGUE_PATH, 'utf8')) as Record<string, unknown>;
+    // One event only: the services, which name the others, stay out.
+    const { services: _services, ...good } = catalogue;
     const payloadWith = (schema: Record<string, unknown>): Record<string, unknown> => ({ ...good, events: { 'plan.created': { description: 'Created.', payload: { type: 'object', properties: { x: schema } } } } });
     // The payload language, keyword by keyword: a misspelt or refused keyword is refused by both.
     for (const schema of [{ type: 'string', minLenght: 1 }, { type: 'object', $dynamicRef: '#meta' }, { type: 'strng' }, { type: 'array', items: [{ type: 'string' }] }, { type: 'integer', minimum: 'one' }]) {
@@ -49,6 +51,12 @@ describe('the catalogue JSON Schema', () => {
       expect(validate(bad)).toBe(false);
       expect(lintCatalogue(JSON.stringify(bad), 'catalog.yaml').ok).toBe(false);
     }
+    const serviceWith = (service: Record<string, unknown>): Record<string, unknown> => ({ ...catalogue, services: { notifier: { description: 'Tells.', owner: 'team', ...service } } });
+    for (const bad of [{ readsSensitive: 'yes' }, { consumes: [{ event: 'plan.created', versions: [] }] }, { produces: 'plan.created' }, { owner: '' }, { consumes: [{ versions: [1] }] }]) {
+      expect(validate(serviceWith(bad)), JSON.stringify(bad)).toBe(false);
+      expect(lintCatalogue(JSON.stringify(serviceWith(bad)), 'catalog.yaml').ok, JSON.stringify(bad)).toBe(false);
+    }
+    expect(validate(serviceWith({ consumes: ['plan.*', { event: 'plan.created', versions: [1] }], 'x-tier': 1 }))).toBe(true);
     expect(validate({ ...good, $schema: './catalog.schema.json', 'x-owner': 'team' })).toBe(true);
     expect(lintCatalogue(JSON.stringify({ ...good, $schema: './catalog.schema.json', 'x-owner': 'team' }), 'catalog.yaml').ok).toBe(true);
   });

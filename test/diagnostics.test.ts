@@ -18,6 +18,12 @@ function withProperties(...properties: string[]): string {
   return lines(HEAD, '  plan.created:', '    description: Created.', '    payload:', '      type: object', '      properties:', ...properties.map((line) => `        ${line}`));
 }
 
+/** Two events and a service producing `produced`; the lines that follow start at line 20. */
+function withServices(produced: string, ...rest: string[]): string {
+  return lines(HEAD, VALID_EVENT, '  plan.approved:', '    description: Approved.', '    payload: { type: object }', 'services:', '  planner:', '    description: Plans.', '    owner: planning', `    produces: [${produced}]`, ...rest);
+}
+const NOTIFIER = ['  notifier:', '    description: Tells.', '    owner: team'];
+
 interface Case {
   readonly code: DiagnosticCode;
   readonly name: string;
@@ -69,6 +75,15 @@ const CASES: readonly Case[] = [
   { code: 'version-order', name: 'an earlier version above the current one', yaml: lines(HEAD, VALID_EVENT, '    previous:', '      - version: 2', '        payload: { type: object }'), line: 13, column: 18, message: /kept as an earlier version, but the event is at version 1/ },
   { code: 'version-order', name: 'earlier versions out of order', yaml: lines(HEAD, VALID_EVENT.slice(0, 2), '    version: 4', VALID_EVENT.slice(2), '    previous:', '      - version: 2', '        payload: { type: object }', '      - version: 1', '        payload: { type: object }'), line: 16, column: 18, message: /version 1 of `plan.created` follows version 2/ },
   { code: 'upcaster-missing', name: 'a breaking step without an upcaster', yaml: lines(HEAD, VALID_EVENT.slice(0, 2), '    version: 2', VALID_EVENT.slice(2), '    previous:', '      - version: 1', '        payload:', '          type: object', '          properties: { name: { type: string } }', '          required: [name]'), line: 14, column: 18, message: /version 1 → 2 is breaking.*required field `id` added/ },
+  { code: 'undeclared-event', name: 'a service consumes an event the catalogue lacks', yaml: withServices('plan.*', ...NOTIFIER, '    consumes: [plan.craeted]'), line: 23, column: 16, message: /^`plan\.craeted` is not an event of this catalogue$/ },
+  { code: 'undeclared-event', name: 'a service produces a domain the catalogue lacks', yaml: withServices('plan.*', ...NOTIFIER, '    produces: [bill.*]'), line: 23, column: 16, message: /^`bill` is not a domain of this catalogue$/ },
+  { code: 'duplicate-reference', name: 'an event named twice in one list', yaml: withServices('plan.*', ...NOTIFIER, '    consumes: [plan.*, plan.created]'), line: 23, column: 24, message: /^service `notifier` consumes `plan\.created` twice \(also at services\.notifier\.consumes\.0\)$/ },
+  { code: 'unproduced-event', name: 'an event no service produces', yaml: withServices('plan.created'), line: 12, column: 3, message: /^no service produces `plan\.approved`$/ },
+  { code: 'consumed-unproduced', name: 'a service consumes an event nobody produces', yaml: withServices('plan.created', ...NOTIFIER, '    consumes: [plan.approved]'), line: 23, column: 16, message: /^service `notifier` consumes `plan\.approved`, which no service produces$/ },
+  { code: 'multiple-producers', name: 'two producers of one event where the catalogue says one', yaml: withServices('plan.*', ...NOTIFIER, '    produces: [plan.created]', 'defaults: { singleProducer: true }'), line: 23, column: 16, message: /^`plan\.created` is produced by `planner` and by `notifier`, but the catalogue says each event has one producer \(`defaults\.singleProducer`\)$/ },
+  { code: 'unknown-version', name: 'a consumer accepts a version the event has not reached', yaml: withServices('plan.*', ...NOTIFIER, '    consumes: [{ event: plan.created, versions: [2] }]'), line: 23, column: 50, message: /^service `notifier` accepts version 2 of `plan\.created`, which the catalogue has not reached \(it is at version 1\)$/ },
+  { code: 'invalid-name', name: 'a service name in capitals', yaml: withServices('plan.*', '  Notifier:', '    description: Tells.', '    owner: team'), line: 20, column: 3, message: /^service name "Notifier" is not lower case words joined by `-` or `_`$/ },
+  { code: 'identifier-collision', name: 'two service names with one identifier', yaml: withServices('plan.*', '  plan-x:', '    description: X.', '    owner: team', '  plan_x:', '    description: X.', '    owner: team'), line: 23, column: 3, message: /^service `plan_x` would generate `planXService`, which service `plan-x` also generates$/ },
   { code: 'unused-domain', name: 'a domain with no events', yaml: lines(HEAD.slice(0, 3), '  billing: Money.', 'events:', VALID_EVENT), line: 4, column: 3 },
 ];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { domainOf, EVENT_NAME, eventNames, pascalCase, propertyKey, typeNames } from '../codegen/catalogue/naming.ts';
+import { domainOf, EVENT_NAME, eventNames, pascalCase, propertyKey, SERVICE_NAME, serviceIdentifier, serviceNames, typeNames } from '../codegen/catalogue/naming.ts';
 
 describe('naming', () => {
   it.each([
@@ -20,8 +20,17 @@ describe('naming', () => {
       payloadRedactor: 'AgentHeartbeatMissedPayloadRedactor',
       payloadGuard: 'isAgentHeartbeatMissedPayload',
       emitHelper: 'emitAgentHeartbeatMissed',
+      redactedPayload: 'AgentHeartbeatMissedRedactedPayload',
     });
-    expect(typeNames('ErrorInfo')).toEqual({ typeInterface: 'ErrorInfo', typeSchema: 'ErrorInfoSchema', typeRedactor: 'ErrorInfoRedactor', typeGuard: 'isErrorInfo' });
+    expect(typeNames('ErrorInfo')).toEqual({ typeInterface: 'ErrorInfo', typeSchema: 'ErrorInfoSchema', typeRedactor: 'ErrorInfoRedactor', typeGuard: 'isErrorInfo', typeRedaction: 'ErrorInfoRedaction' });
+  });
+
+  it('names a service contract after the service, without saying Service twice', () => {
+    expect(serviceIdentifier('plan-lifecycle')).toBe('planLifecycle');
+    expect(serviceNames('plan-lifecycle').contract).toBe('planLifecycleService');
+    expect(serviceNames('decision_service').contract).toBe('decisionService');
+    for (const good of ['notifier', 'plan-lifecycle', 'audit_projection', 'v2-gateway']) expect(SERVICE_NAME.test(good), good).toBe(true);
+    for (const bad of ['Notifier', 'plan--lifecycle', '-x', 'x-', '1st', 'plan.lifecycle']) expect(SERVICE_NAME.test(bad), bad).toBe(false);
   });
 
   it('accepts two or three lower snake case segments only', () => {

@@ -68,6 +68,10 @@ function catalogueAt(version: 1 | 2): string {
   // Its examples are of today's shape; the old catalogue had none.
   const { examples: _examples, previous: _previous, ...rest } = event as typeof event & { examples?: unknown };
   document.events[TYPE] = version === 1 ? { ...rest, version: 1, payload: kept[0]?.payload } : { ...rest, version: 2, payload: kept[1]?.payload, previous: [{ version: 1, payload: kept[0]?.payload }] };
+  // Consumers that name the versions they read read the one there was then.
+  for (const service of Object.values((document as { services?: Record<string, { consumes?: unknown[] }> }).services ?? {})) {
+    service.consumes = service.consumes?.map((entry) => (typeof entry === 'object' && entry !== null && (entry as { event?: unknown }).event === TYPE ? { event: TYPE, versions: [version] } : entry));
+  }
   return stringify(document);
 }
 
