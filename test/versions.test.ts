@@ -70,7 +70,7 @@ function catalogueAt(version: 1 | 2): string {
   document.events[TYPE] = version === 1 ? { ...rest, version: 1, payload: kept[0]?.payload } : { ...rest, version: 2, payload: kept[1]?.payload, previous: [{ version: 1, payload: kept[0]?.payload }] };
   // Consumers that name the versions they read read the one there was then.
   for (const service of Object.values((document as { services?: Record<string, { consumes?: unknown[] }> }).services ?? {})) {
-    service.consumes = service.consumes?.map((entry) => (typeof entry === 'object' && entry !== null && (entry as { event?: unknown }).event === TYPE ? { event: TYPE, versions: [version] } : entry));
+    if (service.consumes !== undefined) service.consumes = service.consumes.map((entry) => (typeof entry === 'object' && entry !== null && (entry as { event?: unknown }).event === TYPE ? { event: TYPE, versions: [version] } : entry));
   }
   return stringify(document);
 }

@@ -4,6 +4,9 @@
  */
 import type { JsMsg } from '@nats-io/jetstream';
 import type { AuditSink } from '../audit/sink.ts';
+import type { IngestOptions } from '../bus/bus-core.ts';
+import type { DomainEvent } from '../bus/bus.ts';
+import type { StoredEvent } from '../events/upcast.ts';
 import type { Logger } from '../bus/logger.ts';
 import type { DeadLetterInfo } from './dead-letters.ts';
 import type { HandledEvents } from './handled.ts';
@@ -16,6 +19,34 @@ export interface EventSelection<M> {
   readonly domains?: readonly string[];
 }
 
+/** Where a consumer delivers: a bus, or a service's bus (whose contract gives the durable name and the selection). */
+export interface IngestTarget<M> {
+  ingest(event: DomainEvent<M> | StoredEvent, options?: IngestOptions): Promise<readonly unknown[]>;
+  readonly service?: { readonly name: string; readonly consumes: readonly string[] };
+}
+
+/** The durable name and selection of a consumer, from its options or its service's contract. */
+export function consumerIdentity<M>(target: IngestTarget<M>, options: ConsumerOptions<M>): { durable: string; select: EventSelection<M> } {
+  const service = target.service;
+  const durable = options.durable ?? service?.name;
+  if (durable === undefined) throw new TypeError('a NatsEventConsumer needs a durable name: pass { durable }, or deliver into a service\'s bus (serviceBus), whose name it takes');
+  if (service === undefined) return { durable, select: options.select ?? {} };
+  if (service.consumes.length === 0) throw new TypeError(`service ${service.name} consumes nothing: the catalogue lists no events under services.${service.name}.consumes, so there is nothing to consume`);
+  const consumed = new Set(service.consumes);
+  const outside = (options.select?.types ?? []).filter((type) => !consumed.has(type));
+  if (outside.length > 0) throw new TypeError(`the consumer selects ${outside.join(', ')}, which service ${service.name} does not consume (it consumes ${service.consumes.join(', ')})`);
+  if ((options.select?.domains ?? []).length > 0) throw new TypeError(`a consumer of service ${service.name} selects by type: its contract lists the types it consumes`);
+  return { durable, select: options.select ?? { types: service.consumes as (keyof M & string)[] } };
+}
+
+/** Whether a type is in a selection (all types for an empty one). */
+export function selects<M>(selection: EventSelection<M>, type: string): boolean {
+  const types = selection.types ?? [];
+  const domains = selection.domains ?? [];
+  if (types.length === 0 && domains.length === 0) return true;
+  return (types as readonly string[]).includes(type) || domains.some((domain) => type.startsWith(`${domain}.`));
+}
+
 /** The JetStream subject filters for a selection. */
 export function subjectFilters<M>(prefix: string, selection: EventSelection<M>): string[] {
   const filters = [...(selection.types ?? []).map((type) => subjectOf(prefix, type)), ...(selection.domains ?? []).map((domain) => `${prefix}.${domain}.>`)];
@@ -23,8 +54,9 @@ export function subjectFilters<M>(prefix: string, selection: EventSelection<M>):
 }
 
 export interface ConsumerOptions<M> extends StreamOptions {
-  /** The durable consumer's name: it resumes where it left off. */
-  readonly durable: string;
+  /** The durable consumer's name: it resumes where it left off (default: the service's name, for a service's bus). */
+  readonly durable?: string;
+  /** The events it receives (default: what the service consumes, for a service's bus; else all). */
   readonly select?: EventSelection<M>;
   /** Deliveries of one message before it is dead-lettered (default 5). */
   readonly maxDeliver?: number;

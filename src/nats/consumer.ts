@@ -24,29 +24,38 @@ import { nanos, type NatsConnection } from '@nats-io/nats-core';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerConfig, type ConsumerMessages, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { EventRegistry } from '../bus/bus.ts';
 import type { StoredEvent } from '../events/upcast.ts';
-import type { BaseEventBus } from '../bus/bus-core.ts';
 import { readCloudEvent } from '../events/cloudevents.ts';
 import { EventValidationError } from '../events/errors.ts';
 import { defaultLogger, type Logger } from '../bus/logger.ts';
-import { bucketName, cloudEventAttributes, isMissing, StreamNotFoundError, subjectFilters, type ConsumerOptions, type StopOptions } from './consumer-options.ts';
+import { bucketName, cloudEventAttributes, consumerIdentity, isMissing, selects, StreamNotFoundError, subjectFilters, type ConsumerOptions, type EventSelection, type IngestTarget, type StopOptions } from './consumer-options.ts';
 import { deadLetter } from './dead-letters.ts';
 import { KvHandledEvents, type HandledEvents } from './handled.ts';
 import { retryTransient } from './retry.ts';
 import { resolveStreams, type ResolvedStreams } from './streams.ts';
 
 export { StreamNotFoundError, subjectFilters } from './consumer-options.ts';
-export type { ConsumerOptions, EventSelection, StopOptions } from './consumer-options.ts';
+export type { ConsumerOptions, EventSelection, IngestTarget, StopOptions } from './consumer-options.ts';
 
 /** Bodies must be UTF-8: a decoder that refuses anything else. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Whether a server of this version takes several subject filters on one consumer (2.10 and later). */
+function takesSeveralFilters(version: string | undefined): boolean {
+  const [major = 0, minor = 0] = (version ?? '0.0').split('.').map((part) => Number.parseInt(part, 10));
+  return major > 2 || (major === 2 && minor >= 10);
+}
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class NatsEventConsumer<M> {
   readonly #nc: NatsConnection;
-  readonly #bus: BaseEventBus<M>;
+  readonly #bus: IngestTarget<M>;
   readonly #registry: EventRegistry<M>;
   readonly #options: ConsumerOptions<M>;
+  readonly #durable: string;
+  readonly #select: EventSelection<M>;
+  /** On a server that takes one subject filter (before 2.10), a wider one, and the types outside the selection skipped here. */
+  #skipOutside = false;
   readonly #resolved: ResolvedStreams;
   readonly #logger: Logger;
   readonly #handlerTimeoutMs: number;
@@ -62,11 +71,12 @@ export class NatsEventConsumer<M> {
   readonly #closed: Promise<Error | undefined>;
   #close: (error: Error | undefined) => void = () => undefined;
 
-  constructor(nc: NatsConnection, bus: BaseEventBus<M>, registry: EventRegistry<M>, options: ConsumerOptions<M>) {
+  constructor(nc: NatsConnection, bus: IngestTarget<M>, registry: EventRegistry<M>, options: ConsumerOptions<M>) {
     this.#nc = nc;
     this.#bus = bus;
     this.#registry = registry;
     this.#options = options;
+    ({ durable: this.#durable, select: this.#select } = consumerIdentity(bus, options));
     this.#resolved = resolveStreams(options);
     this.#logger = options.logger ?? defaultLogger();
     const ackWaitMs = options.ackWaitMs ?? 30_000;
@@ -92,7 +102,7 @@ export class NatsEventConsumer<M> {
     }
     this.#handled = this.#options.handled ?? (await retryTransient(() => this.#openBucket()));
     await this.#ensureConsumer(jsm);
-    const consumer = await retryTransient(() => jetstream(this.#nc).consumers.get(this.#resolved.stream, this.#options.durable));
+    const consumer = await retryTransient(() => jetstream(this.#nc).consumers.get(this.#resolved.stream, this.#durable));
     // Heartbeats every 5 s: a deleted consumer or a wiped store is noticed within seconds.
     const messages = await consumer.consume({ expires: 10_000 });
     this.#messages = messages;
@@ -125,14 +135,14 @@ export class NatsEventConsumer<M> {
   }
 
   async #openBucket(): Promise<KvHandledEvents> {
-    return KvHandledEvents.open(this.#nc, { bucket: bucketName(this.#resolved.stream, this.#options.durable), ttlMs: this.#resolved.maxAgeMs, replicas: this.#resolved.replicas });
+    return KvHandledEvents.open(this.#nc, { bucket: bucketName(this.#resolved.stream, this.#durable), ttlMs: this.#resolved.maxAgeMs, replicas: this.#resolved.replicas });
   }
 
   /** Whether the default bucket's stream is gone (a lookup in it only times out, a write finds no stream). */
   async #bucketGone(): Promise<boolean> {
     if (this.#options.handled !== undefined || this.#jsm === undefined) return false;
     try {
-      await this.#jsm.streams.info(`KV_${bucketName(this.#resolved.stream, this.#options.durable)}`);
+      await this.#jsm.streams.info(`KV_${bucketName(this.#resolved.stream, this.#durable)}`);
       return false;
     } catch (error) {
       return isMissing(error);
@@ -140,8 +150,13 @@ export class NatsEventConsumer<M> {
   }
 
   #consumerConfig(): Partial<ConsumerConfig> {
-    const filters = subjectFilters(this.#resolved.prefix, this.#options.select ?? {});
-    // One filter is `filter_subject`, which every JetStream server has; several need 2.10.
+    let filters = subjectFilters(this.#resolved.prefix, this.#select);
+    // One filter is `filter_subject`, which every JetStream server has; several need 2.10. Before
+    // that, the consumer takes the whole subject tree and skips (acknowledges) what it did not select.
+    if (filters.length > 1 && !takesSeveralFilters(this.#nc.info?.version)) {
+      filters = [`${this.#resolved.prefix}.>`];
+      this.#skipOutside = true;
+    }
     const filter = filters.length === 1 ? { filter_subject: filters[0] ?? '' } : { filter_subjects: filters };
     return { ...filter, max_deliver: this.#options.maxDeliver ?? 5, ack_wait: nanos(this.#options.ackWaitMs ?? 30_000) };
   }
@@ -149,12 +164,12 @@ export class NatsEventConsumer<M> {
   async #ensureConsumer(jsm: JetStreamManager): Promise<'updated' | 'created'> {
     const settings = this.#consumerConfig();
     try {
-      await retryTransient(() => jsm.consumers.info(this.#resolved.stream, this.#options.durable));
-      await retryTransient(() => jsm.consumers.update(this.#resolved.stream, this.#options.durable, settings));
+      await retryTransient(() => jsm.consumers.info(this.#resolved.stream, this.#durable));
+      await retryTransient(() => jsm.consumers.update(this.#resolved.stream, this.#durable, settings));
       return 'updated';
     } catch (error) {
       if (!/consumer not found/i.test((error as Error).message)) throw error;
-      await retryTransient(() => jsm.consumers.add(this.#resolved.stream, { durable_name: this.#options.durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ...settings }));
+      await retryTransient(() => jsm.consumers.add(this.#resolved.stream, { durable_name: this.#durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ...settings }));
       return 'created';
     }
   }
@@ -180,18 +195,18 @@ export class NatsEventConsumer<M> {
       await jsm.streams.info(this.#resolved.stream);
     } catch (error) {
       if (!isMissing(error)) return; // the server is away: the client reconnects, and heartbeats tell again
-      this.#fatal(new StreamNotFoundError(`stream ${this.#resolved.stream} is gone (deleted, or the server's store was wiped): the consumer ${this.#options.durable} stopped; create the streams again and restart it`));
+      this.#fatal(new StreamNotFoundError(`stream ${this.#resolved.stream} is gone (deleted, or the server's store was wiped): the consumer ${this.#durable} stopped; create the streams again and restart it`));
       return;
     }
     try {
-      await jsm.consumers.info(this.#resolved.stream, this.#options.durable);
+      await jsm.consumers.info(this.#resolved.stream, this.#durable);
     } catch (error) {
       if (!isMissing(error)) return;
       try {
         await this.#ensureConsumer(jsm);
-        this.#report(new Error(`the durable consumer ${this.#options.durable} on ${this.#resolved.stream} was deleted; created it again (it redelivers from the start of the stream, and handled events are skipped)`), 'consumer recreated');
+        this.#report(new Error(`the durable consumer ${this.#durable} on ${this.#resolved.stream} was deleted; created it again (it redelivers from the start of the stream, and handled events are skipped)`), 'consumer recreated');
       } catch (failure) {
-        this.#fatal(new Error(`the durable consumer ${this.#options.durable} was deleted and could not be created again: ${(failure as Error).message}`, { cause: failure }));
+        this.#fatal(new Error(`the durable consumer ${this.#durable} was deleted and could not be created again: ${(failure as Error).message}`, { cause: failure }));
       }
     }
   }
@@ -207,7 +222,7 @@ export class NatsEventConsumer<M> {
 
   #report(error: Error, message: string): void {
     try {
-      this.#logger.error({ err: error, stream: this.#resolved.stream, durable: this.#options.durable }, message);
+      this.#logger.error({ err: error, stream: this.#resolved.stream, durable: this.#durable }, message);
       this.#options.onError?.(error);
     } catch {
       // A failing logger or hook must not stop delivery.
@@ -243,7 +258,7 @@ export class NatsEventConsumer<M> {
 
   /** Publishes the message to the dead-letter stream, once however often it is delivered, reports it, and terminates it. */
   async #deadLetter(message: JsMsg, type: string, reason: string): Promise<void> {
-    const letter = await deadLetter(this.#nc, this.#resolved, message, type, reason, this.#options.durable);
+    const letter = await deadLetter(this.#nc, this.#resolved, message, type, reason, this.#durable);
     // A plain +TERM: nats-server 2.9 ignores `+TERM <reason>` and would redeliver.
     message.term();
     try {
@@ -275,6 +290,11 @@ export class NatsEventConsumer<M> {
 
   async #handle(message: JsMsg): Promise<void> {
     const type = this.#typeOf(message);
+    if (this.#skipOutside && !selects(this.#select, type)) {
+      // Not for this consumer: only the server's single filter brought it here.
+      message.ack();
+      return;
+    }
     let event: StoredEvent;
     try {
       const attributes = cloudEventAttributes(message);

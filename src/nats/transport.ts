@@ -10,7 +10,7 @@ export type { PublisherOptions } from './publisher.ts';
 export { AuditRelay } from './relay.ts';
 export type { RelayCloseOptions, RelayOptions, RelayStatus, TrailGap, TrailPosition } from './relay.ts';
 export { NatsEventConsumer, StreamNotFoundError, subjectFilters } from './consumer.ts';
-export type { ConsumerOptions, EventSelection, StopOptions } from './consumer.ts';
+export type { ConsumerOptions, EventSelection, IngestTarget, StopOptions } from './consumer.ts';
 export { DEAD_LETTER_HEADERS, DeadLetters } from './dead-letters.ts';
 export type { DeadLetter, DeadLetterInfo } from './dead-letters.ts';
 export { FileHandledEvents, handledKey, KvHandledEvents, MemoryHandledEvents } from './handled.ts';
