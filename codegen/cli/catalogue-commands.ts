@@ -50,6 +50,7 @@ Next:
 export async function runDiff(parsed: Extract<Parsed, { kind: 'diff' }>, io: Console, colors: Paint): Promise<number> {
   const { diffCatalogues } = await import('../diff/diff.ts');
   const { diffAnnotations, formatDiffJson, formatDiffText, locateChanges } = await import('../diff/format-diff.ts');
+  const { consumerImpact } = await import('../diff/impact.ts');
   const lint = (side: DiffSide): LintResult | undefined => {
     let text: string;
     try {
@@ -74,14 +75,16 @@ export async function runDiff(parsed: Extract<Parsed, { kind: 'diff' }>, io: Con
   const result = diffCatalogues(before.model, newSide.model, parsed.mode);
   const changes = locateChanges(result, parsed.new.name, (change) => newSide.locate(change.path));
   const advice = keepAdvice(result, before, newSide);
+  const impact = consumerImpact(result, before.model, newSide.model);
   const format = parsed.config.format;
-  if (format === 'json') io.out(formatDiffJson(result, changes, advice));
+  if (format === 'json') io.out(formatDiffJson(result, changes, advice, impact));
   else if (format === 'github') {
     const located = advice.map((each) => ({ ...each, file: parsed.new.name, ...newSide.locate(['events', each.event]) }));
-    io.out([...diffAnnotations(result, changes, located).map(formatAnnotation), formatDiffText(result, changes, advice)].join('\n'));
+    const placed = impact.map((each) => ({ ...each, file: parsed.new.name, ...newSide.locate(each.path) }));
+    io.out([...diffAnnotations(result, changes, located, placed).map(formatAnnotation), formatDiffText(result, changes, advice, impact)].join('\n'));
   }
-  else io.out(formatDiffText(result, changes, advice));
-  return result.failed || !after.ok ? EXIT.problems : EXIT.ok;
+  else io.out(formatDiffText(result, changes, advice, impact));
+  return result.failed || !after.ok || impact.some((each) => each.fails) ? EXIT.problems : EXIT.ok;
 }
 
 /**

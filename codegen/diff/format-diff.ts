@@ -2,6 +2,7 @@
 import type { SourcePosition } from '../catalogue/diagnostics.ts';
 import type { Annotation } from '../cli/format-diagnostics.ts';
 import { breaks, type Change, type DiffReport } from './diff.ts';
+import { impactLines, type ConsumerImpact } from './impact.ts';
 
 export interface LocatedChange extends Change {
   readonly file: string;
@@ -49,8 +50,8 @@ function adviceText(advice: readonly KeepAdvice[]): string[] {
   ]);
 }
 
-export function formatDiffText(report: DiffReport, changes: readonly LocatedChange[], advice: readonly KeepAdvice[] = []): string {
-  if (changes.length === 0) return `no changes (${report.mode} compatibility)`;
+export function formatDiffText(report: DiffReport, changes: readonly LocatedChange[], advice: readonly KeepAdvice[] = [], impact: readonly ConsumerImpact[] = []): string {
+  if (changes.length === 0 && impact.length === 0) return `no changes (${report.mode} compatibility)`;
   const rows = changes.map((change) => [change.event, change.message, `${change.file}:${change.line}:${change.column}`, change.effect, verdictOf(change, report)]);
   const header = ['event', 'change', 'where', 'effect', 'verdict'];
   const widths = header.map((title, column) => Math.min(60, Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length))));
@@ -62,21 +63,35 @@ export function formatDiffText(report: DiffReport, changes: readonly LocatedChan
     : breaking.length > 0
       ? `${breaking.length} breaking change(s) in ${report.mode} mode, each acknowledged by a version bump.`
       : `no breaking changes in ${report.mode} mode.`;
-  return [line(header), ...rows.map(line), '', summary, ...adviceText(advice)].join('\n');
+  return [...(rows.length === 0 ? [] : [line(header), ...rows.map(line), '']), summary, ...impactLines(impact, report), ...adviceText(advice)].join('\n');
 }
 
-export function formatDiffJson(report: DiffReport, changes: readonly LocatedChange[], advice: readonly KeepAdvice[] = []): string {
+export function formatDiffJson(report: DiffReport, changes: readonly LocatedChange[], advice: readonly KeepAdvice[] = [], impact: readonly ConsumerImpact[] = []): string {
   return JSON.stringify({
     mode: report.mode,
-    failed: report.failed,
+    failed: report.failed || impact.some((each) => each.fails),
     events: report.events.map((verdict) => ({ event: verdict.event, oldVersion: verdict.oldVersion, newVersion: verdict.newVersion, unacknowledged: verdict.unacknowledged })),
     changes: changes.map(({ path: _path, ...change }) => change),
     keep: advice.map((each) => ({ event: each.event, version: each.version, ...(each.bump === undefined ? {} : { bump: each.bump }), yaml: each.yaml })),
+    impact: impact.map(({ path: _path, ...each }) => each),
   }, null, 2);
 }
 
 /** `diff --format github`: each change as an annotation on the new catalogue, breaking ones as errors; what to keep as notices on the event. */
-export function diffAnnotations(report: DiffReport, changes: readonly LocatedChange[], advice: readonly (KeepAdvice & { readonly file: string; readonly line: number; readonly column: number })[] = []): Annotation[] {
+export function diffAnnotations(
+  report: DiffReport,
+  changes: readonly LocatedChange[],
+  advice: readonly (KeepAdvice & { readonly file: string; readonly line: number; readonly column: number })[] = [],
+  impact: readonly (ConsumerImpact & { readonly file: string; readonly line: number; readonly column: number })[] = [],
+): Annotation[] {
+  const affected = impact.map((each): Annotation => ({
+    level: each.fails || each.breaks.length > 0 ? (each.fails ? 'error' : 'warning') : 'notice',
+    file: each.file,
+    line: each.line,
+    column: each.column,
+    title: each.kind === 'service-removed' ? `eventspec diff: service ${each.service ?? ''} removed` : `eventspec diff: consumers of ${each.event}`,
+    message: impactLines([each], report).slice(2).join('\n').trim(),
+  }));
   const keep = advice.map((each): Annotation => ({
     level: 'notice',
     file: each.file,
@@ -90,5 +105,5 @@ export function diffAnnotations(report: DiffReport, changes: readonly LocatedCha
     const level: Annotation['level'] = unacknowledged ? 'error' : change.breaking || change.warning === true ? 'warning' : 'notice';
     const verdict = verdictOf(change, report);
     return { level, file: change.file, line: change.line, column: change.column, title: `eventspec diff: ${change.event}`, message: `${change.message} (${change.effect}; ${verdict})${unacknowledged ? ". Bump the event's `version`, or keep the old shape" : ''}` };
-  }), ...keep];
+  }), ...keep, ...affected];
 }

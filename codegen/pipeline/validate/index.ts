@@ -226,8 +226,12 @@ export function validateCatalogue(data: unknown): ValidateResult {
       findings.push({ code: 'unused-domain', path: ['domains', domain], atKey: true, message: `domain \`${domain}\` has no events`, hint: 'add its events, or remove the domain' });
     }
   }
-  return hasErrors(findings) ? { ok: false, findings } : { ok: true, document: result, findings };
+  // Who produces and consumes what is a rule across the catalogue, not its soundness: with such
+  // errors alone the document is still modelled (lint fails; diff can still compare).
+  return hasErrors(findings.filter((finding) => !RELATIONAL_CODES.has(finding.code))) ? { ok: false, findings } : { ok: true, document: result, findings };
 }
+
+const RELATIONAL_CODES: ReadonlySet<string> = new Set(['consumed-unproduced', 'multiple-producers', 'unknown-version']);
 
 /** What is wrong with a `$ref` at `path`, if anything: it must name a shared type, or a definition of its own payload or type. */
 function refProblem(document: CatalogueDocument, ref: string, path: DocPath): { message: string; hint: string } | undefined {
