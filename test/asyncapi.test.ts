@@ -1,6 +1,6 @@
 import { Parser } from '@asyncapi/parser';
 import { describe, expect, it } from 'vitest';
-import { renderAsyncApi } from '../codegen/pipeline/render/asyncapi.ts';
+import { renderAsyncApi, renderServiceAsyncApi } from '../codegen/pipeline/render/asyncapi.ts';
 import { lintCatalogue } from '../codegen/pipeline/index.ts';
 import { projectModel } from './support/catalogue.ts';
 
@@ -26,6 +26,30 @@ describe('AsyncAPI export', () => {
     expect(message?.payload()?.properties()?.['changedBy']?.properties()?.['kind']?.enum()).toEqual(['user', 'agent', 'system']);
     expect(message?.headers()?.allOf()?.[0]?.required()).toContain('ce-id');
     expect(message?.headers()?.allOf()?.[1]?.properties()?.['ce-type']?.const()).toBe('system.config_changed');
+  });
+
+  it('describes each service as an application: send for what it produces, receive for what it consumes, in the versions it reads', async () => {
+    const model = projectModel();
+    for (const service of model.services) {
+      const { document, diagnostics } = await new Parser().parse(renderServiceAsyncApi(model, service, 'catalog.yaml'));
+      expect(diagnostics.filter((diagnostic) => diagnostic.severity === ERROR).map((diagnostic) => diagnostic.message), service.name).toEqual([]);
+      const operations = document?.operations().all() ?? [];
+      const addresses = (action: string): (string | null | undefined)[] => operations.filter((operation) => operation.action() === action).map((operation) => operation.channels().all()[0]?.address());
+      expect(addresses('send'), service.name).toEqual(service.produces.map((event) => `events.${event}`));
+      expect(addresses('receive'), service.name).toEqual(service.consumes.map((each) => `events.${each.event}`));
+      expect(document?.info().title()).toBe(service.name);
+      expect(document?.info().extensions().get('x-eventspec-owner')?.value()).toBe(service.owner);
+    }
+    const notifier = model.services.find((service) => service.name === 'notifier');
+    if (notifier === undefined) throw new Error('catalog.yaml declares no notifier');
+    const { document } = await new Parser().parse(renderServiceAsyncApi(model, notifier, 'catalog.yaml'));
+    // It reads versions 2 and 3 of session.message_sent: version 1 is no message it receives.
+    const receive = document?.operations().all().find((each) => each.channels().all()[0]?.address() === 'events.session.message_sent');
+    expect(receive?.messages().all().map((each) => each.name())).toEqual(['session.message_sent', 'session.message_sent-v2']);
+    expect(document?.channels().all()).toHaveLength(5);
+    const schemas = document?.components().schemas().all().map((schema) => schema.id()) ?? [];
+    expect(schemas).toEqual(expect.arrayContaining(['plan.completed', 'session.message_sent-v2', 'ErrorInfo']));
+    expect(schemas).not.toContain('agent.registered');
   });
 
   it('lists the versions a consumer may still receive: each kept version a message of the channel, received but never sent', async () => {

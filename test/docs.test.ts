@@ -15,6 +15,17 @@ describe('EVENTS.md', () => {
     expect(docs.match(/\nExample:\n/g)).toHaveLength(38);
   });
 
+  it("says who produces and who consumes each event, and has a page per service; every link lands on a heading", () => {
+    expect(docs).toContain(
+      '\nProduced by [session-gateway](#service-session-gateway) · consumed by [audit-projection](#service-audit-projection), [notifier](#service-notifier) (versions 2, 3), redacted\n',
+    );
+    expect(docs).toContain('\n### service: notifier\n\nTells people when a plan ends, a decision or an approval awaits them, or an agent replied.\n\nOwner: conversations · receives sensitive values redacted · contract `services.notifier`\n\nProduces: nothing\n\nConsumes: [plan.completed](#plancompleted), [plan.failed](#planfailed), [decision.requested](#decisionrequested), [tool.approval_requested](#toolapproval_requested), [session.message_sent](#sessionmessage_sent) (versions 2, 3)\n');
+    const headings = new Set([...docs.matchAll(/^#+ (.+)$/gm)].map((match) => anchor(match[1] ?? '')));
+    const links = [...docs.matchAll(/\]\(#([^)]+)\)/g)].map((match) => match[1]);
+    expect(links.length).toBeGreaterThan(300);
+    expect(links.filter((link) => !headings.has(link ?? ''))).toEqual([]);
+  });
+
   it('tables every field, nested ones flattened, with constraints and sensitivity', () => {
     expect(docs).toContain('| `steps[].title` | string | yes | 1–200 characters |  |  |');
     expect(docs).toContain('| `arguments` | array of object | yes | 0–100 items | yes | The call\'s arguments by name; they may hold secrets. |');

@@ -6,12 +6,15 @@
  * generated-file header as its first line.
  */
 import type { CatalogueModel, EventModel, ExportedSchema, PreviousVersionModel } from '../model.ts';
+import type { ServiceModel } from '../service-model.ts';
 import type { JsonValue } from '../../catalogue/types.ts';
 import { dataschemaFor, subjectOf } from 'eventspec';
 import { lineComment } from './code-text.ts';
 import { toYaml } from './yaml-text.ts';
 
 export const ASYNCAPI_PATH = 'asyncapi.yaml';
+/** One document per service (AsyncAPI describes an application): `asyncapi/<service>.yaml`. */
+export const SERVICE_ASYNCAPI_DIR = 'asyncapi';
 /** The components key of the headers schema; no type (PascalCase) or event (dots) can have it. */
 const HEADERS = 'cloudevents-headers';
 const NATS_BINDING = { nats: { bindingVersion: '0.1.0' } };
@@ -109,49 +112,97 @@ function payloadSchema(event: EventModel): ExportedSchema {
   };
 }
 
-function operations(model: CatalogueModel, action: 'send' | 'receive'): [string, unknown][] {
-  return model.events.map((event) => [`${action}.${event.name}`, {
-    action,
-    channel: { $ref: `#/channels/${event.name}` },
-    summary: action === 'send' ? `Publish ${event.name}.` : `Consume ${event.name}${event.previous.length === 0 ? '' : ', as any version still read'}.`,
-    // Producers send the current version; consumers also receive the versions kept for reading.
-    messages: [event.name, ...(action === 'receive' ? event.previous.map((previous) => versionKey(event, previous)) : [])].map((key) => ({ $ref: `#/channels/${event.name}/messages/${key}` })),
-    bindings: NATS_BINDING,
-  }]);
+/** The events one operation covers, and the versions each may arrive as (all kept ones unless a consumer names its own). */
+interface Operated {
+  readonly event: EventModel;
+  readonly versions?: readonly number[];
 }
 
-export function renderAsyncApi(model: CatalogueModel, catalogueName: string): string {
-  const document = {
+function operations(events: readonly Operated[], action: 'send' | 'receive'): [string, unknown][] {
+  return events.map(({ event, versions }) => {
+    const kept = action === 'send' ? [] : event.previous.filter((previous) => versions === undefined || versions.includes(previous.version));
+    return [`${action}.${event.name}`, {
+      action,
+      channel: { $ref: `#/channels/${event.name}` },
+      summary: action === 'send' ? `Publish ${event.name}.` : `Consume ${event.name}${kept.length === 0 ? '' : ', as any version still read'}.`,
+      // Producers send the current version; consumers also receive the versions kept for reading.
+      messages: [event.name, ...kept.map((previous) => versionKey(event, previous))].map((key) => ({ $ref: `#/channels/${event.name}/messages/${key}` })),
+      bindings: NATS_BINDING,
+    }];
+  });
+}
+
+interface Scope {
+  readonly title: string;
+  readonly description: string;
+  readonly extensions: Record<string, unknown>;
+  readonly sends: readonly Operated[];
+  readonly receives: readonly Operated[];
+}
+
+function document(model: CatalogueModel, scope: Scope): string {
+  const byName = new Map<string, EventModel>();
+  for (const { event } of [...scope.sends, ...scope.receives]) byName.set(event.name, event);
+  const events = model.events.filter((event) => byName.has(event.name));
+  const usedTypes = new Set(events.flatMap((event) => [...event.typesUsed, ...event.previous.flatMap((previous) => previous.typesUsed)]));
+  const body = {
     asyncapi: '3.0.0',
-    info: {
-      title: 'Event catalogue',
-      version: '1.0.0',
-      description: `The events of ${catalogueName}, one channel per event type on NATS JetStream (subjects \`${model.transport.subjectPrefix}.<type>\`). Each message carries a JSON payload and CloudEvents headers; the event's own version is \`x-eventspec-version\`.`,
-    },
+    info: { title: scope.title, version: '1.0.0', description: scope.description, ...scope.extensions },
     defaultContentType: 'application/json',
     servers: {
       nats: { host: model.transport.server, protocol: 'nats', description: 'The NATS server with JetStream that carries the events.' },
     },
-    channels: Object.fromEntries(model.events.map((event) => [event.name, {
+    channels: Object.fromEntries(events.map((event) => [event.name, {
       address: subjectOf(model.transport.subjectPrefix, event.name),
       title: event.name,
       description: event.description,
       servers: [{ $ref: '#/servers/nats' }],
       messages: Object.fromEntries([event.name, ...event.previous.map((previous) => versionKey(event, previous))].map((key) => [key, { $ref: `#/components/messages/${key}` }])),
     }])),
-    operations: Object.fromEntries([...operations(model, 'send'), ...operations(model, 'receive')]),
+    operations: Object.fromEntries([...operations(scope.sends, 'send'), ...operations(scope.receives, 'receive')]),
     components: {
       schemas: {
         [HEADERS]: headersSchema(),
-        ...Object.fromEntries(model.types.map((type) => [type.name, componentRefs(type.jsonSchema)])),
-        ...Object.fromEntries(model.events.flatMap((event) => [
+        ...Object.fromEntries(model.types.filter((type) => usedTypes.has(type.name)).map((type) => [type.name, componentRefs(type.jsonSchema)])),
+        ...Object.fromEntries(events.flatMap((event) => [
           [event.name, payloadSchema(event)],
           ...event.previous.map((previous) => [versionKey(event, previous), componentRefs(previous.jsonSchema)]),
         ])),
       },
-      messages: Object.fromEntries(model.events.flatMap((event) => [[event.name, message(event)], ...event.previous.map((previous) => [versionKey(event, previous), previousMessage(event, previous)])])),
+      messages: Object.fromEntries(events.flatMap((event) => [[event.name, message(event)], ...event.previous.map((previous) => [versionKey(event, previous), previousMessage(event, previous)])])),
     },
   };
-  const header = `# Generated by eventspec from ${lineComment(catalogueName)}. Do not edit by hand: change the catalogue and run \`eventspec generate\`.\n`;
-  return header + toYaml(document);
+  return toYaml(body);
+}
+
+function header(catalogueName: string): string {
+  return `# Generated by eventspec from ${lineComment(catalogueName)}. Do not edit by hand: change the catalogue and run \`eventspec generate\`.\n`;
+}
+
+export function renderAsyncApi(model: CatalogueModel, catalogueName: string): string {
+  const all = model.events.map((event) => ({ event }));
+  return header(catalogueName) + document(model, {
+    title: 'Event catalogue',
+    description: `The events of ${catalogueName}, one channel per event type on NATS JetStream (subjects \`${model.transport.subjectPrefix}.<type>\`). Each message carries a JSON payload and CloudEvents headers; the event's own version is \`x-eventspec-version\`.`,
+    extensions: {},
+    sends: all,
+    receives: all,
+  });
+}
+
+/** The document of one service: `send` for what it produces, `receive` for what it consumes (in the versions it reads). */
+export function renderServiceAsyncApi(model: CatalogueModel, service: ServiceModel, catalogueName: string): string {
+  const events = new Map(model.events.map((event) => [event.name, event]));
+  const operated = (names: readonly { event: string; versions?: readonly number[] }[]): Operated[] =>
+    names.flatMap(({ event, versions }) => {
+      const found = events.get(event);
+      return found === undefined ? [] : [{ event: found, ...(versions === undefined ? {} : { versions }) }];
+    });
+  return header(catalogueName) + document(model, {
+    title: service.name,
+    description: `${service.description} Owned by ${service.owner}. It sends ${service.produces.length} and receives ${service.consumes.length} of the events of ${catalogueName} on NATS JetStream (subjects \`${model.transport.subjectPrefix}.<type>\`)${service.readsSensitive ? '' : '; it receives each `x-sensitive` value redacted'}.`,
+    extensions: { 'x-eventspec-service': service.name, 'x-eventspec-owner': service.owner, 'x-eventspec-reads-sensitive': service.readsSensitive },
+    sends: operated(service.produces.map((event) => ({ event }))),
+    receives: operated(service.consumes),
+  });
 }

@@ -146,6 +146,35 @@ function history(event: EventModel): { heading: string; steps: string; table: st
   });
 }
 
+const serviceHeading = (name: string): string => `service: ${name}`;
+const serviceLink = (name: string): string => `[${name}](#${anchor(serviceHeading(name))})`;
+const eventLink = (name: string): string => `[${name}](#${anchor(name)})`;
+
+function versionNote(versions: readonly number[] | undefined): string {
+  return versions === undefined ? '' : ` (${versions.length === 1 ? 'version' : 'versions'} ${versions.join(', ')})`;
+}
+
+/** Who produces and who consumes an event, when the catalogue declares services. */
+function usedBy(model: CatalogueModel, event: EventModel): string {
+  if (model.services.length === 0) return '';
+  const producers = model.services.filter((service) => service.produces.includes(event.name)).map((service) => serviceLink(service.name));
+  const consumers = model.services.flatMap((service) => {
+    const entry = service.consumes.find((each) => each.event === event.name);
+    return entry === undefined ? [] : [`${serviceLink(service.name)}${versionNote(entry.versions)}${service.readsSensitive || event.redaction === undefined ? '' : ', redacted'}`];
+  });
+  return `Produced by ${producers.length === 0 ? 'no service' : producers.join(', ')} · consumed by ${consumers.length === 0 ? 'no service' : consumers.join(', ')}`;
+}
+
+function servicePages(model: CatalogueModel): Record<string, string>[] {
+  return model.services.map((service) => ({
+    heading: serviceHeading(service.name),
+    description: text(service.description),
+    meta: `Owner: ${text(service.owner)} · ${service.readsSensitive ? 'reads sensitive values' : 'receives sensitive values redacted'} · contract \`services.${service.identifier}\``,
+    produces: service.produces.length === 0 ? 'nothing' : service.produces.map(eventLink).join(', '),
+    consumes: service.consumes.length === 0 ? 'nothing' : service.consumes.map((each) => `${eventLink(each.event)}${versionNote(each.versions)}`).join(', '),
+  }));
+}
+
 export function renderDocs(model: CatalogueModel, catalogueName: string): string {
   const domains = model.domains.filter((domain) => domain.events.length > 0);
   return template({
@@ -160,11 +189,14 @@ export function renderDocs(model: CatalogueModel, catalogueName: string): string
         name: event.name,
         description: text(event.description),
         meta: meta(event),
+        usedBy: usedBy(model, event),
         table: table(event.payload),
         example: event.examples.length === 0 ? '' : JSON.stringify(event.examples[0], null, 2),
         history: history(event),
       })),
     })),
+    services: servicePages(model),
+    serviceTable: model.services.map((service) => `| ${serviceLink(service.name)} | ${text(service.owner)} | ${service.produces.length} | ${service.consumes.length} | ${service.readsSensitive ? 'yes' : 'redacted'} |`),
     types: model.types.map((type) => ({ name: type.name, description: text(type.description ?? ''), table: table(type.schema) })),
   });
 }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { CatalogueModel, DomainModel, EventModel, ImportExtension, PreviousVersionModel, RedactionPlan, SchemaNode, TypeModel } from '../model.ts';
 import { jsDoc, lineComment, moduleStatement, RUNTIME, stringLiteral } from './code-text.ts';
-import { ASYNCAPI_PATH, renderAsyncApi } from './asyncapi.ts';
+import { ASYNCAPI_PATH, renderAsyncApi, renderServiceAsyncApi, SERVICE_ASYNCAPI_DIR } from './asyncapi.ts';
 import { renderDocs } from './docs.ts';
 import { DEFAULT_BASE_URI, renderJsonSchemas } from './json-schema.ts';
 import { CheckFile } from './check-code.ts';
@@ -419,7 +419,10 @@ export function renderFiles(model: CatalogueModel, options: RenderOptions, onFil
     ],
   }));
   files.set('EVENTS.md', renderDocs(model, options.catalogueName));
-  if (model.outputs.asyncapi) files.set(ASYNCAPI_PATH, renderAsyncApi(model, options.catalogueName));
+  if (model.outputs.asyncapi) {
+    files.set(ASYNCAPI_PATH, renderAsyncApi(model, options.catalogueName));
+    for (const service of model.services) files.set(`${SERVICE_ASYNCAPI_DIR}/${service.name}.yaml`, renderServiceAsyncApi(model, service, options.catalogueName));
+  }
   if (model.outputs.jsonschema) {
     for (const [path, text] of renderJsonSchemas(model, { catalogueName: options.catalogueName, baseUri: options.baseUri ?? DEFAULT_BASE_URI })) {
       files.set(`${JSON_SCHEMA_DIR}/${path}`, text);
