@@ -172,6 +172,52 @@ describe('eventspec lsp', () => {
     ]);
   });
 
+  it('knows the services section: hover, definition, references and rename of events named there, completion of their names, and lint', async () => {
+    const services = `${TEXT.replace('minLenght', 'minLength')}services:
+  planner:
+    description: Plans.
+    owner: planning
+    produces: [plan.*]
+  notifier:
+    description: Tells.
+    owner: team
+    consumes:
+      - plan.done
+      - event: plan.created
+        versions: [1]
+`;
+    expect(await nextDiagnostics(() => void connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 60 }, contentChanges: [{ text: services }] }))).toEqual([]);
+    const hover = async (position: Position): Promise<string | undefined> => ((await connection.sendRequest('textDocument/hover', { textDocument: { uri }, position })) as { contents: { value: string } } | null)?.contents.value;
+    expect(await hover(positionOf(services, '- plan.done', 4))).toBe('**plan.done** — event, version 1\n\nDone.\n\nProduced by `planner` · consumed by `notifier`');
+    expect(await hover(positionOf(services, 'plan.created:', 6))).toContain('Produced by `planner` · consumed by `notifier`');
+    expect(await hover(positionOf(services, 'notifier:', 2))).toMatch(/^\*\*notifier\*\* — service, owned by team\n\nTells\.\n\nProduces 0 and consumes 2 entries; receives sensitive values redacted\. Generated: `services\.notifier`/);
+    const onUse = positionOf(services, 'event: plan.created', 10);
+    const definition = (await connection.sendRequest('textDocument/definition', { textDocument: { uri }, position: onUse })) as { range: Range }[];
+    expect(definition.map((each) => each.range.start)).toEqual([positionOf(services, 'plan.created:')]);
+    const references = (await connection.sendRequest('textDocument/references', { textDocument: { uri }, position: positionOf(services, 'plan.done:', 6), context: { includeDeclaration: true } })) as { range: Range }[];
+    expect(references.map((each) => each.range.start)).toEqual([positionOf(services, 'plan.done:'), positionOf(services, 'plan.done', 0, 1)]);
+    const rename = (await connection.sendRequest('textDocument/rename', { textDocument: { uri }, position: onUse, newName: 'plan.drafted' })) as { changes: Record<string, TextEdit[]> };
+    expect(rename.changes[uri]?.map((edit) => [edit.range.start, edit.newText])).toEqual([[positionOf(services, 'plan.created:'), 'plan.drafted'], [positionOf(services, 'plan.created', 0, 1), 'plan.drafted']]);
+    // A domain renamed in its declaration reaches the `plan.*` of a service, and the events named there.
+    const domain = (await connection.sendRequest('textDocument/rename', { textDocument: { uri }, position: positionOf(services, 'plan: Plans.', 1), newName: 'roadmap' })) as { changes: Record<string, TextEdit[]> };
+    expect(domain.changes[uri]?.map((edit) => edit.range.start)).toEqual(expect.arrayContaining([positionOf(services, 'plan.*'), positionOf(services, '- plan.done', 2), positionOf(services, 'plan.created', 0, 1)]));
+    // Completion of an entry, in a flow list and in a block list.
+    const typing = services.replace('    produces: [plan.*]', '    produces: [plan.*, ');
+    await connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 61 }, contentChanges: [{ text: typing }] });
+    const labels = ((await connection.sendRequest('textDocument/completion', { textDocument: { uri }, position: positionOf(typing, 'plan.*, ', 8) })) as { label: string }[]).map((item) => item.label);
+    expect(labels).toEqual(['plan.created', 'plan.done', 'plan.*']);
+    const block = services.replace('      - plan.done\n', '      - plan.done\n      - pl\n');
+    await connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 62 }, contentChanges: [{ text: block }] });
+    expect(((await connection.sendRequest('textDocument/completion', { textDocument: { uri }, position: positionOf(block, '- pl\n', 4) })) as { label: string }[]).map((item) => item.label)).toEqual(['plan.created', 'plan.done', 'plan.*']);
+    // A misspelt event in a service is a diagnostic with a quick fix.
+    const typo = services.replace('      - plan.done', '      - plan.dnoe');
+    const diagnostics = await nextDiagnostics(() => void connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 63 }, contentChanges: [{ text: typo }] }));
+    expect(diagnostics.map((each) => [each.code, each.message])).toEqual([['undeclared-event', '`plan.dnoe` is not an event of this catalogue']]);
+    const actions = (await connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diagnostics[0]?.range, context: { diagnostics } })) as { title: string }[];
+    expect(actions.map((each) => each.title)).toEqual(['Change to `plan.done`']);
+    expect(await nextDiagnostics(() => void connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 64 }, contentChanges: [{ text: TEXT.replace('minLenght', 'minLength') }] }))).toEqual([]);
+  });
+
   it('completes $ref targets, format values and keywords where they may stand', async () => {
     let version = 10;
     const complete = async (text: string, position: Position): Promise<string[]> => {

@@ -31,6 +31,7 @@ import { diagnoseCatalogue } from '../pipeline/index.ts';
 import { LoadCache } from '../pipeline/load.ts';
 import { KEYWORD_DOCS } from '../pipeline/validate/schema-keywords.ts';
 import { YamlIndex, type Span } from './yaml-index.ts';
+import { completesServiceEntry, serviceHover, serviceReferences, servicesOf, usageLine } from './services.ts';
 
 /** The hover line that lists an event's kept versions, when it has some. */
 function keptVersions(name: string, previous: unknown): string[] {
@@ -38,6 +39,9 @@ function keptVersions(name: string, previous: unknown): string[] {
   const versions = previous.flatMap((entry: unknown) => (typeof (entry as { version?: unknown } | null)?.version === 'number' ? [(entry as { version: number }).version] : []));
   return [`Earlier versions kept: ${versions.join(', ')} (read and upcast; \`${versionNames(name, versions[0] ?? 1).payloadInterface}\`…)`];
 }
+
+/** What rename, references and go to definition work on. */
+type Named = { readonly kind: 'type' | 'domain' | 'event' | 'service'; readonly name: string };
 
 /** How long typing must pause before the catalogue is linted again. */
 const DEBOUNCE_MS = 150;
@@ -136,20 +140,40 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   });
 
-  /** The shared type or domain a cursor names, wherever it names it. */
-  const symbolAt = (index: YamlIndex, offset: number): { kind: 'type' | 'domain'; name: string } | undefined => {
+  /** The shared type, domain, event or service a cursor names, wherever it names it. */
+  const symbolAt = (index: YamlIndex, offset: number): Named | undefined => {
     const found = index.at(offset);
     if (found === undefined) return undefined;
     const { path, onKey, value } = found;
     if (onKey && path.length === 2 && path[0] === 'types') return { kind: 'type', name: String(path[1]) };
     if (onKey && path.length === 2 && path[0] === 'domains') return { kind: 'domain', name: String(path[1]) };
-    if (onKey && path.length === 2 && path[0] === 'events') return { kind: 'domain', name: domainOf(String(path[1])) };
+    if (onKey && path.length === 2 && path[0] === 'services') return { kind: 'service', name: String(path[1]) };
+    // An event's name: its first segment names the domain, the rest the event.
+    if (onKey && path.length === 2 && path[0] === 'events') {
+      const name = String(path[1]);
+      return offset - found.span.start <= domainOf(name).length ? { kind: 'domain', name: domainOf(name) } : { kind: 'event', name };
+    }
+    const reference = serviceReferences(index).find((each) => offset >= each.span.start && offset <= each.span.end);
+    if (reference !== undefined) return { kind: reference.wildcard ? 'domain' : 'event', name: reference.name };
     const target = !onKey && path.at(-1) === '$ref' && typeof value === 'string' ? TYPE_REF.exec(value)?.[1] : undefined;
     return target === undefined ? undefined : { kind: 'type', name: target };
   };
 
-  /** Every place a shared type or domain is named: its declaration first. */
-  const occurrences = (index: YamlIndex, symbol: { kind: 'type' | 'domain'; name: string }): { span: Span; replace: (name: string) => string; declaration: boolean }[] => {
+  /** Every place a symbol is named: its declaration first. */
+  const occurrences = (index: YamlIndex, symbol: Named): { span: Span; replace: (name: string) => string; declaration: boolean }[] => {
+    const plain = (name: string): string => name;
+    if (symbol.kind === 'service') {
+      const declaration = index.keys(['services']).find((each) => each.key === symbol.name);
+      return declaration === undefined ? [] : [{ span: declaration.span, replace: plain, declaration: true }];
+    }
+    if (symbol.kind === 'event') {
+      const declaration = index.keys(['events']).find((each) => each.key === symbol.name);
+      const uses = serviceReferences(index).filter((each) => !each.wildcard && each.name === symbol.name);
+      return [
+        ...(declaration === undefined ? [] : [{ span: declaration.span, replace: plain, declaration: true }]),
+        ...uses.map((each) => ({ span: each.span, replace: plain, declaration: false })),
+      ];
+    }
     if (symbol.kind === 'type') {
       const declaration = index.keys(['types']).find((each) => each.key === symbol.name);
       const uses = index.refs().filter((site) => TYPE_REF.exec(site.ref)?.[1] === symbol.name);
@@ -160,16 +184,19 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     const declaration = index.keys(['domains']).find((each) => each.key === symbol.name);
     const events = index.keys(['events']).filter((each) => domainOf(each.key) === symbol.name);
+    const services = serviceReferences(index).filter((each) => (each.wildcard ? each.name === symbol.name : domainOf(each.name) === symbol.name));
     return [
-      ...(declaration === undefined ? [] : [{ span: declaration.span, replace: (name: string) => name, declaration: true }]),
-      ...events.map((each) => ({ span: { start: each.span.start, end: each.span.start + symbol.name.length }, replace: (name: string) => name, declaration: false })),
+      ...(declaration === undefined ? [] : [{ span: declaration.span, replace: plain, declaration: true }]),
+      ...events.map((each) => ({ span: { start: each.span.start, end: each.span.start + symbol.name.length }, replace: plain, declaration: false })),
+      ...services.map((each) => ({ span: { start: each.span.start, end: each.span.start + symbol.name.length }, replace: plain, declaration: false })),
     ];
   };
 
   connection.onHover((params) => {
     const index = indexOf(params.textDocument.uri);
     if (index === undefined) return null;
-    const found = index.at(index.offset(params.position));
+    const offset = index.offset(params.position);
+    const found = index.at(offset);
     if (found === undefined) return null;
     const { path, onKey, value } = found;
     const text = (lines: string[]): { contents: { kind: typeof MarkupKind.Markdown; value: string }; range: Range } => ({ contents: { kind: MarkupKind.Markdown, value: lines.join('\n\n') }, range: range(index, found.span) });
@@ -183,8 +210,17 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         ...(typeof event?.['description'] === 'string' ? [event['description']] : []),
         `Generated: \`${names.payloadInterface}\`, \`${names.payloadSchema}\`, \`${names.emitHelper}()\`, \`EventType.${names.enumMember}\``,
         ...keptVersions(name, event?.['previous']),
+        ...usageLine(index, name),
       ]);
     }
+    if (onKey && path.length === 2 && path[0] === 'services') return text(serviceHover(String(path[1]), servicesOf(index)[String(path[1])]));
+    const reference = serviceReferences(index).find((each) => offset >= each.span.start && offset <= each.span.end);
+    if (reference !== undefined && !reference.wildcard) {
+      const event = data.events[reference.name];
+      if (event === undefined) return text([`\`${reference.name}\`: no event of that name`]);
+      return text([`**${reference.name}** — event, version ${typeof event['version'] === 'number' ? event['version'] : 1}`, ...(typeof event['description'] === 'string' ? [event['description']] : []), ...usageLine(index, reference.name)]);
+    }
+    if (reference !== undefined) return text([`**${reference.name}.\*** — every event of the domain \`${reference.name}\``, String(data.domains[reference.name] ?? 'no domain of that name')]);
     // The `version` of an earlier version's entry: its generated names, and what its step does.
     if (onKey && path.length === 5 && path[0] === 'events' && path[2] === 'previous' && typeof path[3] === 'number' && path[4] === 'version') {
       const entry = (data.events[String(path[1])]?.['previous'] as unknown[] | undefined)?.[path[3]] as Record<string, unknown> | undefined;
@@ -259,6 +295,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     if (/format:\s*\S*$/.test(before)) {
       return Object.entries(FORMAT_TYPES).map(([name, type]) => ({ label: name, kind: CompletionItemKind.EnumMember, detail: `a ${type} format` }));
+    }
+    // An entry of a service's list: the events, and each domain as `domain.*`.
+    const entryIndent = /^(\s*)/.exec(before)?.[1]?.length ?? 0;
+    if (completesServiceEntry(before, enclosingPath(index, lineStart, entryIndent))) {
+      return [
+        ...Object.keys(data.events).map((name) => ({ label: name, kind: CompletionItemKind.Event, detail: typeof data.events[name]?.['description'] === 'string' ? String(data.events[name]?.['description']) : 'event' })),
+        ...Object.keys(data.domains).map((domain) => ({ label: `${domain}.*`, kind: CompletionItemKind.Module, detail: `every event of ${domain}` })),
+      ];
     }
     // A key being typed: the keywords of a schema, or the domains for an event's name.
     const indent = /^(\s*)[\w$-]*$/.exec(before)?.[1]?.length;
