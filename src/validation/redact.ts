@@ -128,16 +128,20 @@ type RedactedEach<T, E> = E extends readonly [infer First, ...infer Rest] ? Reda
 // An absent part redacts nothing: `false` for a plan, `{}` (no keys) for a table of plans.
 type ShapePart<P, K extends string, Absent = false> = P extends { readonly [key in K]: infer V } ? V : Absent;
 
+// Tuple positions are keyed `"0"`, `"1"`…; an indexed access (`T[1]`) asks with the number.
+type PrefixPlan<P, K> = `${K & (string | number)}` extends infer Key extends keyof ShapePart<P, 'prefix', {}> ? ShapePart<P, 'prefix', {}>[Key] : ShapePart<P, 'items'>;
+
 type RedactedArray<T extends readonly unknown[], P> = {
-  [K in keyof T]: Redacted<T[K], K extends keyof ShapePart<P, 'prefix', {}> ? ShapePart<P, 'prefix', {}>[K] : ShapePart<P, 'items'>>;
+  [K in keyof T]: Redacted<T[K], PrefixPlan<P, K>>;
 };
 
-type WithPatterns<V, Patterns> = [Patterns] extends [false] ? V : V | Redacted<V, Patterns>;
+// No patterns (`never`): the value as its own plan left it; a pattern's plan may apply on top.
+type WithPatterns<V, Patterns> = [Patterns] extends [never] ? V : V | Redacted<V, Patterns>;
 
 type RedactedObject<T, P> = {
   [K in keyof T]: K extends keyof ShapePart<P, 'properties', {}>
-    ? WithPatterns<Redacted<T[K], ShapePart<P, 'properties', {}>[K]>, ShapePart<P, 'patterns'>>
+    ? WithPatterns<Redacted<T[K], ShapePart<P, 'properties', {}>[K]>, ShapePart<P, 'patterns', never>>
     : string extends K
-      ? Redacted<T[K], ShapePart<P, 'rest'> | ShapePart<P, 'patterns'>>
-      : WithPatterns<T[K], ShapePart<P, 'patterns'>>;
+      ? Redacted<T[K], ShapePart<P, 'rest'> | ShapePart<P, 'patterns', never>>
+      : WithPatterns<T[K], ShapePart<P, 'patterns', never>>;
 };

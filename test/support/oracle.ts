@@ -251,7 +251,7 @@ export function valuesFor(node: SchemaNode, model: CatalogueModel, mode: Mode, d
       const extraValue = typeof node.additional === 'object' ? valuesFor(node.additional, model, 'valid', depth + 1) : anyJson;
       const extraKey = fc.constantFrom('extra', 'label', 'x-y', 'id', ...node.requiredOnly, ...node.dependentRequired.flatMap((each) => [each.name, ...each.required]));
       const extra = node.additional === false ? fc.constant(null) : fc.option(fc.tuple(extraKey, extraValue), { freq: 2 });
-      const patterned = fc.array(fc.oneof(...node.patterns.map((each) => fc.tuple(fc.stringMatching(new RegExp(each.pattern, 'u'), { maxLength: 6 }), valuesFor(each.schema, model, mode === 'valid' ? 'valid' : 'near', depth + 1))), fc.constant(null)), { maxLength: node.patterns.length === 0 ? 0 : 2 });
+      const patterned = fc.array(fc.oneof(...node.patterns.map((each) => fc.tuple(fc.stringMatching(new RegExp(each.pattern, 'u'), { maxLength: Math.max(6, each.pattern.length) }), valuesFor(each.schema, model, mode === 'valid' ? 'valid' : 'near', depth + 1))), fc.constant(null)), { maxLength: node.patterns.length === 0 ? 0 : 2 });
       const required = fc.tuple(...node.requiredOnly.map((name) => fc.tuple(fc.constant(name), extraValue)));
       const valid = fc.tuple(fc.tuple(...fields), extra, patterned, required).map(([entries, added, matching, requiredEntries]) => {
         const value: Record<string, unknown> = {};

@@ -18,7 +18,7 @@ export function redactionShape(plan: RedactionPlan): string {
       return `{ each: [${plan.plans.map(redactionShape).join(', ')}] }`;
     case 'items': {
       const parts = [
-        ...(plan.prefix.some((each) => each !== null) ? [`prefix: { ${plan.prefix.flatMap((each, index) => (each === null ? [] : [`${index}: ${redactionShape(each)}`])).join('; ')} }`] : []),
+        ...(plan.prefix.some((each) => each !== null) ? [`prefix: { ${plan.prefix.flatMap((each, index) => (each === null ? [] : [`"${index}": ${redactionShape(each)}`])).join('; ')} }`] : []),
         ...(plan.plan === undefined ? [] : [`items: ${redactionShape(plan.plan)}`]),
       ];
       return `{ ${parts.join('; ')} }`;
