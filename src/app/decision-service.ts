@@ -5,7 +5,7 @@
  * throws and changes nothing.
  */
 import type { EventMeta } from 'eventspec';
-import { createIdGenerator, type IdGenerator } from 'eventspec';
+import { createIdGenerator, serviceEmitter, type EventEmitterLike, type IdGenerator, type ProducedBy, type ServiceEmitter } from 'eventspec';
 import {
   emitDecisionApproved,
   emitDecisionRecorded,
@@ -14,9 +14,19 @@ import {
   emitDecisionSuperseded,
   type Actor,
   type DecisionRequestedPayload,
+  services,
+  type PayloadMap,
 } from '../../generated/index.ts';
 import type { DecisionRecord, Store, UnitOfWork } from './store.ts';
 import { chainAfter, InvalidTransitionError, takeStep, type Announce } from './transition.ts';
+
+/** The events this service may emit: what the catalogue's `services.decisionService` produces. */
+type Produced = ProducedBy<typeof services.decisionService>;
+
+/** A unit of work's emitter, as this service may use it (an event it does not produce throws). */
+function scoped(events: EventEmitterLike<PayloadMap> | undefined): ServiceEmitter<PayloadMap, Produced> | undefined {
+  return events === undefined ? undefined : serviceEmitter(events, services.decisionService);
+}
 
 export type DecisionStatus = DecisionRecord['status'];
 
@@ -66,7 +76,7 @@ export class DecisionService {
   async request(input: NewDecision, meta?: EventMeta): Promise<Decision> {
     return this.#store.run(async (unit) => {
       const decisionId = this.#ids();
-      const event = unit.events === undefined ? undefined : emitDecisionRequested(unit.events, { decisionId, ...input }, meta);
+      const event = unit.events === undefined ? undefined : emitDecisionRequested(serviceEmitter(unit.events, services.decisionService), { decisionId, ...input }, meta);
       const decision: DecisionRecord = { id: decisionId, question: input.question, status: 'requested', options: input.options.map((option) => option.id), chain: chainAfter(event) };
       await unit.decisions.put(decision);
       return view(decision);
@@ -111,13 +121,13 @@ export class DecisionService {
     action: string,
     from: readonly DecisionStatus[],
     to: DecisionStatus,
-    announce: Announce,
+    announce: Announce<ServiceEmitter<PayloadMap, Produced>>,
     check: (decision: DecisionRecord, unit: UnitOfWork) => Partial<DecisionRecord> | Promise<Partial<DecisionRecord>> = () => ({}),
   ): Promise<Decision> {
     return this.#store.run(async (unit) => {
       const decision = await this.#record(unit, decisionId);
       const changes = from.includes(decision.status) ? await check(decision, unit) : {};
-      const chain = takeStep(`decision ${decisionId}`, decision, action, from, unit.events, announce);
+      const chain = takeStep(`decision ${decisionId}`, decision, action, from, scoped(unit.events), announce);
       const next: DecisionRecord = { ...decision, ...changes, status: to, chain };
       await unit.decisions.put(next);
       return view(next);

@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import pg from 'pg';
-import { JsonlAuditSink, LoggingEventBus, readAudit, type Logger } from 'eventspec';
+import { JsonlAuditSink, LoggingEventBus, readAudit, serviceBus, type Logger } from 'eventspec';
 import { ensureStreams, NatsEventConsumer } from 'eventspec/nats';
 import { PostgresOutboxRelay } from 'eventspec/postgres';
-import { eventRegistry, type Actor, type PayloadMap } from '../../generated/index.ts';
+import { eventRegistry, services as catalogueServices, type Actor, type PayloadMap } from '../../generated/index.ts';
 import { services } from './composition-root.ts';
 import { PostgresStore } from './postgres-store.ts';
 
@@ -49,13 +49,14 @@ export async function runFullDemo(options: FullDemoOptions): Promise<{ committed
     print('— the projection service: a durable consumer of every event, into its own audit trail');
     const trail = join(mkdtempSync(join(tmpdir(), 'eventspec-demo-full-')), 'projection.jsonl');
     const audit = new JsonlAuditSink(trail, { durability: 'batched' });
-    const projection = new LoggingEventBus<PayloadMap>({ registry: eventRegistry, audit, logger: quiet });
+    // The catalogue's audit-projection service: its contract names its durable consumer and what it selects.
+    const projection = serviceBus(new LoggingEventBus<PayloadMap>({ registry: eventRegistry, audit, logger: quiet }), catalogueServices.auditProjection);
     const received: string[] = [];
     projection.subscribe('*', (event) => {
       received.push(event.id);
       print(`  projection received ${event.type} ${event.id}`);
     });
-    const consumer = new NatsEventConsumer(nc, projection, eventRegistry, { ...where, durable: 'projection', audit, logger: quiet });
+    const consumer = new NatsEventConsumer(nc, projection, eventRegistry, { ...where, audit, logger: quiet });
     await consumer.start();
 
     print('— the outbox relay: PostgreSQL → NATS, after each commit');
@@ -91,7 +92,7 @@ export async function runFullDemo(options: FullDemoOptions): Promise<{ committed
       // The demo's own tables and streams go again; the trail stays for a look.
       for (const table of ['plans', 'decisions', 'outbox']) await pool.query(`DROP TABLE IF EXISTS "${tag}_${table}"`);
       const jsm = await jetstreamManager(nc);
-      for (const stream of [where.stream, `${where.stream}_DLQ`, `KV_eventspec_handled_${where.stream}_projection`]) await jsm.streams.delete(stream).catch(() => false);
+      for (const stream of [where.stream, `${where.stream}_DLQ`, `KV_eventspec_handled_${where.stream}_audit-projection`]) await jsm.streams.delete(stream).catch(() => false);
     }
     return { committed, received };
   } finally {

@@ -5,7 +5,7 @@
  * form one chain: the correlation id of its `plan.created`, each caused by the one before.
  */
 import type { EventMeta } from 'eventspec';
-import { createIdGenerator, type IdGenerator } from 'eventspec';
+import { createIdGenerator, serviceEmitter, type EventEmitterLike, type IdGenerator, type ProducedBy, type ServiceEmitter } from 'eventspec';
 import {
   emitPlanApproved,
   emitPlanCancelled,
@@ -18,9 +18,19 @@ import {
   type Actor,
   type ErrorInfo,
   type PlanCreatedPayload,
+  services,
+  type PayloadMap,
 } from '../../generated/index.ts';
 import type { PlanRecord, Store, UnitOfWork } from './store.ts';
 import { chainAfter, takeStep, type Announce } from './transition.ts';
+
+/** The events this service may emit: what the catalogue's `services.planLifecycle` produces. */
+type Produced = ProducedBy<typeof services.planLifecycle>;
+
+/** A unit of work's emitter, as this service may use it (an event it does not produce throws). */
+function scoped(events: EventEmitterLike<PayloadMap> | undefined): ServiceEmitter<PayloadMap, Produced> | undefined {
+  return events === undefined ? undefined : serviceEmitter(events, services.planLifecycle);
+}
 
 export { InvalidTransitionError } from './transition.ts';
 
@@ -73,7 +83,7 @@ export class PlanLifecycleService {
   async create(input: NewPlan): Promise<Plan> {
     return this.#store.run(async (unit) => {
       const planId = this.#ids();
-      const event = unit.events === undefined ? undefined : emitPlanCreated(unit.events, { planId, ...input });
+      const event = unit.events === undefined ? undefined : emitPlanCreated(serviceEmitter(unit.events, services.planLifecycle), { planId, ...input });
       const plan: PlanRecord = { id: planId, title: input.title, status: 'created', stepCount: input.steps.length, createdAt: this.#now(), chain: chainAfter(event) };
       await unit.plans.put(plan);
       return view(plan);
@@ -132,12 +142,12 @@ export class PlanLifecycleService {
     action: string,
     from: readonly PlanStatus[],
     to: PlanStatus,
-    announce: (events: Parameters<Announce>[0], meta: EventMeta, plan: PlanRecord) => ReturnType<Announce>,
+    announce: (events: ServiceEmitter<PayloadMap, Produced>, meta: EventMeta, plan: PlanRecord) => ReturnType<Announce<ServiceEmitter<PayloadMap, Produced>>>,
     changes: () => Partial<PlanRecord> = () => ({}),
   ): Promise<Plan> {
     return this.#store.run(async (unit) => {
       const plan = await this.#record(unit, planId);
-      const chain = takeStep(`plan ${planId}`, plan, action, from, unit.events, (events, meta) => announce(events, meta, plan));
+      const chain = takeStep(`plan ${planId}`, plan, action, from, scoped(unit.events), (events, meta) => announce(events, meta, plan));
       const next: PlanRecord = { ...plan, ...changes(), status: to, chain };
       await unit.plans.put(next);
       return view(next);
