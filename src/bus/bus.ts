@@ -57,7 +57,9 @@ export interface EventEmitterLike<M> {
  * service's bus is accepted only by the helpers of the events it produces.
  */
 export interface Emits<M, T extends keyof M & string> {
-  emit(type: T, payload: M[T], meta?: EventMeta): DomainEvent<M, T>;
+  // A property, not a method: its parameters are then compared strictly, so that a bus whose
+  // service produces nothing (`emit<T extends never>`) is no emitter of `T`.
+  readonly emit: (type: T, payload: M[T], meta?: EventMeta) => DomainEvent<M, T>;
 }
 
 /** The bus: emit typed events, subscribe to one type or to all of them. */

@@ -87,7 +87,7 @@ describe('the packed packages', () => {
 
   it('the installed CLI answers --version and --help and exits', () => {
     expect(run('npx', ['eventspec', '--version'], app).trim()).toBe('0.2.0');
-    expect(run('npx', ['eventspec', 'check', '--catalog', '../catalog.yaml', '--out', 'generated'], join(app, 'esm'))).toMatch(/^generated\/ is fresh: 8 files for 2 events in 1 domain/);
+    expect(run('npx', ['eventspec', 'check', '--catalog', '../catalog.yaml', '--out', 'generated'], join(app, 'esm'))).toMatch(/^generated\/ is fresh: 9 files for 2 events in 1 domain/);
   });
 });
 
@@ -95,7 +95,7 @@ describe('apps that use them', () => {
   it('ESM TypeScript: compiles under a strict tsconfig without skipLibCheck, and runs on plain node', () => {
     expect(tsc(join(app, 'esm'))).toBe('');
     const result = JSON.parse(node(['dist/src/main.js'], join(app, 'esm'))) as Record<string, unknown>;
-    expect(result).toEqual({ returned: ['v1→v2:1'], logged: 1, secretInLog: false, seen: ['9780141036144'], rejected: 'dueDays', parsed: '9780141036144', refused: 'lateDays', audited: 1, id: 26, returnedVersion: 2 });
+    expect(result).toEqual({ returned: ['v1→v2:1'], reminded: ['9780141036144:[REDACTED]'], logged: 1, secretInLog: false, seen: ['9780141036144'], rejected: 'dueDays', parsed: '9780141036144', refused: 'lateDays', audited: 1, id: 26, returnedVersion: 2 });
   });
 
   it('CommonJS: TypeScript compiled to require(), and plain require() of every entry point', () => {

@@ -48,6 +48,8 @@ describe('service buses', () => {
     const notifier = serviceBus(bus(), services.notifier);
     // @ts-expect-error the notifier produces nothing
     expect(() => notifier.emit('plan.created', plan)).toThrow('service notifier cannot emit "plan.created": the catalogue does not list it under services.notifier.produces (it produces nothing)');
+    // @ts-expect-error nor does a helper take the bus of a service that produces nothing
+    expect(() => emitPlanCreated(notifier, plan)).toThrow(ServiceContractError);
     // A unit of work's emitter, scoped the same way.
     const staged = serviceEmitter(bus(), services.planLifecycle);
     expect(emitPlanCreated(staged, plan).payload.title).toBe('T');

@@ -1,7 +1,7 @@
 // An ESM TypeScript app, compiled by tsc and run by plain node.
-import { EventValidationError, LoggingEventBus, MemoryAuditSink, parsePayload, safeParsePayload } from 'eventspec';
+import { EventValidationError, LoggingEventBus, MemoryAuditSink, parsePayload, safeParsePayload, serviceBus } from 'eventspec';
 import { ReactiveEventBus } from 'eventspec/reactive';
-import { defineUpcasters, emitBookBorrowed, eventRegistry, type BookBorrowedPayload, type PayloadMap } from '../generated/index.js';
+import { defineUpcasters, emitBookBorrowed, eventRegistry, services, type BookBorrowedPayload, type PayloadMap } from '../generated/index.js';
 
 const lines: string[] = [];
 const logger = { info: (entry: object) => void lines.push(JSON.stringify(entry)), warn: () => undefined, error: () => undefined };
@@ -11,8 +11,16 @@ const reactive = new ReactiveEventBus<PayloadMap>({ registry: eventRegistry, log
 const seen: string[] = [];
 reactive.on('book.borrowed').subscribe((event) => seen.push(event.payload.isbn));
 
+// The catalogue's services: the reminders service receives the member's email redacted, typed so.
+const reminded: string[] = [];
+serviceBus(logging, services.reminders).subscribe('book.borrowed', (event) => {
+  const email: '[REDACTED]' | undefined = event.payload.member.email;
+  reminded.push(`${event.payload.isbn}:${email ?? ''}`);
+});
+const circulation = serviceBus(logging, services.circulation);
+
 const payload: BookBorrowedPayload = { isbn: '9780141036144', member: { memberId: '3f0c7c3e-8b7a-4b59-9a8e-2c6e8d1f4a10', email: 'ada@example.com' }, dueDays: 21, tags: [['classic']] };
-const logged = emitBookBorrowed(logging, payload);
+const logged = emitBookBorrowed(circulation, payload);
 emitBookBorrowed(reactive, payload);
 let rejected = '';
 try {
@@ -33,6 +41,7 @@ await upcasting.ingest({ id: 'old-1', type: 'book.returned', domain: 'book', tim
 
 console.log(JSON.stringify({
   returned,
+  reminded,
   logged: lines.length,
   secretInLog: lines.join('').includes('ada@example.com'),
   seen,

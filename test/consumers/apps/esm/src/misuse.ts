@@ -1,6 +1,6 @@
 // What the types must refuse; each line would be an unused directive, and an error, if they did not.
-import { LoggingEventBus } from 'eventspec';
-import { defineUpcasters, emitBookBorrowed, eventRegistry, type PayloadMap } from '../generated/index.js';
+import { LoggingEventBus, serviceBus } from 'eventspec';
+import { defineUpcasters, emitBookBorrowed, eventRegistry, services, type PayloadMap } from '../generated/index.js';
 
 const bus = new LoggingEventBus<PayloadMap>({ registry: eventRegistry, logger: { info: () => undefined, warn: () => undefined, error: () => undefined } });
 // @ts-expect-error: a required field is missing
@@ -13,4 +13,8 @@ bus.emit('book.lost', {});
 defineUpcasters({});
 // @ts-expect-error: the step returns version 1's shape
 defineUpcasters({ 'book.returned': { v1: (payload) => payload } });
+// @ts-expect-error: the reminders service produces nothing
+emitBookBorrowed(serviceBus(bus, services.reminders), { isbn: '9780141036144', member: { memberId: 'x' }, dueDays: 3 });
+// @ts-expect-error: the circulation service consumes nothing
+serviceBus(bus, services.circulation).subscribe('book.borrowed', () => undefined);
 export {};
