@@ -15,7 +15,7 @@ function newestSource() {
     const dir = fileURLToPath(new URL(folder, here));
     if (!existsSync(dir)) continue;
     for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-      if (entry.isFile() && /\.(ts|hbs)$/.test(entry.name)) newest = Math.max(newest, statSync(`${entry.parentPath ?? entry.path}/${entry.name}`).mtimeMs);
+      if (entry.isFile() && (/\.(ts|hbs)$/.test(entry.name) || (folder === 'templates' && /\.(css|js)$/.test(entry.name)))) newest = Math.max(newest, statSync(`${entry.parentPath ?? entry.path}/${entry.name}`).mtimeMs);
     }
   }
   return newest;

@@ -37,9 +37,9 @@ describe('eventspec generate', () => {
   it('writes exactly the committed files and prints a one-line summary', async () => {
     const run = await cli(project, 'generate');
     expect(run.code).toBe(0);
-    expect(run.out).toMatch(/^generated 65 files for 38 events in 8 domains in \d+ ms$/);
+    expect(run.out).toMatch(/^generated 130 files for 38 events in 8 domains in \d+ ms$/);
     expect(readOutput(join(project, 'generated'))).toEqual(committed);
-    expect((await cli(project, 'generate')).out).toMatch(/^unchanged: 65 files for 38 events/);
+    expect((await cli(project, 'generate')).out).toMatch(/^unchanged: 130 files for 38 events/);
   });
 
   it('on a broken catalogue prints every problem with its location, exits 1 and leaves the output untouched', async () => {
@@ -78,7 +78,7 @@ describe('eventspec generate', () => {
     const withoutMemory = text.replaceAll(', memory.*', '').replace(/  memory: [^\n]*\n/, '').replace(/  # ── memory[\s\S]*?(?=  # ── system)/, '');
     writeFileSync(join(project, 'catalog.yaml'), withoutMemory);
     const run = await cli(project, 'generate');
-    expect(run.out).toMatch(/^generated 61 files for 35 events in 7 domains/);
+    expect(run.out).toMatch(/^generated 122 files for 35 events in 7 domains/);
     expect(existsSync(join(project, 'generated', 'payloads', 'memory.ts'))).toBe(false);
   });
 });
@@ -104,11 +104,11 @@ describe('eventspec diff', () => {
     const run = await cli(project, 'diff', 'catalog.yaml', 'new.yaml');
     expect(run.code).toBe(1);
     expect(run.out.split('\n')[0]).toMatch(/^event +change +where +effect +verdict$/);
-    expect(run.out).toMatch(/plan\.created +`title`: `maxLength` 200 → 100 +new\.yaml:84:57 +narrows +BREAKING \(backward\)/);
+    expect(run.out).toMatch(/plan\.created +`title`: `maxLength` 200 → 100 +new\.yaml:85:57 +narrows +BREAKING \(backward\)/);
     expect(run.out).toContain('1 breaking change(s) in backward mode; without a version bump: plan.created.');
     const json = JSON.parse((await cli(project, 'diff', 'catalog.yaml', 'new.yaml', '--format', 'json', '--mode', 'forward')).out) as { failed: boolean; changes: { rule: string; line: number }[] };
     expect(json.failed).toBe(false);
-    expect(json.changes[0]).toMatchObject({ rule: 'maxLength-tightened', line: 84, column: 57, breaking: false });
+    expect(json.changes[0]).toMatchObject({ rule: 'maxLength-tightened', line: 85, column: 57, breaking: false });
   });
 
   it('compares with the catalogue at a git ref', async () => {
@@ -154,7 +154,7 @@ describe('eventspec check', () => {
   it('passes when the output is fresh', async () => {
     const run = await cli(project, 'check');
     expect(run).toMatchObject({ code: 0, err: '' });
-    expect(run.out).toMatch(/^generated\/ is fresh: 65 files for 38 events in 8 domains/);
+    expect(run.out).toMatch(/^generated\/ is fresh: 130 files for 38 events in 8 domains/);
   });
 
   it('fails with a unified diff and names changed, missing and extra files', async () => {
@@ -230,7 +230,7 @@ describe('the installed command', () => {
     const run = runCli(ROOT, ['check']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^generated\/ is fresh: 65 files for 38 events in 8 domains \(\d+ ms\)\n$/);
+    expect(run.stdout).toMatch(/^generated\/ is fresh: 130 files for 38 events in 8 domains \(\d+ ms\)\n$/);
   });
 
   it('treats a catalogue path that is a directory as a usage error, not a crash', async () => {

@@ -26,12 +26,12 @@ describe('eventspec generate --watch', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 
     await until(() => out.includes('watching catalog.yaml for changes'), 'the first run');
-    expect(out).toMatch(/^generated 65 files for 38 events in 8 domains in \d+ ms\n/);
+    expect(out).toMatch(/^generated 130 files for 38 events in 8 domains in \d+ ms\n/);
 
     // An editor's atomic save: write a temporary file, rename it over the catalogue.
     writeFileSync(join(scratch, '.catalog.yaml.swp'), original.replace('An agent or user drafted a new plan.', 'A plan was drafted.'));
     renameSync(join(scratch, '.catalog.yaml.swp'), catalogue);
-    await until(() => out.split('\n').filter((line) => line.startsWith('generated 65 files')).length === 2, 'the regeneration after a rename');
+    await until(() => out.split('\n').filter((line) => line.startsWith('generated 130 files')).length === 2, 'the regeneration after a rename');
     expect(readFileSync(join(scratch, 'generated', 'event-types.ts'), 'utf8')).toContain('/** A plan was drafted. */');
 
     // A mistake is reported with its location and leaves the output as it was.
@@ -42,7 +42,7 @@ describe('eventspec generate --watch', () => {
     expect(readOutput(join(scratch, 'generated'))).toEqual(before);
 
     writeFileSync(catalogue, original);
-    await until(() => out.split('\n').filter((line) => line.startsWith('generated 65 files')).length === 3, 'the fix');
+    await until(() => out.split('\n').filter((line) => line.startsWith('generated 130 files')).length === 3, 'the fix');
 
     child.kill('SIGINT');
     expect(await exited).toBe(0);

@@ -130,6 +130,12 @@ export interface ServiceDocument {
   readonly readsSensitive?: boolean;
 }
 
+/** How the web catalogue presents itself. */
+export interface SiteSettings {
+  /** The title of every page (default: the catalogue's file name). */
+  readonly title?: string;
+}
+
 /** A catalogue that passed validate: every name, reference and schema in it is known to be sound. */
 export interface CatalogueDocument {
   readonly version: 1;
@@ -146,6 +152,8 @@ export interface CatalogueDocument {
   readonly outputs?: {
     readonly jsonschema?: boolean;
     readonly asyncapi?: boolean | AsyncApiSettings;
+    /** A static web catalogue in `site/`: plain HTML, CSS and a little JavaScript. */
+    readonly site?: boolean | SiteSettings;
     /** How generated files import each other: `js` (default: NodeNext, Node16, Bundler), `ts` (type stripping, Deno), `none` (bundlers). */
     readonly importExtension?: 'js' | 'ts' | 'none';
   };

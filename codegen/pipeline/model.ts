@@ -184,7 +184,7 @@ export interface DomainModel {
 
 export interface CatalogueModel {
   /** What `generate` writes besides the TypeScript and EVENTS.md. */
-  readonly outputs: { readonly jsonschema: boolean; readonly asyncapi: boolean };
+  readonly outputs: { readonly jsonschema: boolean; readonly asyncapi: boolean; readonly site: false | { readonly title?: string } };
   /** How generated files import each other: `./registry.js` (the default), `./registry.ts` or `./registry`. */
   readonly importExtension: ImportExtension;
   /** Where the events travel, for the AsyncAPI document: subjects `<subjectPrefix>.<type>` on `server`. */
@@ -303,7 +303,12 @@ export function buildModel(document: CatalogueDocument): CatalogueModel {
   });
   const asyncapi = document.outputs?.asyncapi;
   const settings = typeof asyncapi === 'object' ? asyncapi : {};
-  const outputs = { jsonschema: document.outputs?.jsonschema === true, asyncapi: asyncapi === true || typeof asyncapi === 'object' };
+  const site = document.outputs?.site;
+  const outputs = {
+    jsonschema: document.outputs?.jsonschema === true,
+    asyncapi: asyncapi === true || typeof asyncapi === 'object',
+    site: site === true ? {} : typeof site === 'object' ? site : (false as const),
+  };
   const transport = { subjectPrefix: settings.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX, server: settings.server ?? 'localhost:4222' };
   const importExtension = ({ js: '.js', ts: '.ts', none: '' } as const)[document.outputs?.importExtension ?? 'js'];
   const events = domains.flatMap((domain) => domain.events);

@@ -12,7 +12,9 @@ export interface VersionStep {
   readonly event: string;
   readonly from: number;
   readonly to: number;
-  /** Changes that may make a payload of `from` invalid as one of `to`. */
+  /** Every change from `from` to `to`, field by field. */
+  readonly changes: readonly Change[];
+  /** Those that may make a payload of `from` invalid as one of `to`. */
   readonly breaking: readonly Change[];
   /** What its upcaster does, when one is declared. */
   readonly upcast?: string;
@@ -34,6 +36,7 @@ export function versionSteps(model: CatalogueModel, event: EventModel): VersionS
       event: event.name,
       from: older.version,
       to: newer.version,
+      changes,
       breaking: changes.filter((change) => breaks(change.effect, 'backward')),
       ...(older.upcast === undefined ? {} : { upcast: older.upcast }),
       path: older.path,

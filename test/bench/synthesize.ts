@@ -26,10 +26,26 @@ const MIXED_FIELDS = [
   "        tree: { $ref: '#/types/Tree' }",
 ];
 
-export function synthesizeCatalogue(size: number, mixed = false): string {
+export interface SynthesisOptions {
+  /** The rest of the payload language in each payload (see above). */
+  readonly mixed?: boolean;
+  /** A web catalogue in the output (`outputs.site`). */
+  readonly site?: boolean;
+  /**
+   * Services: one per domain producing its events, the next domain's service consuming every
+   * third of them, and a projection consuming everything; every 25th event keeps a version 1
+   * whose field `label` became `name<n>` (an upcaster).
+   */
+  readonly services?: boolean;
+}
+
+export function synthesizeCatalogue(size: number, mixedOrOptions: boolean | SynthesisOptions = false): string {
+  const options = typeof mixedOrOptions === 'boolean' ? { mixed: mixedOrOptions } : mixedOrOptions;
+  const mixed = options.mixed === true;
   const domainCount = Math.ceil(size / 100);
   const lines = [
     'version: 1',
+    ...(options.site === true ? ['outputs:', '  site: true'] : []),
     'domains:',
     ...Array.from({ length: domainCount }, (_, d) => `  d${d}: Synthetic domain ${d}.`),
     'types:',
@@ -60,6 +76,33 @@ export function synthesizeCatalogue(size: number, mixed = false): string {
       ...(mixed ? [MIXED_FIELDS[i % MIXED_FIELDS.length] ?? '', MIXED_FIELDS[(i + 3) % MIXED_FIELDS.length] ?? ''] : []),
       `      required: [id, name${i % 7}, count, status, at]`,
     );
+    if (options.services === true && i % 25 === 0) {
+      lines.push(
+        '    version: 2',
+        '    previous:',
+        '      - version: 1',
+        `        upcast: 'field label renamed to name${i % 7}'`,
+        '        payload:',
+        '          type: object',
+        '          properties:',
+        "            id: { $ref: '#/types/Ulid' }",
+        '            label: { type: string, minLength: 1 }',
+        `            count: { type: integer, minimum: 0, maximum: ${1000 + i} }`,
+        `            status: { type: string, enum: [s${i % 5}, s${(i % 5) + 1}, done] }`,
+        "            at: { $ref: '#/types/Timestamp' }",
+        "            by: { $ref: '#/types/Actor' }",
+        '          required: [id, label, count, status, at]',
+      );
+    }
+  }
+  if (options.services === true) {
+    const names = syntheticEventNames(size);
+    lines.push('services:');
+    for (let d = 0; d < domainCount; d++) {
+      const upstream = d === 0 ? [] : names.slice((d - 1) * 100, d * 100).filter((_, i) => i % 3 === 0);
+      lines.push(`  svc-d${d}:`, `    description: Owns domain ${d}.`, `    owner: team-${d % 4}`, `    produces: [d${d}.*]`, ...(upstream.length === 0 ? [] : [`    consumes: [${upstream.join(', ')}]`]));
+    }
+    lines.push('  projection:', '    description: Reads every event into the audit view.', '    owner: platform', `    consumes: [${Array.from({ length: domainCount }, (_, d) => `d${d}.*`).join(', ')}]`);
   }
   return `${lines.join('\n')}\n`;
 }

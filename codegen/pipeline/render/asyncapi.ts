@@ -132,6 +132,21 @@ function operations(events: readonly Operated[], action: 'send' | 'receive'): [s
   });
 }
 
+function channel(model: CatalogueModel, event: EventModel): Record<string, unknown> {
+  return {
+    address: subjectOf(model.transport.subjectPrefix, event.name),
+    title: event.name,
+    description: event.description,
+    servers: [{ $ref: '#/servers/nats' }],
+    messages: Object.fromEntries([event.name, ...event.previous.map((previous) => versionKey(event, previous))].map((key) => [key, { $ref: `#/components/messages/${key}` }])),
+  };
+}
+
+/** An event's channel and message as `asyncapi.yaml` has them, for the web catalogue to show and copy. */
+export function asyncApiExcerpt(model: CatalogueModel, event: EventModel): string {
+  return toYaml({ channels: { [event.name]: channel(model, event) }, components: { messages: { [event.name]: message(event) } } });
+}
+
 interface Scope {
   readonly title: string;
   readonly description: string;
@@ -152,13 +167,7 @@ function document(model: CatalogueModel, scope: Scope): string {
     servers: {
       nats: { host: model.transport.server, protocol: 'nats', description: 'The NATS server with JetStream that carries the events.' },
     },
-    channels: Object.fromEntries(events.map((event) => [event.name, {
-      address: subjectOf(model.transport.subjectPrefix, event.name),
-      title: event.name,
-      description: event.description,
-      servers: [{ $ref: '#/servers/nats' }],
-      messages: Object.fromEntries([event.name, ...event.previous.map((previous) => versionKey(event, previous))].map((key) => [key, { $ref: `#/components/messages/${key}` }])),
-    }])),
+    channels: Object.fromEntries(events.map((event) => [event.name, channel(model, event)])),
     operations: Object.fromEntries([...operations(scope.sends, 'send'), ...operations(scope.receives, 'receive')]),
     components: {
       schemas: {

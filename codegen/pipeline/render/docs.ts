@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { CatalogueModel, EventModel, PropertyNode, SchemaNode } from '../model.ts';
+import { constraints as constraintsOf, typeLabel as labelOf, type LabelFormat } from './schema-labels.ts';
 
 const template = Handlebars.compile(readFileSync(new URL('../../templates/events-md.hbs', import.meta.url), 'utf8'), { noEscape: true, strict: true });
 
@@ -19,70 +20,10 @@ export function anchor(heading: string): string {
   return heading.toLowerCase().replace(/[^a-z0-9 _-]/g, '').replaceAll(' ', '-');
 }
 
-function typeLabel(node: SchemaNode): string {
-  switch (node.kind) {
-    case 'ref':
-      return `[${node.type}](#${anchor(node.type)})`;
-    case 'number':
-      return node.integer ? 'integer' : 'number';
-    case 'literal':
-      return node.values.map((value) => code(JSON.stringify(value))).join(' \\| ');
-    case 'array':
-      return node.prefix.length > 0 ? `tuple [${[...node.prefix.map(typeLabel), ...(node.items.kind === 'never' ? [] : [`…${typeLabel(node.items)}`])].join(', ')}]` : `array of ${typeLabel(node.items)}`;
-    case 'not':
-      return `not ${typeLabel(node.schema)}`;
-    case 'conditional':
-      // The branches' keywords say more than a label could: the JSON Schema export has them.
-      return '`if`/`then`/`else`';
-    case 'byKind':
-      return `any (${node.cases.map((each) => `${each.kind} ${constraints(each.node).join(', ') || 'constrained'}`).join('; ')})`;
-    case 'never':
-      return 'nothing (`false`)';
-    case 'union':
-      return node.variants.map(typeLabel).join(' or ');
-    case 'intersection':
-      return node.parts.map(typeLabel).join(' and ');
-    case 'unknown':
-      return 'any';
-    case 'unevaluated':
-      return `${typeLabel(node.schema)}, nothing unevaluated${node.properties === undefined || node.properties.kind === 'never' ? '' : ' but as allowed'}`;
-    case 'object':
-      return node.additional === false ? 'object' : 'object (open)';
-    default:
-      return node.kind;
-  }
-}
-
-function constraints(node: SchemaNode): string[] {
-  switch (node.kind) {
-    case 'string':
-      return [
-        ...(node.format === undefined ? [] : [`format ${node.format}`]),
-        ...(node.minLength === undefined && node.maxLength === undefined ? [] : [`${node.minLength ?? 0}–${node.maxLength ?? '∞'} characters`]),
-        ...(node.pattern === undefined ? [] : [`matches ${code(node.pattern)}`]),
-      ];
-    case 'number':
-      return [
-        ...(node.minimum === undefined ? [] : [`≥ ${node.minimum}`]),
-        ...(node.exclusiveMinimum === undefined ? [] : [`> ${node.exclusiveMinimum}`]),
-        ...(node.maximum === undefined ? [] : [`≤ ${node.maximum}`]),
-        ...(node.exclusiveMaximum === undefined ? [] : [`< ${node.exclusiveMaximum}`]),
-        ...(node.multipleOf === undefined ? [] : [`multiple of ${node.multipleOf}`]),
-      ];
-    case 'array':
-      return [
-        ...(node.minItems === undefined && node.maxItems === undefined ? [] : [`${node.minItems ?? 0}–${node.maxItems ?? '∞'} items`]),
-        ...(node.uniqueItems ? ['unique items'] : []),
-        ...constraints(node.items).map((each) => `each: ${each}`),
-      ];
-    case 'union': {
-      const nullable = node.variants.some((variant) => variant.kind === 'null');
-      return [...(nullable ? ['may be null'] : []), ...node.variants.flatMap(constraints)];
-    }
-    default:
-      return [];
-  }
-}
+/** Markdown labels: code in backticks, shared types linked to their headings. */
+const MARKDOWN: LabelFormat = { code, ref: (type) => `[${type}](#${anchor(type)})`, or: ' \\| ' };
+const typeLabel = (node: SchemaNode): string => labelOf(node, MARKDOWN);
+const constraints = (node: SchemaNode): string[] => constraintsOf(node, MARKDOWN);
 
 interface Row {
   readonly field: string;

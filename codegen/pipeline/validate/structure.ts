@@ -65,6 +65,10 @@ const CatalogueShape = z.strictObject({
         ], 'expected true, false or { subjectPrefix, server }')
         .optional()
         .describe('Also write asyncapi.yaml, an AsyncAPI 3.0 document of the events on NATS.'),
+      site: z
+        .union([z.boolean(), z.strictObject({ title: z.string().min(1, 'a title needs text').optional().describe('The title of every page (default: the catalogue file name).') })], 'expected true, false or { title }')
+        .optional()
+        .describe('Also write site/, a static web catalogue (HTML, CSS, a little JavaScript) that works from file:// and any static host.'),
       importExtension: z.enum(['js', 'ts', 'none'], 'expected js (the default), ts or none').optional().describe('How generated files import each other: js (default), ts or none.'),
     })
     .optional()
