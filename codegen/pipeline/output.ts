@@ -2,7 +2,7 @@
  * Stage 6, the only module that touches the output directory: compare it with rendered files
  * (for `check`), or replace it with them, all files or none (for `generate`).
  */
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { fileErrorReason } from './file-errors.ts';
@@ -126,6 +126,15 @@ function clearStaging(dir: string): void {
   }
 }
 
+function linked(existing: string, target: string): boolean {
+  try {
+    linkSync(existing, target);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Replaces `dir` with exactly `files`. The new tree is written beside it and swapped in by rename,
  * so a failure part-way leaves the old output whole (and a kill part-way is tidied by the next
@@ -149,9 +158,17 @@ export function writeOutput(outDir: string, files: RenderedFiles, current: Reado
     // The staging folder on its own first: a recursive mkdir says ENOENT where the disk is read-only.
     mkdirSync(dirname(dir), { recursive: true });
     mkdirSync(staging);
+    const folders = new Set<string>();
     for (const [path, text] of files) {
-      mkdirSync(dirname(join(staging, path)), { recursive: true });
-      writeFileSync(join(staging, path), text);
+      const target = join(staging, path);
+      if (!folders.has(dirname(target))) {
+        mkdirSync(dirname(target), { recursive: true });
+        folders.add(dirname(target));
+      }
+      // A file the same as the one it replaces is linked, not written again: a regenerated site
+      // changes a few of its thousands of pages. Where links are refused, it is written.
+      if (current.get(path) === text && linked(join(dir, path), target)) continue;
+      writeFileSync(target, text);
     }
     if (existsSync(dir)) renameSync(dir, retired);
     renameSync(staging, dir);

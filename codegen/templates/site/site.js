@@ -58,7 +58,8 @@
 
   function hint(result) {
     var fields = [];
-    for (var term in result.match) if (result.match[term].indexOf('fields') >= 0 && result.anchors[term] !== undefined) fields.push(term);
+    // The field as the catalogue spells it: its anchor is `field-<path>`.
+    for (var term in result.match) if (result.match[term].indexOf('fields') >= 0 && result.anchors[term] !== undefined) fields.push(result.anchors[term].slice('field-'.length));
     return (result.kind === 'event' ? '' : result.kind + ' · ') + (fields.length > 0 ? 'field ' + fields.join(', ') + ' · ' : '') + result.description;
   }
 

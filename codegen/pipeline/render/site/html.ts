@@ -4,6 +4,7 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 
 /** Catalogue text as HTML text or an attribute value: nothing in it can become markup. */
 export function escapeHtml(value: string): string {
+  if (!/[&<>"']/.test(value)) return value;
   return value.replace(/[&<>"']/g, (character) => ESCAPES[character] ?? character);
 }
 

@@ -69,9 +69,24 @@ function children(node: SchemaNode, path: string): Entry[] {
   }
 }
 
-/** Whether a value has anything under it worth a level of the tree. */
+/** Whether a value has anything under it worth a level of the tree (what `children` would list). */
 function expandable(node: SchemaNode): boolean {
-  return children(node, '').length > 0;
+  switch (node.kind) {
+    case 'object':
+      return node.properties.length > 0 || node.requiredOnly.length > 0 || node.patterns.length > 0 || typeof node.additional === 'object';
+    case 'array':
+      return node.prefix.length > 0 || (node.items.kind !== 'never' && expandable(node.items));
+    case 'union':
+      return node.variants.some(expandable);
+    case 'intersection':
+      return node.parts.some(expandable);
+    case 'conditional':
+      return true;
+    case 'unevaluated':
+      return expandable(node.schema);
+    default:
+      return false;
+  }
 }
 
 /** An array's items (or a field that is one) are shown under the field itself, as `field[]`. */
