@@ -6,8 +6,10 @@
  * phone widths (kept in test/.artifacts/site/ to look at, not compared).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +37,7 @@ interface Axe {
 }
 declare const document: PageDocument;
 declare const window: { readonly innerWidth: number; readonly axe: Axe };
+declare const navigator: { readonly clipboard: { readText(): Promise<string> } };
 declare function getComputedStyle(element: object): { readonly backgroundColor: string };
 
 const urlOf = (dir: string, path: string): string => pathToFileURL(join(dir, path)).href;
@@ -171,6 +174,7 @@ describe.runIf(chromiumInstalled() || process.env['CI_REQUIRE_BROWSER'] === '1')
       const links = await page.locator('a[href]').evaluateAll((anchors) => anchors.map((anchor) => new URL(anchor.getAttribute('href') ?? '', document.baseURI).href));
       for (const href of links) {
         const target = new URL(href);
+        if (target.protocol === 'data:') continue;
         expect(target.protocol, `${path}: ${href}`).toBe('file:');
         const file = decodeURIComponent(target.pathname).slice(SEED_SITE.length + 1);
         expect(site.has(file), `${path}: ${href}`).toBe(true);
@@ -216,6 +220,42 @@ describe.runIf(chromiumInstalled() || process.env['CI_REQUIRE_BROWSER'] === '1')
     }
     expect(backgrounds).toEqual(['rgb(255, 255, 255)', 'rgb(13, 17, 23)']);
   }, 60_000);
+
+  it('works from a static host as it does from file://: search, deep links, and copy buttons that fill the clipboard', async () => {
+    const site = readSite(SEED_SITE);
+    const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript' };
+    // Any static host: files by path, nothing else (no rewrites, no index fallback).
+    const server = createServer((request, response) => {
+      const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname).slice(1) || 'index.html';
+      const text = site.get(path);
+      if (text === undefined) {
+        response.writeHead(404).end();
+        return;
+      }
+      response.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' }).end(text);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const hosted = await browser.newContext({ viewport: DESKTOP });
+    await hosted.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `http://127.0.0.1:${port}` });
+    try {
+      const { page, errors } = await watchedPage(hosted);
+      await page.goto(`http://127.0.0.1:${port}/index.html`);
+      await page.fill('#search', 'retryable');
+      await page.locator('#search-results [role="option"] a', { hasText: 'ErrorInfo' }).waitFor();
+      await Promise.all([page.waitForURL(/\/types\/ErrorInfo\.html#field-retryable$/), page.keyboard.press('Enter')]);
+      await page.goto(`http://127.0.0.1:${port}/events/plan.created.html`);
+      await page.locator('#use button.copy').click();
+      await expect(page.locator('#use button.copy').textContent()).resolves.toBe('Copied');
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      expect(copied).toBe(await page.locator('#imports').textContent());
+      expect(copied).toMatch(/^import \{\n  emitPlanCreated,\n  isPlanCreatedPayload,\n  PlanCreatedPayloadSchema,\n\} from '\.\/generated\/index\.js';\nimport type \{ PlanCreatedPayload \} from/);
+      expect(errors).toEqual([]);
+    } finally {
+      await hosted.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 
   it('works at 2,000 events: the home, search by a field name, an event with history, the overview by domain; every link resolves', async () => {
     const site = readSite(synthetic);

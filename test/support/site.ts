@@ -43,6 +43,8 @@ export function brokenLinks(site: ReadonlyMap<string, string>): string[] {
     if (!page.endsWith('.html')) continue;
     for (const match of html.matchAll(/\s(?:href|src)="([^"]*)"/g)) {
       const link = decode(match[1] ?? '');
+      // A data: URL is part of the page (the empty icon that spares a host's 404 for /favicon.ico).
+      if (link.startsWith('data:')) continue;
       if (/^[a-z][a-z0-9+.-]*:/i.test(link) || link.startsWith('//')) {
         broken.push(`${page}: ${link} (off the site)`);
         continue;
