@@ -1,5 +1,33 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * The files that take longest (a clean clone has no recorded durations), started first so that
+ * neither of the two workers is left running one of them alone at the end; the rest follow in
+ * vitest's own order. Measured on this machine: together they are half of the suite's time.
+ */
+const LONGEST_FIRST = [
+  'test/nats/relay-kills.test.ts',
+  'test/consumers/consumers.test.ts',
+  'test/cli.test.ts',
+  'test/site/browser.test.ts',
+  'test/cli-paths.test.ts',
+  'test/generative.test.ts',
+  'test/load-pieces.test.ts',
+  'test/import.test.ts',
+];
+
+class LongestFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const rank = (file: TestSpecification): number => {
+      const index = LONGEST_FIRST.findIndex((path) => file.moduleId.endsWith(path));
+      return index === -1 ? LONGEST_FIRST.length : index;
+    };
+    return sorted.map((file, index) => ({ file, index })).sort((a, b) => rank(a.file) - rank(b.file) || a.index - b.index).map(({ file }) => file);
+  }
+}
 
 // vitest 5's reporter calls Map.groupBy (Node 21+) when it prints a failure; Node 20 lacks it,
 // and the report of a failing test would be lost. The config loads in the reporter's process.
@@ -40,6 +68,7 @@ export default defineConfig({
     setupFiles: ['test/support/fast-check-seed.ts'],
     // The CLI and differential tests spawn work of their own; two cores are all there is.
     maxWorkers: 2,
+    sequence: { sequencer: LongestFirstSequencer },
     // Sized for a loaded 2-core machine: a test that hangs still fails, one that is merely slow does not.
     testTimeout: 60_000,
   },
