@@ -36,10 +36,19 @@ export function historyOf(model: CatalogueModel, event: EventModel, root: string
   const payloads = new Map([...event.previous.map((previous) => [previous.version, previous.payload] as const), [event.version, event.payload]]);
   const prefix = (version: number): string => (version === event.version ? '' : `v${version}-`);
   /** A link to the field in the version that has it: the older one for a removal, else the newer. */
+  const paths = new Map<number, Set<string>>();
+  const pathsOf = (version: number): Set<string> => {
+    let known = paths.get(version);
+    if (known === undefined) {
+      const payload = payloads.get(version);
+      known = payload === undefined ? new Set() : treePaths(payload);
+      paths.set(version, known);
+    }
+    return known;
+  };
   const fieldLink = (change: Change, from: number, to: number): string => {
     const version = kindOf(change) === 'removed' ? from : to;
-    const payload = payloads.get(version);
-    return payload !== undefined && change.field !== '' && treePaths(payload).has(change.field) ? `#${fieldId(prefix(version), change.field)}` : '';
+    return change.field !== '' && pathsOf(version).has(change.field) ? `#${fieldId(prefix(version), change.field)}` : '';
   };
   return versionSteps(model, event).reverse().map((step) => {
     const breakingChanges = new Set(step.breaking);

@@ -134,12 +134,12 @@ export function renderTree(node: SchemaNode, options: TreeOptions): string {
   return out.join('\n');
 }
 
-/** The path of every entry of a tree: the anchors a link into it may use. */
-export function treePaths(node: SchemaNode): Set<string> {
-  const out = new Set<string>();
+/** Every entry of a tree, parents before their children. */
+function entriesOf(node: SchemaNode): Entry[] {
+  const out: Entry[] = [];
   const visit = (entries: readonly Entry[]): void => {
     for (const entry of entries) {
-      out.add(entry.path);
+      out.push(entry);
       visit(entryChildren(entry));
     }
   };
@@ -147,15 +147,12 @@ export function treePaths(node: SchemaNode): Set<string> {
   return out;
 }
 
+/** The path of every entry of a tree: the anchors a link into it may use. */
+export function treePaths(node: SchemaNode): Set<string> {
+  return new Set(entriesOf(node).map((entry) => entry.path));
+}
+
 /** The field names and descriptions under a payload, for the search index: `[path, name, description]`. */
 export function fieldsOf(node: SchemaNode): [path: string, name: string, description: string][] {
-  const out: [string, string, string][] = [];
-  const visit = (entries: readonly Entry[]): void => {
-    for (const entry of entries) {
-      if (entry.annotations !== undefined) out.push([entry.path, entry.label, entry.annotations.description ?? '']);
-      visit(entryChildren(entry));
-    }
-  };
-  visit(children(node, ''));
-  return out;
+  return entriesOf(node).flatMap((entry): [string, string, string][] => (entry.annotations === undefined ? [] : [[entry.path, entry.label, entry.annotations.description ?? '']]));
 }
