@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import { CLI_SOURCE } from './support/cli.ts';
+import { BUILT_CLI } from './support/built-commands.ts';
 import { ROOT } from './support/generate-fixture.ts';
 
 interface Position { line: number; character: number }
@@ -68,7 +68,7 @@ async function nextDiagnostics(action: () => void): Promise<LspDiagnostic[]> {
 }
 
 beforeAll(async () => {
-  child = spawn(process.execPath, ['--import', 'tsx', CLI_SOURCE, 'lsp', '--stdio'], { cwd: ROOT, env: { ...process.env, TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.json') } });
+  child = spawn(process.execPath, [BUILT_CLI, 'lsp', '--stdio'], { cwd: ROOT });
   connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   connection.onNotification('textDocument/publishDiagnostics', (params: { uri: string; diagnostics: LspDiagnostic[] }) => {
     published.push(params);

@@ -20,6 +20,7 @@ import { DeadLetters, ensureStreams, NatsEventConsumer, NatsEventPublisher, type
 import { eventRegistry, type PayloadMap } from '../../generated/index.ts';
 import { CapturingLogger } from '../support/capturing-logger.ts';
 import { freePort, killAll, natsServer, waitForPort } from '../support/nats-processes.ts';
+import { BUILT_NATS_CLI } from '../support/built-commands.ts';
 import { until } from '../support/until.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -215,7 +216,7 @@ describe('poison messages and dead letters', () => {
     await dead.replay(letters[0]?.sequence ?? 0);
     await until(() => handled.length === 1, 'the replayed event');
 
-    const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'nats', 'cli.ts'), 'dead-letters', ...args, '--servers', SERVER, '--stream', where.stream, '--subject-prefix', where.subjectPrefix], { cwd: ROOT, encoding: 'utf8' });
+    const cli = (args: string[]) => spawnSync(process.execPath, [BUILT_NATS_CLI, 'dead-letters', ...args, '--servers', SERVER, '--stream', where.stream, '--subject-prefix', where.subjectPrefix], { cwd: ROOT, encoding: 'utf8' });
     const listed = cli(['list']);
     expect(listed.status, listed.stderr).toBe(0);
     expect(listed.stdout).toMatch(new RegExp(`^2\\s+.*plan\\.paused\\s+${second.id}\\s+handler failed 2 times: bug in the handler`, 'm'));

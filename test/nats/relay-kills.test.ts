@@ -14,6 +14,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { auditIds, freePort, killAll, natsServer, run, waitForPort } from '../support/nats-processes.ts';
+import { BUILT_NATS_CLI } from '../support/built-commands.ts';
 import { until } from '../support/until.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -34,8 +35,9 @@ function random(seed: number): () => number {
   };
 }
 
+/** Starts node with `args`: a TypeScript script of the tests through tsx, a compiled command as it is. */
 function spawnTracked(args: readonly string[]): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...(args[0]?.endsWith('.ts') === true ? ['--import', 'tsx'] : []), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   children.push(child);
   return child;
 }
@@ -61,7 +63,7 @@ describe('the relay, killed at random', () => {
     const stream = 'KILLS';
     const prefix = 'kills';
     const startService = (): ChildProcess => spawnTracked([join(ROOT, 'test', 'support', 'relay-service.ts'), trail]);
-    const startRelay = (): ChildProcess => spawnTracked([join(ROOT, 'src', 'nats', 'cli.ts'), 'relay', '--trail', trail, '--source', '/test/kills', '--servers', servers, '--stream', stream, '--subject-prefix', prefix]);
+    const startRelay = (): ChildProcess => spawnTracked([BUILT_NATS_CLI, 'relay', '--trail', trail, '--source', '/test/kills', '--servers', servers, '--stream', stream, '--subject-prefix', prefix]);
     let service = startService();
     let relay = startRelay();
     const next = random(20261203);

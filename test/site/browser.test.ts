@@ -31,6 +31,7 @@ interface PageDocument {
   readonly documentElement: { readonly scrollWidth: number };
   readonly body: object;
   readonly baseURI: string;
+  querySelector(selector: string): { readonly textContent: string | null } | null;
 }
 interface Axe {
   run(context: PageDocument, options: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }>;
@@ -113,8 +114,9 @@ describe.runIf(chromiumInstalled() || process.env['CI_REQUIRE_BROWSER'] === '1')
     await page.keyboard.press('/');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('search');
     await page.keyboard.type('inReplyTo');
+    // The results follow each keystroke: wait for those of the whole word.
+    await page.waitForFunction(() => document.querySelector('#search-results [role="option"] a')?.textContent === 'session.message_sent');
     const first = page.locator('#search-results [role="option"]').first();
-    await expect(first.locator('a').textContent()).resolves.toBe('session.message_sent');
     expect(await first.locator('.hint').textContent()).toContain('field inReplyTo · An agent replied');
     await page.keyboard.press('ArrowDown');
     expect(await page.locator('#search').getAttribute('aria-activedescendant')).toBe('result-0');
@@ -246,7 +248,8 @@ describe.runIf(chromiumInstalled() || process.env['CI_REQUIRE_BROWSER'] === '1')
       await Promise.all([page.waitForURL(/\/types\/ErrorInfo\.html#field-retryable$/), page.keyboard.press('Enter')]);
       await page.goto(`http://127.0.0.1:${port}/events/plan.created.html`);
       await page.locator('#use button.copy').click();
-      await expect(page.locator('#use button.copy').textContent()).resolves.toBe('Copied');
+      // The label changes once the clipboard's promise settles, and back 1.5 s later.
+      await page.locator('#use button.copy', { hasText: 'Copied' }).waitFor();
       const copied = await page.evaluate(() => navigator.clipboard.readText());
       expect(copied).toBe(await page.locator('#imports').textContent());
       expect(copied).toMatch(/^import \{\n  emitPlanCreated,\n  isPlanCreatedPayload,\n  PlanCreatedPayloadSchema,\n\} from '\.\/generated\/index\.js';\nimport type \{ PlanCreatedPayload \} from/);
