@@ -9,8 +9,8 @@ export interface Logger {
   isLevelEnabled?(level: string): boolean;
 }
 
-/** A pino logger writing JSON lines to standard output, loaded only when no logger is given. */
-export function defaultLogger(): Logger {
+/** A pino logger writing JSON lines to standard output, loaded only when `user` (what the error names) is given no logger. */
+export function defaultLogger(user = 'a bus'): Logger {
   // pino is CommonJS; loading it on demand keeps it off the path of buses given a logger.
   const require = createRequire(import.meta.url);
   let pino: (options?: object) => Logger;
@@ -18,7 +18,7 @@ export function defaultLogger(): Logger {
     pino = require('pino') as typeof pino;
   } catch (error) {
     // pino is an optional peer: say what to do, not "Cannot find module".
-    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') throw new Error('install pino to use a bus without a `logger` (npm install pino), or pass a `logger` of your own', { cause: error });
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') throw new Error(`install pino to use ${user} without a \`logger\` (npm install pino), or pass a \`logger\` of your own`, { cause: error });
     throw error;
   }
   return pino();

@@ -78,7 +78,7 @@ export class NatsEventConsumer<M> {
     this.#options = options;
     ({ durable: this.#durable, select: this.#select } = consumerIdentity(bus, options));
     this.#resolved = resolveStreams(options);
-    this.#logger = options.logger ?? defaultLogger();
+    this.#logger = options.logger ?? defaultLogger('a NatsEventConsumer');
     const ackWaitMs = options.ackWaitMs ?? 30_000;
     this.#handlerTimeoutMs = options.handlerTimeoutMs ?? Math.min(20_000, Math.floor((ackWaitMs * 2) / 3));
     if (this.#handlerTimeoutMs >= ackWaitMs) throw new RangeError(`handlerTimeoutMs (${this.#handlerTimeoutMs}) must be shorter than ackWaitMs (${ackWaitMs}): the server would redeliver an event whose handlers still run`);

@@ -120,7 +120,7 @@ export class AuditRelay {
     this.#options = options;
     this.#checkpointPath = options.checkpoint ?? `${options.trail}.relay`;
     this.#publisher = new NatsEventPublisher(nc, { ...options, attempts: 1, timeoutMs: options.publishTimeoutMs ?? 5000 });
-    this.#logger = options.logger ?? defaultLogger();
+    this.#logger = options.logger ?? defaultLogger('an AuditRelay');
   }
 
   /**

@@ -80,7 +80,7 @@ export class PostgresOutboxRelay {
     this.#options = options;
     this.#names = outboxNames(options);
     this.#publisher = new NatsEventPublisher(nc, { ...options, attempts: 1, timeoutMs: options.publishTimeoutMs ?? 5000 });
-    this.#logger = options.logger ?? defaultLogger();
+    this.#logger = options.logger ?? defaultLogger('a PostgresOutboxRelay');
   }
 
   /** Starts listening and relaying; the streams are checked (or created) first, retried while the broker is away. */

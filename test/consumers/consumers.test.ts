@@ -14,15 +14,17 @@
  *    zod 3.25's v4 API too;
  * 6. the README's quickstart, its commands run as written, in an empty directory.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/generate-fixture.ts';
+import { freePort, killAll, natsServer, waitForPort } from '../support/nats-processes.ts';
 import { brokenLinks, readSite } from '../support/site.ts';
+import { until } from '../support/until.ts';
 
 const HERE = join(ROOT, 'test', 'consumers');
 // Outside the repository, so that no package resolves through this repository's node_modules.
@@ -30,7 +32,10 @@ const work = mkdtempSync(join(tmpdir(), 'eventspec-consumers-'));
 const packs = join(work, 'packs');
 const app = join(work, 'app');
 const runtimeOnly = join(work, 'runtime-only');
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => {
+  killAll();
+  rmSync(work, { recursive: true, force: true });
+});
 
 /** The version this repository's lock file installed, so the apps take the same (from npm's cache when it has them). */
 function lockedVersion(name: string): string {
@@ -162,10 +167,29 @@ console.log(JSON.stringify({ second }));
   });
 });
 
-/** The README's quickstart: its blocks marked `<!-- quickstart:<what> -->`, in order. */
-function quickstart(): Map<string, string> {
+/** The README's blocks marked `<!-- <part>:<what> -->`, in order: the quickstart's, the cross-process example's. */
+function readmeBlocks(part: 'quickstart' | 'cross-process'): Map<string, string> {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  return new Map([...readme.matchAll(/<!-- quickstart:(\S+) -->\n```\w*\n([\s\S]*?)```/g)].map((match) => [match[1] ?? '', match[2] ?? '']));
+  return new Map([...readme.matchAll(new RegExp(`<!-- ${part}:(\\S+) -->\n\`\`\`\\w*\n([\\s\\S]*?)\`\`\``, 'g'))].map((match) => [match[1] ?? '', match[2] ?? '']));
+}
+const quickstart = (): Map<string, string> => readmeBlocks('quickstart');
+
+/** The README's app, as the quickstart makes it and the cross-process example grows it. */
+const quickstartApp = join(work, 'quickstart', 'my-service');
+// The commands as written; only the tarballs' folder is where this run packed them.
+const shellEnv = { ...process.env, NODE_OPTIONS: '', npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_loglevel: 'error' };
+function shell(script: string, cwd: string, env: NodeJS.ProcessEnv = shellEnv): string {
+  const result = spawnSync('bash', ['-e', '-c', script.replaceAll('/tmp/eventspec/', `${packs}/`)], { cwd, env, encoding: 'utf8', timeout: 240_000 });
+  if (result.status !== 0) throw new Error(`${script}\nexited ${result.status}:\n${result.stdout}\n${result.stderr}`);
+  return result.stdout;
+}
+
+/** A trail's order.placed events, in order, by event id and order id (its records as the sink writes them, a JSON object a line). */
+function trailOrders(path: string): { id: string; orderId: string }[] {
+  return readFileSync(path, 'utf8').split('\n').flatMap((line) => {
+    const record = line === '' ? undefined : (JSON.parse(line) as { event?: { id: string; payload: { orderId: string } } });
+    return record?.event === undefined ? [] : [{ id: record.event.id, orderId: record.event.payload.orderId }];
+  });
 }
 
 describe('the README', () => {
@@ -174,15 +198,8 @@ describe('the README', () => {
     expect([...blocks.keys()]).toEqual(['shell', 'tsconfig.json', 'src/main.ts', 'run']);
     const parent = join(work, 'quickstart');
     mkdirSync(parent);
-    // The commands as written; only the tarballs' folder is where this run packed them.
-    const env = { ...process.env, NODE_OPTIONS: '', npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_loglevel: 'error' };
-    const shell = (script: string, cwd: string): string => {
-      const result = spawnSync('bash', ['-e', '-c', script.replaceAll('/tmp/eventspec/', `${packs}/`)], { cwd, env, encoding: 'utf8', timeout: 240_000 });
-      if (result.status !== 0) throw new Error(`${script}\nexited ${result.status}:\n${result.stdout}\n${result.stderr}`);
-      return result.stdout;
-    };
     shell(blocks.get('shell') ?? '', parent);
-    const project = join(parent, 'my-service');
+    const project = quickstartApp;
     mkdirSync(join(project, 'src'));
     writeFileSync(join(project, 'tsconfig.json'), blocks.get('tsconfig.json') ?? '');
     writeFileSync(join(project, 'src', 'main.ts'), blocks.get('src/main.ts') ?? '');
@@ -201,6 +218,67 @@ describe('the README', () => {
     const clone = join(parent, 'clone');
     cpSync(project, clone, { recursive: true, filter: (source) => !source.includes('node_modules') });
     shell('npm ci && npx eventspec check', clone);
+  }, 300_000);
+
+  it('cross-process example, in the quickstart’s app: the shop’s events reach the mailer’s process through NATS, each once, across a restart', async () => {
+    const blocks = readmeBlocks('cross-process');
+    expect([...blocks.keys()]).toEqual(['shell', 'tsconfig.json', 'src/shop.ts', 'src/mailer.ts', 'run']);
+    const project = quickstartApp;
+    shell(blocks.get('shell') ?? '', project);
+    for (const file of ['tsconfig.json', 'src/shop.ts', 'src/mailer.ts']) writeFileSync(join(project, file), blocks.get(file) ?? '');
+    const [compile, startShop, startMailer, ...rest] = (blocks.get('run') ?? '').trim().split('\n');
+    expect([compile, startShop, startMailer, rest]).toEqual(['npx tsc', 'node dist/src/shop.js', 'node dist/src/mailer.js', []]);
+    shell(compile ?? '', project);
+
+    // A NATS server of the test's own, so that the example's default stream and durable are its alone.
+    const port = await freePort();
+    natsServer(port, mkdtempSync(join(work, 'nats-')));
+    await waitForPort(port);
+    const env = { ...shellEnv, NATS_URL: `127.0.0.1:${port}` };
+    const trail = join(project, 'shop.jsonl');
+    const runShop = (): { id: string; orderId: string }[] => {
+      const before = existsSync(trail) ? trailOrders(trail).length : 0;
+      shell(startShop ?? '', project, env);
+      return trailOrders(trail).slice(before);
+    };
+    const orderIds = (orders: { orderId: string }[]): string[] => orders.map((order) => order.orderId);
+    const startMailerProcess = () => {
+      const child = spawn('bash', ['-c', `exec ${startMailer ?? ''}`], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      const mailed = (): string[] => [...output.matchAll(/^mail to customer\d@example\.com: order (\S+) received$/gm)].map((match) => match[1] ?? '');
+      /** Waits for `check`, failing at once, with the mailer's output, if the mailer has exited. */
+      const waitFor = (check: () => boolean, what: string): Promise<void> =>
+        until(() => {
+          if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the mailer exited (${child.exitCode ?? child.signalCode}) before ${what}:\n${output}`);
+          return check();
+        }, what, 60_000, () => `:\n${output}`);
+      return { child, exited, mailed, waitFor, output: () => output };
+    };
+
+    const first = runShop();
+    expect(first).toHaveLength(3);
+    const mailer = startMailerProcess();
+    await mailer.waitFor(() => mailer.mailed().length === 3, 'the mailer mailed the first three orders');
+    const second = runShop();
+    await mailer.waitFor(() => mailer.mailed().length === 6, 'the running mailer mailed three more');
+    mailer.child.kill('SIGTERM');
+    expect(await mailer.exited).toBe(0);
+    expect(mailer.mailed()).toEqual(orderIds([...first, ...second]));
+
+    // Restarted, the durable consumer resumes: only what came after, nothing twice.
+    const restarted = startMailerProcess();
+    await restarted.waitFor(() => restarted.output().includes('mailer: waiting for orders'), 'the restarted mailer started');
+    const third = runShop();
+    await restarted.waitFor(() => restarted.mailed().length === 3, 'the restarted mailer mailed the third three');
+    restarted.child.kill('SIGTERM');
+    expect(await restarted.exited).toBe(0);
+    expect(restarted.mailed()).toEqual(orderIds(third));
+    // The mailer's trail holds the shop's events under their own ids, each once.
+    expect(trailOrders(join(project, 'mailer.jsonl'))).toEqual([...first, ...second, ...third]);
+    expect(restarted.output()).not.toMatch(/dead letter|Error/);
   }, 300_000);
 });
 
