@@ -25,7 +25,7 @@ export { MemoryAuditSink } from './audit/sink.ts';
 export type { AnyEvent, AppendOptions, AuditSink } from './audit/sink.ts';
 export { JsonlAuditSink } from './audit/jsonl-sink.ts';
 export type { AuditRecovery, Durability, JsonlAuditSinkOptions, TrailChange } from './audit/jsonl-sink.ts';
-export type { TrailHeader, TrailLink } from './audit/record.ts';
+export type { TraceContext, TrailHeader, TrailLink } from './audit/record.ts';
 export { readAudit, readAuditEvents, readAuditRecords } from './audit/read.ts';
 export { replayAudit } from './audit/replay.ts';
 export type { ReplayOptions, ReplayProgress, ReplayReport } from './audit/replay.ts';

@@ -14,7 +14,7 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, stat
 import { basename, dirname, join } from 'node:path';
 import { AuditError } from '../events/errors.ts';
 import { hasWriter } from './file-lock.ts';
-import { decodeHeader, decodeRecord, HEADER_PREFIX, MAX_HEADER_BYTES, type RedactionMark, type TrailHeader } from './record.ts';
+import { decodeHeader, decodeRecord, HEADER_PREFIX, MAX_HEADER_BYTES, type RedactionMark, type TraceContext, type TrailHeader } from './record.ts';
 import { readAt } from './file-io.ts';
 
 /** Where a reader of a trail stands: after record `seq` of `trail`, `offset` bytes into its file. */
@@ -32,6 +32,8 @@ export interface FollowedRecord {
   readonly event: unknown;
   readonly ingested: boolean;
   readonly redacted?: RedactionMark;
+  /** The trace context the event was emitted in, when it was. */
+  readonly trace?: TraceContext;
 }
 
 /** Records of a trail that cannot be read any more: rotated away and deleted, or lost to a copytruncate race. */
@@ -257,6 +259,7 @@ export class TrailFollower {
           event: record.event,
           ingested: record.ingested === true,
           ...(record.redacted === undefined ? {} : { redacted: record.redacted }),
+          ...(record.trace === undefined ? {} : { trace: record.trace }),
         });
       }
       this.#offset += start;

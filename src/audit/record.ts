@@ -5,7 +5,9 @@
  * reader that followed the old file knows where it ended. Then one record per line:
  * `{"seq":N,"crc":"xxxxxxxx","event":{...}}`, with `"redacted":"mask"` (or `"hmac-sha256"`) when
  * the sink stored sensitive values redacted, and `"ingested":true` when the event came from
- * elsewhere (`bus.ingest`) rather than from this process's `emit`. The sequence number proves no
+ * elsewhere (`bus.ingest`) rather than from this process's `emit`, and `"traceparent":"…"` (with
+ * `"tracestate":"…"`) when the event was emitted inside a sampled OpenTelemetry trace, so that a
+ * relay continues that trace. The sequence number proves no
  * record is missing or repeated; the CRC-32 of the event's bytes proves the record was written
  * whole. A crash can only tear the last record, which is how the reader recognises one.
  * Files written before the header existed start with record 1 and are read as they are.
@@ -24,9 +26,30 @@ export interface RecordMarks {
   readonly redacted?: RedactionMark;
   /** The event was made elsewhere and delivered here (`bus.ingest`), not emitted by this process. */
   readonly ingested?: boolean;
+  /** The W3C trace context the event was emitted in. */
+  readonly trace?: TraceContext;
 }
 
-const HEAD = /^\{"seq":([1-9]\d{0,15}),"crc":"([0-9a-f]{8})",(?:"redacted":"(mask|hmac-sha256)",)?("ingested":true,)?"event":/;
+/** A W3C trace context (https://www.w3.org/TR/trace-context/), as the `traceparent` and `tracestate` headers carry it. */
+export interface TraceContext {
+  readonly traceparent: string;
+  readonly tracestate?: string;
+}
+
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+// Printable ASCII without the quote and the backslash: written into the record as it is.
+const TRACESTATE = /^[\x20\x21\x23-\x5b\x5d-\x7e]{1,512}$/;
+const HEAD = /^\{"seq":([1-9]\d{0,15}),"crc":"([0-9a-f]{8})",(?:"redacted":"(mask|hmac-sha256)",)?("ingested":true,)?(?:"traceparent":"([0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2})",(?:"tracestate":"([\x20\x21\x23-\x5b\x5d-\x7e]{1,512})",)?)?"event":/;
+
+/** Whether a trace context has the W3C form a record (and a NATS header) can carry exactly. */
+export function isTraceContext(trace: TraceContext): boolean {
+  return TRACEPARENT.test(trace.traceparent) && (trace.tracestate === undefined || TRACESTATE.test(trace.tracestate));
+}
+
+function traceFields(trace: TraceContext | undefined): string {
+  if (trace === undefined || !isTraceContext(trace)) return '';
+  return `"traceparent":"${trace.traceparent}",${trace.tracestate === undefined ? '' : `"tracestate":"${trace.tracestate}",`}`;
+}
 const SEPARATORS = /[\u2028\u2029]/g;
 const encoder = new TextEncoder();
 
@@ -42,7 +65,7 @@ export function encodeRecordBody(event: unknown, marks: RecordMarks = {}): strin
   const json = JSON.stringify(event).replace(SEPARATORS, (separator) => (separator === '\u2028' ? '\\u2028' : '\\u2029'));
   const redacted = marks.redacted === undefined ? '' : `"redacted":"${marks.redacted}",`;
   const ingested = marks.ingested === true ? '"ingested":true,' : '';
-  return `"crc":"${checksum(json)}",${redacted}${ingested}"event":${json}}\n`;
+  return `"crc":"${checksum(json)}",${redacted}${ingested}${traceFields(marks.trace)}"event":${json}}\n`;
 }
 
 /** The line of a numbered record body. */
@@ -56,14 +79,14 @@ export function encodeRecord(seq: number, event: unknown, marks: RecordMarks = {
 }
 
 export type DecodedRecord =
-  | { readonly ok: true; readonly seq: number; readonly event: unknown; readonly redacted?: RedactionMark; readonly ingested?: true }
+  | { readonly ok: true; readonly seq: number; readonly event: unknown; readonly redacted?: RedactionMark; readonly ingested?: true; readonly trace?: TraceContext }
   | { readonly ok: false; readonly reason: string };
 
 /** Reads one line (without its newline); says why when it is not a whole, intact record. */
 export function decodeRecord(line: string): DecodedRecord {
   const head = HEAD.exec(line);
   if (head === null || !line.endsWith('}')) return { ok: false, reason: 'not an audit record' };
-  const [prefix, seq = '', crc = '', redacted, ingested] = head;
+  const [prefix, seq = '', crc = '', redacted, ingested, traceparent, tracestate] = head;
   const json = line.slice(prefix.length, -1);
   if (checksum(json) !== crc) return { ok: false, reason: 'checksum mismatch' };
   let event: unknown;
@@ -78,6 +101,7 @@ export function decodeRecord(line: string): DecodedRecord {
     event,
     ...(redacted === undefined ? {} : { redacted: redacted as RedactionMark }),
     ...(ingested === undefined ? {} : { ingested: true as const }),
+    ...(traceparent === undefined ? {} : { trace: tracestate === undefined ? { traceparent } : { traceparent, tracestate } }),
   };
 }
 

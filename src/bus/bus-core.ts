@@ -20,6 +20,7 @@ import { redactEvent } from '../services/redact-event.ts';
 import { EARLIEST_TIME, LATEST_TIME, TIMESTAMP_RULE } from '../events/envelope.ts';
 import { FOREIGN_ID_RULE, isForeignId } from '../events/foreign-id.ts';
 import { createIdGenerator, type IdGenerator } from './ids.ts';
+import { tracing, type TracedSpan, type Tracing } from '../telemetry/tracing.ts';
 import { defaultLogger, type Logger } from './logger.ts';
 
 /** Called with whatever a handler threw or rejected with; the event is unknown only for rxjs subscribers. */
@@ -103,6 +104,7 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
   readonly #timestamp = createTimestampFormatter();
   readonly #stackFrames: number;
   readonly #handlerTimeoutMs: number;
+  readonly #tracing: Tracing | undefined = tracing();
   /** Brings events of earlier versions to the current one (the `upcaster` option). */
   readonly upcaster: Upcaster<M> | undefined;
   // Copy-on-write lists: an emit reads the current array, which no later change can alter.
@@ -148,11 +150,15 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
         : { id, type, domain: definition.domain, timestamp, correlationId, causationId, version: definition.version, payload: frozenPayload },
     );
 
+    // With OpenTelemetry: a span per emit, whose context the trail keeps for the relay.
+    const span = this.#tracing?.emit(event);
     if (this.#audit !== undefined) {
       try {
-        this.#audit.append(event as unknown as AnyEvent);
+        this.#audit.append(event as unknown as AnyEvent, span?.trace === undefined ? undefined : { trace: span.trace });
       } catch (error) {
-        throw error instanceof AuditError ? error : new AuditError(`could not record ${type} ${id}: ${(error as Error).message}`, { cause: error });
+        const failure = error instanceof AuditError ? error : new AuditError(`could not record ${type} ${id}: ${(error as Error).message}`, { cause: error });
+        span?.end(failure);
+        throw failure;
       }
     }
     // Both lists are read once, before anyone is called: a subscription changed by a stream
@@ -167,10 +173,16 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
         // A failing logger must not keep the event from its subscribers: it is recorded already.
         this.reportHandlerError(error, event);
       }
-      if (handlers !== undefined) for (const handler of handlers) this.#invoke(handler, event);
-      for (const handler of everyType) this.#invoke(handler, event);
+      if (span?.recording === true) {
+        if (handlers !== undefined) for (const handler of handlers) void this.#invokeTraced(handler, event, span);
+        for (const handler of everyType) void this.#invokeTraced(handler, event, span);
+      } else {
+        if (handlers !== undefined) for (const handler of handlers) this.#invoke(handler, event);
+        for (const handler of everyType) this.#invoke(handler, event);
+      }
     } finally {
       this.#depth--;
+      span?.end();
     }
     return event;
   }
@@ -205,18 +217,8 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
       this.reportHandlerError(error, frozen);
     }
     for (const handler of handlers) {
-      try {
-        const result: unknown = handler(frozen);
-        if (isThenable(result)) {
-          pending.push(Promise.resolve(result).then(() => undefined, (error: unknown) => {
-            failures.push(error);
-            this.reportHandlerError(error, frozen);
-          }));
-        }
-      } catch (error) {
-        failures.push(error);
-        this.reportHandlerError(error, frozen);
-      }
+      const settled = this.#tracing === undefined ? this.#invoke(handler, frozen, failures) : this.#invokeTraced(handler, frozen, undefined, failures);
+      if (settled !== undefined) pending.push(settled);
     }
     if (pending.length > 0) await this.#settled(pending, frozen, failures, options.timeoutMs ?? this.#handlerTimeoutMs);
     return failures;
@@ -294,13 +296,40 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
     }
   }
 
-  #invoke(handler: AnyHandler<M>, event: DomainEvent<M>): void {
+  /**
+   * Calls one handler; what it throws or rejects with goes to onHandlerError (and into `failures`,
+   * when given). Returns, for a handler that returned a promise, one that settles with it.
+   */
+  #invoke(handler: AnyHandler<M>, event: DomainEvent<M>, failures?: unknown[]): Promise<void> | undefined {
     try {
       const result: unknown = handler(event);
-      if (isThenable(result)) result.then(undefined, (error: unknown) => this.reportHandlerError(error, event));
+      if (isThenable(result)) {
+        return Promise.resolve(result).then(() => undefined, (error: unknown) => {
+          failures?.push(error);
+          this.reportHandlerError(error, event);
+        });
+      }
     } catch (error) {
+      failures?.push(error);
       this.reportHandlerError(error, event);
     }
+    return undefined;
+  }
+
+  /** `#invoke` inside a `handle <type>` span (a child of `parent`, or of the active context), which records the handler's failure. */
+  #invokeTraced(handler: AnyHandler<M>, event: DomainEvent<M>, parent: TracedSpan | undefined, failures?: unknown[]): Promise<void> | undefined {
+    const span = (this.#tracing as Tracing).handler(event, parent);
+    const failed: unknown[] = [];
+    const settled = span.within(() => this.#invoke(handler, event, failed));
+    const finish = (): void => {
+      span.end(failed[0]);
+      failures?.push(...failed);
+    };
+    if (settled === undefined) {
+      finish();
+      return undefined;
+    }
+    return settled.then(finish);
   }
 
   #checkMeta(type: string, meta: EventMeta): void {

@@ -31,6 +31,8 @@ import { bucketName, cloudEventAttributes, consumerIdentity, isMissing, selects,
 import { deadLetter } from './dead-letters.ts';
 import { KvHandledEvents, type HandledEvents } from './handled.ts';
 import { retryTransient } from './retry.ts';
+import { traceHeaders } from './trace-headers.ts';
+import { tracing } from '../telemetry/tracing.ts';
 import { resolveStreams, type ResolvedStreams } from './streams.ts';
 
 export { StreamNotFoundError, subjectFilters } from './consumer-options.ts';
@@ -296,8 +298,10 @@ export class NatsEventConsumer<M> {
       return;
     }
     let event: StoredEvent;
+    let source: string | undefined;
     try {
       const attributes = cloudEventAttributes(message);
+      source = attributes['source'];
       // The subject routes the message, and selections filter on it: a ce-type that says otherwise is not believed.
       if (attributes['type'] !== undefined && attributes['type'] !== type) throw new Error(`ce-type ${JSON.stringify(attributes['type'])} does not match the subject ${message.subject}`);
       const data: unknown = JSON.parse(UTF8.decode(message.data));
@@ -315,6 +319,22 @@ export class NatsEventConsumer<M> {
       message.ack();
       return;
     }
+    // With OpenTelemetry: a `process` span continuing the producer's trace, around the handlers.
+    const span = tracing()?.process({ id: event.id, type, ...(source === undefined ? {} : { source }) }, message.subject, this.#durable, traceHeaders(message.headers));
+    if (span === undefined) {
+      await this.#deliver(message, event, type);
+      return;
+    }
+    let failure: unknown;
+    try {
+      failure = await span.within(() => this.#deliver(message, event, type));
+    } finally {
+      span.end(failure);
+    }
+  }
+
+  /** Hands a new event to the bus, then acknowledges, redelivers or dead-letters it; resolves with the first failure, if any. */
+  async #deliver(message: JsMsg, event: StoredEvent, type: string): Promise<unknown> {
     let failures: readonly unknown[];
     try {
       failures = await this.#bus.ingest(event, { audit: !this.#audited.has(event.id), timeoutMs: this.#handlerTimeoutMs });
@@ -322,7 +342,7 @@ export class NatsEventConsumer<M> {
     } catch (error) {
       if (error instanceof EventValidationError) {
         await this.#deadLetter(message, type, `not a valid event: ${error.message}`);
-        return;
+        return error;
       }
       failures = [error];
     }
@@ -345,6 +365,7 @@ export class NatsEventConsumer<M> {
     } else {
       message.nak(this.#options.retryDelayMs ?? 200);
     }
+    return failures[0];
   }
 
   #handledStore(): HandledEvents {

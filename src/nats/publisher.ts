@@ -6,7 +6,10 @@
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
 import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
 import type { DomainEvent } from '../bus/bus.ts';
+import type { TraceContext } from '../audit/record.ts';
 import { toCloudEvent } from '../events/cloudevents.ts';
+import { setTraceHeaders } from './trace-headers.ts';
+import { tracing } from '../telemetry/tracing.ts';
 import { ensureStreams, resolveStreams, type StreamOptions, type StreamReport } from './streams.ts';
 import { subjectOf } from './subjects.ts';
 
@@ -43,11 +46,14 @@ export class NatsEventPublisher {
    * Publishes one event and resolves with the stream's acknowledgement (`duplicate` is true when
    * the stream already had it). A publish that times out may still have been stored, so it is
    * retried with the same message id; after `attempts`, the promise rejects: nothing is dropped
-   * silently.
+   * silently. With OpenTelemetry, a `send` span continues `trace` (the context the event was
+   * emitted in, which the relays read from the trail) or else the active context, and its context
+   * travels in the `traceparent`/`tracestate` headers and as the CloudEvents distributed-tracing
+   * extension (`ce-traceparent`, `ce-tracestate`).
    */
-  publish<M, T extends keyof M & string>(event: DomainEvent<M, T>): Promise<PubAck> {
+  publish<M, T extends keyof M & string>(event: DomainEvent<M, T>, trace?: TraceContext): Promise<PubAck> {
     if (this.#closed) return Promise.reject(new Error(`the publisher is closed: ${event.type} ${event.id} was not published`));
-    const sending = this.#send(event);
+    const sending = this.#send(event, trace);
     this.#inFlight.add(sending);
     void sending.then(() => this.#inFlight.delete(sending), () => this.#inFlight.delete(sending));
     return sending;
@@ -66,7 +72,7 @@ export class NatsEventPublisher {
     return this.#inFlight.size;
   }
 
-  async #send<M, T extends keyof M & string>(event: DomainEvent<M, T>): Promise<PubAck> {
+  async #send<M, T extends keyof M & string>(event: DomainEvent<M, T>, trace: TraceContext | undefined): Promise<PubAck> {
     const ce = toCloudEvent(event, { source: this.#options.source });
     const headers = natsHeaders();
     for (const [name, value] of Object.entries(ce)) {
@@ -76,15 +82,20 @@ export class NatsEventPublisher {
     const data = new TextEncoder().encode(JSON.stringify(event.payload));
     const attempts = this.#options.attempts ?? 5;
     const subject = subjectOf(this.#prefix, event.type);
+    const span = tracing()?.send({ id: event.id, type: event.type, source: this.#options.source }, subject, trace);
+    if (span?.trace !== undefined) setTraceHeaders(headers, span.trace);
     let lastError: unknown;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
-        return await this.#js.publish(subject, data, { msgID: event.id, headers, timeout: this.#options.timeoutMs ?? 5000 });
+        const ack = await this.#js.publish(subject, data, { msgID: event.id, headers, timeout: this.#options.timeoutMs ?? 5000 });
+        span?.end();
+        return ack;
       } catch (error) {
         lastError = error;
         if (attempt < attempts) await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** attempt)));
       }
     }
+    span?.end(lastError);
     // No stream on the subject is what the client calls "jetstream is not enabled".
     const reason = /jetstream is not enabled|no responders/i.test((lastError as Error).message)
       ? `no JetStream stream takes ${subject} (create the streams first: publisher.start() or ensureStreams, for stream ${JSON.stringify(resolveStreams(this.#options).stream)}; or check \`stream\` and \`subjectPrefix\`)`

@@ -231,7 +231,7 @@ export class AuditRelay {
         continue;
       }
       if (record.redacted !== undefined) throw new AuditError(`record ${record.position.seq} of ${this.#options.trail} was stored with its sensitive values redacted (${record.redacted}): the relay sends only events as they were emitted; relay a trail written without \`redact\``);
-      sends.push(this.#publisher.publish(record.event as DomainEvent<Record<string, unknown>, string>));
+      sends.push(this.#publisher.publish(record.event as DomainEvent<Record<string, unknown>, string>, record.trace));
     }
     // Sent back to back on one connection, so the stream stores them in trail order.
     await Promise.all(sends);
