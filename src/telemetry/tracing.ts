@@ -16,6 +16,8 @@ import { isTraceContext } from '../audit/record.ts';
 interface Api {
   readonly trace: {
     getTracer(name: string, version?: string): Tracer;
+    getTracerProvider(): { getDelegate?(): object };
+    getSpanContext(context: OtelContext): SpanContext | undefined;
     setSpan(context: OtelContext, span: Span): OtelContext;
     getSpan(context: OtelContext): Span | undefined;
   };
@@ -25,6 +27,7 @@ interface Api {
     extract(context: OtelContext, carrier: Record<string, string>): OtelContext;
   };
   readonly ROOT_CONTEXT: OtelContext;
+  readonly ProxyTracerProvider: new () => { getDelegate(): object };
 }
 type OtelContext = object;
 type Attributes = Record<string, string | number | boolean>;
@@ -64,8 +67,12 @@ export interface TracedSpan {
 }
 
 export interface Tracing {
-  /** `create <type>`, a producer span, in the active context: one per emit. */
-  emit(event: TracedEvent): TracedSpan;
+  /**
+   * `create <type>`, a producer span, in the active context: one per emit. Undefined while no SDK
+   * is registered (an API some library installed, with nothing behind it): an emit then pays a
+   * counter, not a span.
+   */
+  emit(event: TracedEvent): TracedSpan | undefined;
   /** `handle <type>`, one per handler run, a child of `parent` or of the active context. */
   handler(event: TracedEvent, parent?: TracedSpan): TracedSpan;
   /** `send <subject>`, a producer span continuing `trace` (the context the event was emitted in) or the active one. */
@@ -96,35 +103,80 @@ export function tracing(): Tracing | undefined {
   return loaded ?? undefined;
 }
 
+/** A span and the context it was started in; the costly parts (its context as a parent, its W3C form) are made only when asked. */
+class Started implements TracedSpan {
+  readonly recording: boolean;
+  readonly #api: Api;
+  readonly #span: Span;
+  readonly #parent: OtelContext;
+  #active: OtelContext | undefined;
+  #trace: TraceContext | null | undefined;
+  #ended = false;
+
+  constructor(api: Api, span: Span, parent: OtelContext) {
+    this.#api = api;
+    this.#span = span;
+    this.#parent = parent;
+    this.recording = span.isRecording();
+  }
+
+  get context(): OtelContext {
+    return (this.#active ??= this.#api.trace.setSpan(this.#parent, this.#span));
+  }
+
+  get trace(): TraceContext | undefined {
+    if (this.#trace === undefined) {
+      this.#trace = null;
+      if (this.#span.spanContext().traceId !== INVALID_TRACE) {
+        const carrier: Record<string, string> = {};
+        this.#api.propagation.inject(this.context, carrier);
+        const traceparent = carrier['traceparent'];
+        const tracestate = carrier['tracestate'];
+        const candidate = traceparent === undefined ? undefined : tracestate === undefined || tracestate === '' ? { traceparent } : { traceparent, tracestate };
+        if (candidate !== undefined && isTraceContext(candidate)) this.#trace = candidate;
+      }
+    }
+    return this.#trace ?? undefined;
+  }
+
+  within<R>(fn: () => R): R {
+    return this.#api.context.with(this.context, fn);
+  }
+
+  end(failure?: unknown): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    if (failure !== undefined && this.recording) {
+      this.#span.recordException(failure instanceof Error ? failure : String(failure));
+      this.#span.setStatus({ code: STATUS_ERROR, message: failure instanceof Error ? failure.message : String(failure) });
+    }
+    this.#span.end();
+  }
+}
+
 function openTelemetry(api: Api): Tracing {
   // One tracer per process: the API hands back a proxy that follows a provider registered later.
   const tracer = api.trace.getTracer('eventspec', '0.2.0');
-  const traced = (span: Span, context: OtelContext): TracedSpan => {
-    const spanContext = span.spanContext();
-    let trace: TraceContext | undefined;
-    if (spanContext.traceId !== INVALID_TRACE) {
-      const carrier: Record<string, string> = {};
-      api.propagation.inject(api.trace.setSpan(context, span), carrier);
-      const candidate = carrier['traceparent'] === undefined ? undefined : carrier['tracestate'] === undefined || carrier['tracestate'] === '' ? { traceparent: carrier['traceparent'] } : { traceparent: carrier['traceparent'], tracestate: carrier['tracestate'] };
-      trace = candidate !== undefined && isTraceContext(candidate) ? candidate : undefined;
+  const NO_ATTRIBUTES = { kind: KIND.internal, attributes: {} };
+  // What the API's global provider delegates to while no SDK is registered.
+  const noProvider = new api.ProxyTracerProvider().getDelegate();
+  // Asking costs two of the API's global look-ups, a fifth of an emit: the answer is kept for
+  // the next 256 emits, so an SDK registered after the first events is seen within as many.
+  let providerChecks = 0;
+  let noSdk = false;
+  const idle = (): boolean => {
+    if (providerChecks-- <= 0) {
+      providerChecks = 256;
+      noSdk = api.trace.getTracerProvider().getDelegate?.() === noProvider;
     }
-    const active = api.trace.setSpan(context, span);
-    let ended = false;
-    return {
-      trace,
-      recording: span.isRecording(),
-      context: active,
-      within: (fn) => api.context.with(active, fn),
-      end(failure?: unknown): void {
-        if (ended) return;
-        ended = true;
-        if (failure !== undefined && span.isRecording()) {
-          span.recordException(failure instanceof Error ? failure : String(failure));
-          span.setStatus({ code: STATUS_ERROR, message: failure instanceof Error ? failure.message : String(failure) });
-        }
-        span.end();
-      },
-    };
+    return noSdk;
+  };
+  /** Starts a span; its attributes are made only when it is recorded (the no-op tracer's spans never are). */
+  const start = (name: string, kind: number, context: OtelContext, attributes: () => Attributes): Started => {
+    const span = tracer.startSpan(name, kind === KIND.internal ? NO_ATTRIBUTES : { kind, attributes: {} }, context);
+    const started = new Started(api, span, context);
+    if (started.recording) for (const [key, value] of Object.entries(attributes())) span.setAttribute(key, value);
+    return started;
   };
   const cloudEvent = (event: TracedEvent): Attributes => ({
     'cloudevents.event_id': event.id,
@@ -138,24 +190,15 @@ function openTelemetry(api: Api): Tracing {
   };
   return {
     emit(event) {
+      if (idle()) return undefined;
       const context = api.context.active();
-      const span = tracer.startSpan(`create ${event.type}`, { kind: KIND.producer, attributes: { 'messaging.operation.type': 'create', 'messaging.operation.name': 'emit', 'messaging.message.id': event.id, ...cloudEvent(event) } }, context);
-      return traced(span, context);
+      return start(`create ${event.type}`, KIND.producer, context, () => ({ 'messaging.operation.type': 'create', 'messaging.operation.name': 'emit', 'messaging.message.id': event.id, ...cloudEvent(event) }));
     },
-    handler(event, parent) {
-      const context = parent === undefined ? api.context.active() : parent.context;
-      const span = tracer.startSpan(`handle ${event.type}`, { kind: KIND.internal, attributes: { 'messaging.message.id': event.id, ...cloudEvent(event) } }, context);
-      return traced(span, context);
-    },
-    send(event, subject, trace) {
-      const context = extracted(trace);
-      const span = tracer.startSpan(`send ${subject}`, { kind: KIND.producer, attributes: { 'messaging.system': 'nats', 'messaging.operation.type': 'send', 'messaging.operation.name': 'publish', 'messaging.destination.name': subject, 'messaging.message.id': event.id, ...cloudEvent(event) } }, context);
-      return traced(span, context);
-    },
-    process(event, subject, consumerGroup, headers) {
-      const context = extracted(headers);
-      const span = tracer.startSpan(`process ${subject}`, { kind: KIND.consumer, attributes: { 'messaging.system': 'nats', 'messaging.operation.type': 'process', 'messaging.operation.name': 'process', 'messaging.destination.name': subject, 'messaging.consumer.group.name': consumerGroup, 'messaging.message.id': event.id, ...cloudEvent(event) } }, context);
-      return traced(span, context);
-    },
+    handler: (event, parent) =>
+      start(`handle ${event.type}`, KIND.internal, parent === undefined ? api.context.active() : parent.context, () => ({ 'messaging.message.id': event.id, ...cloudEvent(event) })),
+    send: (event, subject, trace) =>
+      start(`send ${subject}`, KIND.producer, extracted(trace), () => ({ 'messaging.system': 'nats', 'messaging.operation.type': 'send', 'messaging.operation.name': 'publish', 'messaging.destination.name': subject, 'messaging.message.id': event.id, ...cloudEvent(event) })),
+    process: (event, subject, consumerGroup, headers) =>
+      start(`process ${subject}`, KIND.consumer, extracted(headers), () => ({ 'messaging.system': 'nats', 'messaging.operation.type': 'process', 'messaging.operation.name': 'process', 'messaging.destination.name': subject, 'messaging.consumer.group.name': consumerGroup, 'messaging.message.id': event.id, ...cloudEvent(event) })),
   };
 }
