@@ -12,7 +12,8 @@
  * The rows are inserted just before COMMIT, with a `NOTIFY` that PostgreSQL delivers only once
  * the transaction commits; `PostgresOutboxRelay` publishes them to NATS.
  */
-import type { AnyEvent, AuditSink } from '../audit/sink.ts';
+import type { TraceContext } from '../audit/record.ts';
+import type { AnyEvent, AppendOptions, AuditSink } from '../audit/sink.ts';
 import { BaseEventBus, type BusOptions } from '../bus/bus-core.ts';
 import type { DomainEvent, EventRegistry } from '../bus/bus.ts';
 import { AuditError } from '../events/errors.ts';
@@ -80,6 +81,8 @@ export function outboxTableSql(options: { readonly table?: string } = {}): strin
   created_at   timestamptz NOT NULL DEFAULT now(),
   published_at timestamptz
 );
+-- The W3C trace context each event was emitted in (OpenTelemetry), for the relay to continue.
+ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS traceparent text, ADD COLUMN IF NOT EXISTS tracestate text;
 CREATE INDEX IF NOT EXISTS "${name}_pending" ON ${table} (position) WHERE published_at IS NULL;
 `;
 }
@@ -92,11 +95,14 @@ export async function createOutboxTable(connection: Queryable, options: { readon
 /** Events emitted in one transaction wait here until `write()` inserts them on its connection. */
 class PendingEvents implements AuditSink {
   events: AnyEvent[] = [];
+  /** The trace context of each event, by its place in `events`. */
+  traces: (TraceContext | undefined)[] = [];
   #closed = false;
 
-  append(event: AnyEvent): void {
+  append(event: AnyEvent, options?: AppendOptions): void {
     if (this.#closed) throw new AuditError('this transaction is over: its outbox takes no more events');
     this.events.push(event);
+    this.traces.push(options?.trace);
   }
 
   async flush(): Promise<void> {}
@@ -136,17 +142,20 @@ export class OutboxTransaction<M> extends BaseEventBus<M> {
    * were written.
    */
   async write(): Promise<number> {
-    const events = this.#pending.events;
+    const { events, traces } = this.#pending;
     if (events.length === 0) return 0;
     this.#pending.events = [];
+    this.#pending.traces = [];
     const values: unknown[] = [];
     const rows = events.map((event, index) => {
-      values.push(event.id, event.type, JSON.stringify(event));
-      return `($${index * 3 + 1}, $${index * 3 + 2}, $${index * 3 + 3})`;
+      const trace = traces[index];
+      values.push(event.id, event.type, JSON.stringify(event), trace?.traceparent ?? null, trace?.tracestate ?? null);
+      const first = index * 5;
+      return `($${first + 1}, $${first + 2}, $${first + 3}, $${first + 4}, $${first + 5})`;
     });
     values.push(this.#names.channel);
     await this.#connection.query(
-      `WITH written AS (INSERT INTO ${this.#names.table} (event_id, event_type, event) VALUES ${rows.join(', ')} RETURNING 1) SELECT pg_notify($${values.length}, count(*)::text) FROM written`,
+      `WITH written AS (INSERT INTO ${this.#names.table} (event_id, event_type, event, traceparent, tracestate) VALUES ${rows.join(', ')} RETURNING 1) SELECT pg_notify($${values.length}, count(*)::text) FROM written`,
       values,
     );
     return events.length;

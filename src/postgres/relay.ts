@@ -10,6 +10,7 @@
  * published rows after `keepPublishedMs`.
  */
 import type { NatsConnection } from '@nats-io/nats-core';
+import type { TraceContext } from '../audit/record.ts';
 import type { DomainEvent } from '../bus/bus.ts';
 import { defaultLogger, type Logger } from '../bus/logger.ts';
 import { NatsEventPublisher } from '../nats/publisher.ts';
@@ -171,18 +172,19 @@ export class PostgresOutboxRelay {
     try {
       await client.query('BEGIN');
       const { rows } = await client.query(
-        `SELECT position, event::text AS event FROM ${this.#names.table}
+        `SELECT position, event::text AS event, traceparent, tracestate FROM ${this.#names.table}
           WHERE published_at IS NULL AND pg_try_advisory_xact_lock(${LOCK_CLASS}, hashtext(event_type))
           ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.#options.batchSize ?? 256],
       );
-      const claimed = rows as { position: string; event: string }[];
+      const claimed = rows as { position: string; event: string; traceparent: string | null; tracestate: string | null }[];
       if (claimed.length === 0) {
         await client.query('COMMIT');
         return 0;
       }
       // Sent back to back on one connection, so the stream stores them in position order.
-      await Promise.all(claimed.map((row) => this.#publisher.publish(JSON.parse(row.event) as DomainEvent<Record<string, unknown>, string>)));
+      // Each with the trace context it was emitted in, so the send span continues the producer's trace.
+      await Promise.all(claimed.map((row) => this.#publisher.publish(JSON.parse(row.event) as DomainEvent<Record<string, unknown>, string>, traceOf(row))));
       await client.query(`UPDATE ${this.#names.table} SET published_at = now() WHERE position = ANY($1::bigint[])`, [claimed.map((row) => row.position)]);
       await client.query('COMMIT');
       this.#published += claimed.length;
@@ -238,4 +240,9 @@ export class PostgresOutboxRelay {
       // A failing logger or hook must not stop the relay.
     }
   }
+}
+
+function traceOf(row: { readonly traceparent: string | null; readonly tracestate: string | null }): TraceContext | undefined {
+  if (row.traceparent === null) return undefined;
+  return row.tracestate === null ? { traceparent: row.traceparent } : { traceparent: row.traceparent, tracestate: row.tracestate };
 }

@@ -16,9 +16,11 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type Re
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { JsonlAuditSink, LoggingEventBus, MemoryAuditSink, type DomainEvent } from '../../src/index.ts';
 import { AuditRelay, ensureStreams, NatsEventConsumer } from '../../src/nats/transport.ts';
+import { createOutboxTable, PostgresOutbox, PostgresOutboxRelay } from '../../src/postgres/index.ts';
 import { emitPlanApproved, emitPlanCreated, emitToolInvoked, eventRegistry, type PayloadMap, type PlanCreatedPayload } from '../../generated/index.ts';
 import { CapturingLogger } from '../support/capturing-logger.ts';
 import { natsTestKit } from '../support/nats-test.ts';
+import { testPool, uniqueTable } from '../support/postgres.ts';
 import { until } from '../support/until.ts';
 
 const exporter = new InMemorySpanExporter();
@@ -186,5 +188,40 @@ describe('tracing across processes', () => {
       [processes[0]?.spanContext().spanId, SpanStatusCode.ERROR, 'the first attempt failed'],
       [processes[1]?.spanContext().spanId, SpanStatusCode.UNSET, undefined],
     ]);
+  });
+});
+
+describe('tracing through the PostgreSQL outbox', () => {
+  it('keeps each event’s emit context in its row, and the outbox relay’s send continues that trace', async () => {
+    const pool = testPool(2);
+    const table = uniqueTable('traced');
+    const where = kit.isolated();
+    try {
+      await createOutboxTable(pool, { table });
+      await ensureStreams(kit.nc, where);
+      const outbox = new PostgresOutbox({ registry: eventRegistry, table });
+      const event = await tracer.startActiveSpan('POST /plans/approve', async (request) => {
+        try {
+          return await outbox.transaction(pool, async ({ events }) => emitPlanApproved(events, { planId, approvedBy: { kind: 'user', id: 'alice' } }));
+        } finally {
+          request.end();
+        }
+      });
+      const create = only('create plan.approved');
+      const [row] = (await pool.query(`SELECT traceparent, tracestate FROM "${table}"`)).rows as { traceparent: string | null; tracestate: string | null }[];
+      expect(row).toEqual({ traceparent: `00-${create.spanContext().traceId}-${create.spanContext().spanId}-01`, tracestate: null });
+
+      const relay = new PostgresOutboxRelay(kit.nc, pool, { source: '/test/outbox', table, ...where, logger: new CapturingLogger() });
+      await relay.start();
+      const subject = `${where.subjectPrefix}.plan.approved`;
+      await until(() => named(`send ${subject}`).length === 1, 'the outbox relay to send the event');
+      await relay.close();
+      const send = only(`send ${subject}`);
+      expect([send.spanContext().traceId, parentOf(send), send.attributes['messaging.message.id']]).toEqual([create.spanContext().traceId, create.spanContext().spanId, event.id]);
+      expect(parentOf(create)).toBe(only('POST /plans/approve').spanContext().spanId);
+    } finally {
+      await pool.query(`DROP TABLE IF EXISTS "${table}"`);
+      await pool.end();
+    }
   });
 });
