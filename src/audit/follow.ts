@@ -14,7 +14,8 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, stat
 import { basename, dirname, join } from 'node:path';
 import { AuditError } from '../events/errors.ts';
 import { hasWriter } from './file-lock.ts';
-import { decodeHeader, decodeRecord, HEADER_PREFIX, MAX_HEADER_BYTES, type RedactionMark, type TraceContext, type TrailHeader } from './record.ts';
+import { decodeHeader, decodeRecord, HEADER_PREFIX, MAX_HEADER_BYTES, type RedactionMark, type TrailHeader } from './record.ts';
+import type { TraceContext } from '../events/trace-context.ts';
 import { readAt } from './file-io.ts';
 
 /** Where a reader of a trail stands: after record `seq` of `trail`, `offset` bytes into its file. */

@@ -17,6 +17,7 @@
  * The decoder takes them raw too, as older files may hold them.
  */
 import { crc32 } from 'node:zlib';
+import { isTraceContext, type TraceContext } from '../events/trace-context.ts';
 
 /** How a record's sensitive values were stored: `mask` replaced, `hmac-sha256` keyed hashes. */
 export type RedactionMark = 'mask' | 'hmac-sha256';
@@ -30,21 +31,7 @@ export interface RecordMarks {
   readonly trace?: TraceContext;
 }
 
-/** A W3C trace context (https://www.w3.org/TR/trace-context/), as the `traceparent` and `tracestate` headers carry it. */
-export interface TraceContext {
-  readonly traceparent: string;
-  readonly tracestate?: string;
-}
-
-const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
-// Printable ASCII without the quote and the backslash: written into the record as it is.
-const TRACESTATE = /^[\x20\x21\x23-\x5b\x5d-\x7e]{1,512}$/;
 const HEAD = /^\{"seq":([1-9]\d{0,15}),"crc":"([0-9a-f]{8})",(?:"redacted":"(mask|hmac-sha256)",)?("ingested":true,)?(?:"traceparent":"([0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2})",(?:"tracestate":"([\x20\x21\x23-\x5b\x5d-\x7e]{1,512})",)?)?"event":/;
-
-/** Whether a trace context has the W3C form a record (and a NATS header) can carry exactly. */
-export function isTraceContext(trace: TraceContext): boolean {
-  return TRACEPARENT.test(trace.traceparent) && (trace.tracestate === undefined || TRACESTATE.test(trace.tracestate));
-}
 
 function traceFields(trace: TraceContext | undefined): string {
   if (trace === undefined || !isTraceContext(trace)) return '';

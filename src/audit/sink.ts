@@ -1,7 +1,7 @@
 /** Where the bus records every event before anyone sees it. */
 import type { DomainEvent } from '../bus/bus.ts';
 import { AuditError } from '../events/errors.ts';
-import type { TraceContext } from './record.ts';
+import type { TraceContext } from '../events/trace-context.ts';
 
 /** Any event of any catalogue, as a sink stores it. */
 export type AnyEvent = DomainEvent<Record<string, unknown>, string>;

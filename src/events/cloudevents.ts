@@ -9,6 +9,7 @@ import type { DomainEvent, EventRegistry } from '../bus/bus.ts';
 import { EventValidationError, type PayloadIssue } from './errors.ts';
 import { EARLIEST_TIME, LATEST_TIME, TIMESTAMP_RULE } from './envelope.ts';
 import { FOREIGN_ID_RULE, isForeignId } from './foreign-id.ts';
+import { isTraceContext, type TraceContext } from './trace-context.ts';
 import { readVersioned, type StoredEvent, type Upcaster } from './upcast.ts';
 import { definitionOf, unknownType, validationError } from '../validation/validate-payload.ts';
 
@@ -35,6 +36,8 @@ export interface CloudEventOptions {
   readonly typePrefix?: string;
   /** The base of `dataschema`, as `eventspec export --base-uri` (default `urn:eventspec:`). */
   readonly schemaBaseUri?: string;
+  /** A W3C trace context to carry as the distributed-tracing extension (`traceparent`, `tracestate`); a malformed one is refused. */
+  readonly trace?: TraceContext;
 }
 
 export interface FromCloudEventOptions<M = unknown> {
@@ -64,7 +67,14 @@ export function toCloudEvent<M, T extends keyof M & string>(event: DomainEvent<M
     data: event.payload,
     correlationid: event.correlationId,
     ...(event.causationId === undefined ? {} : { causationid: event.causationId }),
+    ...traceExtension(options.trace),
   };
+}
+
+function traceExtension(trace: TraceContext | undefined): { traceparent?: string; tracestate?: string } {
+  if (trace === undefined) return {};
+  if (!isTraceContext(trace)) throw new TypeError(`toCloudEvent: ${JSON.stringify(trace)} is not a W3C trace context (traceparent "00-<32 hex>-<16 hex>-<2 hex>", tracestate printable ASCII)`);
+  return trace.tracestate === undefined ? { traceparent: trace.traceparent } : { traceparent: trace.traceparent, tracestate: trace.tracestate };
 }
 
 /** CloudEvents allows any non-empty string as `id`; correlation ids are often trace or request ids. */

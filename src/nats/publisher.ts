@@ -6,7 +6,7 @@
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
 import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
 import type { DomainEvent } from '../bus/bus.ts';
-import type { TraceContext } from '../audit/record.ts';
+import type { TraceContext } from '../events/trace-context.ts';
 import { toCloudEvent } from '../events/cloudevents.ts';
 import { setTraceHeaders } from './trace-headers.ts';
 import { tracing } from '../telemetry/tracing.ts';

@@ -4,7 +4,7 @@
  * `ce-tracestate`), which CloudEvents tooling reads. A consumer takes the W3C headers first.
  */
 import type { MsgHdrs } from '@nats-io/nats-core';
-import { isTraceContext, type TraceContext } from '../audit/record.ts';
+import { isTraceContext, type TraceContext } from '../events/trace-context.ts';
 
 export function setTraceHeaders(headers: MsgHdrs, trace: TraceContext): void {
   headers.set('traceparent', trace.traceparent);

@@ -16,4 +16,4 @@ export type { DeadLetter, DeadLetterInfo } from './dead-letters.ts';
 export { FileHandledEvents, handledKey, KvHandledEvents, MemoryHandledEvents } from './handled.ts';
 export type { FileHandledEventsOptions, HandledEvents, KvHandledEventsOptions } from './handled.ts';
 export { DEFAULT_SUBJECT_PREFIX, subjectOf } from './subjects.ts';
-export type { TraceContext } from '../audit/record.ts';
+export type { TraceContext } from '../events/trace-context.ts';

@@ -12,7 +12,7 @@
  * The rows are inserted just before COMMIT, with a `NOTIFY` that PostgreSQL delivers only once
  * the transaction commits; `PostgresOutboxRelay` publishes them to NATS.
  */
-import type { TraceContext } from '../audit/record.ts';
+import type { TraceContext } from '../events/trace-context.ts';
 import type { AnyEvent, AppendOptions, AuditSink } from '../audit/sink.ts';
 import { BaseEventBus, type BusOptions } from '../bus/bus-core.ts';
 import type { DomainEvent, EventRegistry } from '../bus/bus.ts';

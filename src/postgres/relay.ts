@@ -10,7 +10,7 @@
  * published rows after `keepPublishedMs`.
  */
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { TraceContext } from '../audit/record.ts';
+import type { TraceContext } from '../events/trace-context.ts';
 import type { DomainEvent } from '../bus/bus.ts';
 import { defaultLogger, type Logger } from '../bus/logger.ts';
 import { NatsEventPublisher } from '../nats/publisher.ts';

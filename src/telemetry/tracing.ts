@@ -9,8 +9,7 @@
  * catalogue marks `x-sensitive` can reach a trace.
  */
 import { createRequire } from 'node:module';
-import type { TraceContext } from '../audit/record.ts';
-import { isTraceContext } from '../audit/record.ts';
+import { isTraceContext, type TraceContext } from '../events/trace-context.ts';
 
 /** The part of `@opentelemetry/api` used here, described structurally so that the package stays optional at compile time too. */
 interface Api {

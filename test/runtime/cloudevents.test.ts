@@ -46,6 +46,18 @@ describe('CloudEvents', () => {
     expect(HTTP.binary(sdkEvent).headers).toMatchObject({ 'ce-id': event.id, 'ce-correlationid': event.correlationId, 'content-type': 'application/json' });
   });
 
+  it('carries a trace context as the distributed-tracing extension, which the SDK reads and the reader passes over; a malformed one is refused', () => {
+    const event = events[0] as DomainEvent<PayloadMap>;
+    const trace = { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', tracestate: 'congo=t61rcWkgMzE' };
+    const ce = toCloudEvent(event, { source, trace });
+    const sdk = new CloudEvent(ce as unknown as Record<string, unknown>);
+    expect([sdk['traceparent'], sdk['tracestate']]).toEqual([trace.traceparent, trace.tracestate]);
+    const binary = HTTP.binary(sdk);
+    expect(binary.headers).toMatchObject({ 'ce-traceparent': trace.traceparent, 'ce-tracestate': trace.tracestate });
+    expect(fromCloudEvent(JSON.parse(JSON.stringify(ce)) as unknown, eventRegistry)).toEqual(event);
+    expect(() => toCloudEvent(event, { source, trace: { traceparent: '00-not-a-trace' } })).toThrow(/is not a W3C trace context/);
+  });
+
   it('reads events the SDK made', () => {
     const sdkEvent = new CloudEvent({
       id: '01JDQ8Z1X4N6V7W8Y9ZAB2C3DE',
