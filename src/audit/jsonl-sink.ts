@@ -147,7 +147,7 @@ export class JsonlAuditSink implements AuditSink {
   append(event: AnyEvent, options?: AppendOptions): void {
     if (this.#failure !== undefined) throw new AuditError(`the audit sink failed earlier and takes no more events: ${this.#failure.message}`, { cause: this.#failure });
     if (this.#closed) throw new AuditError(`the audit sink for ${this.path} is closed`);
-    const marks = options === undefined ? undefined : options.trace === undefined ? (options.ingested === true ? { ingested: true } : undefined) : { ingested: options.ingested === true, trace: options.trace };
+    const marks: RecordMarks | undefined = options === undefined ? undefined : { ...(options.ingested === true ? { ingested: true } : {}), ...(options.trace === undefined ? {} : { trace: options.trace }) };
     // Redacted already (a service that may not read sensitive values): stored as it came, marked so.
     const body = options?.redacted === undefined ? this.#encode(event, marks) : encodeRecordBody(event, { ...marks, redacted: options.redacted });
     this.#appended++;

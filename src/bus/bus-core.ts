@@ -217,7 +217,7 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
       this.reportHandlerError(error, frozen);
     }
     for (const handler of handlers) {
-      const settled = this.#tracing === undefined ? this.#invoke(handler, frozen, failures) : this.#invokeTraced(handler, frozen, undefined, failures);
+      const settled = this.#invokeTraced(handler, frozen, undefined, failures);
       if (settled !== undefined) pending.push(settled);
     }
     if (pending.length > 0) await this.#settled(pending, frozen, failures, options.timeoutMs ?? this.#handlerTimeoutMs);
@@ -316,9 +316,10 @@ export abstract class BaseEventBus<M> implements EventBus<M> {
     return undefined;
   }
 
-  /** `#invoke` inside a `handle <type>` span (a child of `parent`, or of the active context), which records the handler's failure. */
+  /** `#invoke` inside a `handle <type>` span (a child of `parent`, or of the active context) that records the handler's failure; plain `#invoke` when nothing is traced. */
   #invokeTraced(handler: AnyHandler<M>, event: DomainEvent<M>, parent: TracedSpan | undefined, failures?: unknown[]): Promise<void> | undefined {
-    const span = (this.#tracing as Tracing).handler(event, parent);
+    const span = this.#tracing?.handler(event, parent);
+    if (span === undefined) return this.#invoke(handler, event, failures);
     const failed: unknown[] = [];
     const settled = span.within(() => this.#invoke(handler, event, failed));
     const finish = (): void => {

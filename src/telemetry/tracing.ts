@@ -65,19 +65,16 @@ export interface TracedSpan {
   end(failure?: unknown): void;
 }
 
+/** The spans of eventspec; each method gives undefined while no SDK is registered (an API some library installed, with nothing behind it), so the caller pays a counter, not a span. */
 export interface Tracing {
-  /**
-   * `create <type>`, a producer span, in the active context: one per emit. Undefined while no SDK
-   * is registered (an API some library installed, with nothing behind it): an emit then pays a
-   * counter, not a span.
-   */
+  /** `create <type>`, a producer span in the active context: one per emit. */
   emit(event: TracedEvent): TracedSpan | undefined;
   /** `handle <type>`, one per handler run, a child of `parent` or of the active context. */
-  handler(event: TracedEvent, parent?: TracedSpan): TracedSpan;
+  handler(event: TracedEvent, parent?: TracedSpan): TracedSpan | undefined;
   /** `send <subject>`, a producer span continuing `trace` (the context the event was emitted in) or the active one. */
-  send(event: TracedEvent, subject: string, trace: TraceContext | undefined): TracedSpan;
+  send(event: TracedEvent, subject: string, trace: TraceContext | undefined): TracedSpan | undefined;
   /** `process <subject>`, a consumer span continuing the context `headers` carry. */
-  process(event: TracedEvent, subject: string, consumerGroup: string, headers: TraceContext | undefined): TracedSpan;
+  process(event: TracedEvent, subject: string, consumerGroup: string, headers: TraceContext | undefined): TracedSpan | undefined;
 }
 
 export interface TracedEvent {
@@ -160,7 +157,7 @@ function openTelemetry(api: Api): Tracing {
   // What the API's global provider delegates to while no SDK is registered.
   const noProvider = new api.ProxyTracerProvider().getDelegate();
   // Asking costs two of the API's global look-ups, a fifth of an emit: the answer is kept for
-  // the next 256 emits, so an SDK registered after the first events is seen within as many.
+  // the next 256 spans, so an SDK registered after the first events is seen within as many.
   let providerChecks = 0;
   let noSdk = false;
   const idle = (): boolean => {
@@ -188,16 +185,13 @@ function openTelemetry(api: Api): Tracing {
     return api.propagation.extract(api.ROOT_CONTEXT, trace.tracestate === undefined ? { traceparent: trace.traceparent } : { traceparent: trace.traceparent, tracestate: trace.tracestate });
   };
   return {
-    emit(event) {
-      if (idle()) return undefined;
-      const context = api.context.active();
-      return start(`create ${event.type}`, KIND.producer, context, () => ({ 'messaging.operation.type': 'create', 'messaging.operation.name': 'emit', 'messaging.message.id': event.id, ...cloudEvent(event) }));
-    },
+    emit: (event) =>
+      idle() ? undefined : start(`create ${event.type}`, KIND.producer, api.context.active(), () => ({ 'messaging.operation.type': 'create', 'messaging.operation.name': 'emit', 'messaging.message.id': event.id, ...cloudEvent(event) })),
     handler: (event, parent) =>
-      start(`handle ${event.type}`, KIND.internal, parent === undefined ? api.context.active() : parent.context, () => ({ 'messaging.message.id': event.id, ...cloudEvent(event) })),
+      idle() ? undefined : start(`handle ${event.type}`, KIND.internal, parent === undefined ? api.context.active() : parent.context, () => ({ 'messaging.message.id': event.id, ...cloudEvent(event) })),
     send: (event, subject, trace) =>
-      start(`send ${subject}`, KIND.producer, extracted(trace), () => ({ 'messaging.system': 'nats', 'messaging.operation.type': 'send', 'messaging.operation.name': 'publish', 'messaging.destination.name': subject, 'messaging.message.id': event.id, ...cloudEvent(event) })),
+      idle() ? undefined : start(`send ${subject}`, KIND.producer, extracted(trace), () => ({ 'messaging.system': 'nats', 'messaging.operation.type': 'send', 'messaging.operation.name': 'publish', 'messaging.destination.name': subject, 'messaging.message.id': event.id, ...cloudEvent(event) })),
     process: (event, subject, consumerGroup, headers) =>
-      start(`process ${subject}`, KIND.consumer, extracted(headers), () => ({ 'messaging.system': 'nats', 'messaging.operation.type': 'process', 'messaging.operation.name': 'process', 'messaging.destination.name': subject, 'messaging.consumer.group.name': consumerGroup, 'messaging.message.id': event.id, ...cloudEvent(event) })),
+      idle() ? undefined : start(`process ${subject}`, KIND.consumer, extracted(headers), () => ({ 'messaging.system': 'nats', 'messaging.operation.type': 'process', 'messaging.operation.name': 'process', 'messaging.destination.name': subject, 'messaging.consumer.group.name': consumerGroup, 'messaging.message.id': event.id, ...cloudEvent(event) })),
   };
 }
