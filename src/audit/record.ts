@@ -17,7 +17,7 @@
  * The decoder takes them raw too, as older files may hold them.
  */
 import { crc32 } from 'node:zlib';
-import { isTraceContext, type TraceContext } from '../events/trace-context.ts';
+import { isTraceContext, traceContext, TRACEPARENT_FORM, TRACESTATE_FORM, type TraceContext } from '../events/trace-context.ts';
 
 /** How a record's sensitive values were stored: `mask` replaced, `hmac-sha256` keyed hashes. */
 export type RedactionMark = 'mask' | 'hmac-sha256';
@@ -31,7 +31,7 @@ export interface RecordMarks {
   readonly trace?: TraceContext;
 }
 
-const HEAD = /^\{"seq":([1-9]\d{0,15}),"crc":"([0-9a-f]{8})",(?:"redacted":"(mask|hmac-sha256)",)?("ingested":true,)?(?:"traceparent":"([0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2})",(?:"tracestate":"([\x20\x21\x23-\x5b\x5d-\x7e]{1,512})",)?)?"event":/;
+const HEAD = new RegExp(`^\\{"seq":([1-9]\\d{0,15}),"crc":"([0-9a-f]{8})",(?:"redacted":"(mask|hmac-sha256)",)?("ingested":true,)?(?:"traceparent":"(${TRACEPARENT_FORM})",(?:"tracestate":"(${TRACESTATE_FORM})",)?)?"event":`);
 
 function traceFields(trace: TraceContext | undefined): string {
   if (trace === undefined || !isTraceContext(trace)) return '';
@@ -88,7 +88,7 @@ export function decodeRecord(line: string): DecodedRecord {
     event,
     ...(redacted === undefined ? {} : { redacted: redacted as RedactionMark }),
     ...(ingested === undefined ? {} : { ingested: true as const }),
-    ...(traceparent === undefined ? {} : { trace: tracestate === undefined ? { traceparent } : { traceparent, tracestate } }),
+    ...(traceparent === undefined ? {} : { trace: traceContext(traceparent, tracestate) }),
   };
 }
 

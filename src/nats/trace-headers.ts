@@ -4,7 +4,7 @@
  * `ce-tracestate`), which CloudEvents tooling reads. A consumer takes the W3C headers first.
  */
 import type { MsgHdrs } from '@nats-io/nats-core';
-import { isTraceContext, type TraceContext } from '../events/trace-context.ts';
+import { isTraceContext, traceContext, type TraceContext } from '../events/trace-context.ts';
 
 export function setTraceHeaders(headers: MsgHdrs, trace: TraceContext): void {
   headers.set('traceparent', trace.traceparent);
@@ -20,7 +20,6 @@ export function traceHeaders(headers: MsgHdrs | undefined): TraceContext | undef
   if (headers === undefined) return undefined;
   const traceparent = headers.get('traceparent') || headers.get('ce-traceparent');
   if (traceparent === '') return undefined;
-  const tracestate = headers.get('tracestate') || headers.get('ce-tracestate');
-  const trace = tracestate === '' ? { traceparent } : { traceparent, tracestate };
+  const trace = traceContext(traceparent, headers.get('tracestate') || headers.get('ce-tracestate'));
   return isTraceContext(trace) ? trace : undefined;
 }

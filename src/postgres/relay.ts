@@ -10,7 +10,7 @@
  * published rows after `keepPublishedMs`.
  */
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { TraceContext } from '../events/trace-context.ts';
+import { traceContext } from '../events/trace-context.ts';
 import type { DomainEvent } from '../bus/bus.ts';
 import { defaultLogger, type Logger } from '../bus/logger.ts';
 import { NatsEventPublisher } from '../nats/publisher.ts';
@@ -184,7 +184,7 @@ export class PostgresOutboxRelay {
       }
       // Sent back to back on one connection, so the stream stores them in position order.
       // Each with the trace context it was emitted in, so the send span continues the producer's trace.
-      await Promise.all(claimed.map((row) => this.#publisher.publish(JSON.parse(row.event) as DomainEvent<Record<string, unknown>, string>, traceOf(row))));
+      await Promise.all(claimed.map((row) => this.#publisher.publish(JSON.parse(row.event) as DomainEvent<Record<string, unknown>, string>, row.traceparent === null ? undefined : traceContext(row.traceparent, row.tracestate))));
       await client.query(`UPDATE ${this.#names.table} SET published_at = now() WHERE position = ANY($1::bigint[])`, [claimed.map((row) => row.position)]);
       await client.query('COMMIT');
       this.#published += claimed.length;
@@ -240,9 +240,4 @@ export class PostgresOutboxRelay {
       // A failing logger or hook must not stop the relay.
     }
   }
-}
-
-function traceOf(row: { readonly traceparent: string | null; readonly tracestate: string | null }): TraceContext | undefined {
-  if (row.traceparent === null) return undefined;
-  return row.tracestate === null ? { traceparent: row.traceparent } : { traceparent: row.traceparent, tracestate: row.tracestate };
 }

@@ -3,22 +3,20 @@
  * named and attributed by OpenTelemetry's messaging and CloudEvents semantic conventions, and the
  * W3C trace context carried from `emit` through the audit trail, the relay and NATS headers to
  * the consumer's handlers. Without the package nothing is loaded and each emit pays one check;
- * with it but no SDK registered, the API's no-op tracer answers and nothing is recorded.
+ * with it but no SDK registered, no span is started (see `Tracing`).
  *
  * Only ids, types, subjects and names go into attributes, never a payload, so no value the
  * catalogue marks `x-sensitive` can reach a trace.
  */
 import { createRequire } from 'node:module';
-import { isTraceContext, type TraceContext } from '../events/trace-context.ts';
+import { isTraceContext, traceContext, type TraceContext } from '../events/trace-context.ts';
 
 /** The part of `@opentelemetry/api` used here, described structurally so that the package stays optional at compile time too. */
 interface Api {
   readonly trace: {
     getTracer(name: string, version?: string): Tracer;
     getTracerProvider(): { getDelegate?(): object };
-    getSpanContext(context: OtelContext): SpanContext | undefined;
     setSpan(context: OtelContext, span: Span): OtelContext;
-    getSpan(context: OtelContext): Span | undefined;
   };
   readonly context: { active(): OtelContext; with<R>(context: OtelContext, fn: () => R): R };
   readonly propagation: {
@@ -31,12 +29,10 @@ interface Api {
 type OtelContext = object;
 type Attributes = Record<string, string | number | boolean>;
 interface Tracer {
-  startSpan(name: string, options: { kind: number; attributes: Attributes; links?: readonly { context: SpanContext }[] }, context: OtelContext): Span;
+  startSpan(name: string, options: { kind: number; attributes: Attributes }, context: OtelContext): Span;
 }
 interface SpanContext {
   readonly traceId: string;
-  readonly spanId: string;
-  readonly traceFlags: number;
 }
 interface Span {
   spanContext(): SpanContext;
@@ -127,8 +123,7 @@ class Started implements TracedSpan {
         const carrier: Record<string, string> = {};
         this.#api.propagation.inject(this.context, carrier);
         const traceparent = carrier['traceparent'];
-        const tracestate = carrier['tracestate'];
-        const candidate = traceparent === undefined ? undefined : tracestate === undefined || tracestate === '' ? { traceparent } : { traceparent, tracestate };
+        const candidate = traceparent === undefined ? undefined : traceContext(traceparent, carrier['tracestate']);
         if (candidate !== undefined && isTraceContext(candidate)) this.#trace = candidate;
       }
     }
