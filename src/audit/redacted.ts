@@ -9,7 +9,7 @@ import { createHmac } from 'node:crypto';
 import type { EventDefinition } from '../bus/bus.ts';
 import { AuditError } from '../events/errors.ts';
 import { mask, type Conceal } from '../validation/redact.ts';
-import { encodeRecordBody, type RecordMarks } from './record.ts';
+import { encodeRecordBody, type RecordMarks, type RedactionMark } from './record.ts';
 import type { AnyEvent } from './sink.ts';
 
 export interface StoreRedacted {
@@ -37,18 +37,36 @@ function keyedHash(key: string | Uint8Array): Conceal {
   return (value) => `hmac-sha256:${createHmac('sha256', key).update(canonicalJson(value)).digest('base64url')}`;
 }
 
-/** The record body encoder of a sink that stores sensitive values redacted. */
-export function redactingEncoder(options: StoreRedacted): (event: AnyEvent, marks?: RecordMarks) => string {
+/** An event's payload with its sensitive values concealed, and the mark saying how. */
+export interface ConcealedPayload {
+  readonly payload: unknown;
+  /** Absent when the event holds nothing sensitive (its payload is returned as it is). */
+  readonly mark?: RedactionMark;
+}
+
+/**
+ * Conceals each event's sensitive values as `options` says (masked, or hashed with its key), by
+ * the redactor of the version the event was written under; an event type the registry lacks is
+ * refused, since nobody could then say which of its values are secret.
+ */
+export function payloadConcealer(options: StoreRedacted, who: string): (event: AnyEvent) => ConcealedPayload {
   const conceal = options.hmacKey === undefined ? mask : keyedHash(options.hmacKey);
-  const mark = options.hmacKey === undefined ? 'mask' : 'hmac-sha256';
-  return (event, marks = {}) => {
+  const mark: RedactionMark = options.hmacKey === undefined ? 'mask' : 'hmac-sha256';
+  return (event) => {
     const definition = Object.hasOwn(options.registry, event.type) ? options.registry[event.type] : undefined;
-    // Without the event's definition, nobody can say which of its values are secret: refuse.
-    if (definition === undefined) throw new AuditError(`the audit sink's registry has no ${JSON.stringify(event.type)}, so it cannot tell which of its values to redact`);
+    if (definition === undefined) throw new AuditError(`${who}'s registry has no ${JSON.stringify(event.type)}, so it cannot tell which of its values to redact`);
     // An event recorded as written under an earlier version has that version's sensitive values.
     const earlier = event.writtenVersion === undefined ? definition.previous?.find((entry) => entry.version === event.version) : undefined;
     const redact = earlier === undefined ? definition.redact : earlier.redact;
-    if (redact === undefined) return encodeRecordBody(event, marks);
-    return encodeRecordBody({ ...event, payload: redact(event.payload, conceal) }, { ...marks, redacted: mark });
+    return redact === undefined ? { payload: event.payload } : { payload: redact(event.payload, conceal), mark };
+  };
+}
+
+/** The record body encoder of a sink that stores sensitive values redacted. */
+export function redactingEncoder(options: StoreRedacted): (event: AnyEvent, marks?: RecordMarks) => string {
+  const concealed = payloadConcealer(options, 'the audit sink');
+  return (event, marks = {}) => {
+    const { payload, mark } = concealed(event);
+    return mark === undefined ? encodeRecordBody(event, marks) : encodeRecordBody({ ...event, payload }, { ...marks, redacted: mark });
   };
 }

@@ -34,6 +34,7 @@ import { retryTransient } from './retry.ts';
 import { traceHeaders } from './trace-headers.ts';
 import { tracing } from '../telemetry/tracing.ts';
 import { resolveStreams, type ResolvedStreams } from './streams.ts';
+import { REDACTED_HEADER } from './publisher.ts';
 
 export { StreamNotFoundError, subjectFilters } from './consumer-options.ts';
 export type { ConsumerOptions, EventSelection, IngestTarget, StopOptions } from './consumer-options.ts';
@@ -295,6 +296,11 @@ export class NatsEventConsumer<M> {
     if (this.#skipOutside && !selects(this.#select, type)) {
       // Not for this consumer: only the server's single filter brought it here.
       message.ack();
+      return;
+    }
+    const concealed = message.headers?.get(REDACTED_HEADER);
+    if (concealed !== undefined && concealed !== '') {
+      await this.#deadLetter(message, type, `published with its sensitive values concealed (${REDACTED_HEADER}: ${concealed}): a concealed payload cannot be validated as the event; consume the stream the events are published to in clear`);
       return;
     }
     let event: StoredEvent;

@@ -7,13 +7,29 @@ import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core'
 import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
 import type { DomainEvent } from '../bus/bus.ts';
 import type { TraceContext } from '../events/trace-context.ts';
+import { payloadConcealer, type ConcealedPayload, type StoreRedacted } from '../audit/redacted.ts';
 import { toCloudEvent } from '../events/cloudevents.ts';
 import { setTraceHeaders } from './trace-headers.ts';
 import { tracing } from '../telemetry/tracing.ts';
 import { ensureStreams, resolveStreams, type StreamOptions, type StreamReport } from './streams.ts';
 import { subjectOf } from './subjects.ts';
 
-export interface PublisherOptions extends StreamOptions {
+/**
+ * For a stream read beyond the trust boundary (a partner, an analytics pipeline), `redact`
+ * publishes each event with its `x-sensitive` values masked (`[REDACTED]`) or, with `hmacKey`, as
+ * keyed hashes, as a redacting audit sink stores them; such a message carries
+ * `eventspec-redacted: mask` (or `hmac-sha256`). An eventspec consumer dead-letters it, since a
+ * concealed payload can no longer be validated as the event: publish such a copy to a stream of
+ * its own (its own `stream` and `subjectPrefix`) beside the one your own consumers read.
+ */
+export interface RedactOnPublish {
+  readonly redact?: StoreRedacted;
+}
+
+/** The header that marks a message published with its sensitive values concealed. */
+export const REDACTED_HEADER = 'eventspec-redacted';
+
+export interface PublisherOptions extends StreamOptions, RedactOnPublish {
   /** The CloudEvents `source` of what this process publishes. */
   readonly source: string;
   /** Attempts for one event before `publish` gives up (default 5); each retry keeps the message id. */
@@ -27,6 +43,7 @@ export class NatsEventPublisher {
   readonly #js: JetStreamClient;
   readonly #options: PublisherOptions;
   readonly #prefix: string;
+  readonly #conceal: ((event: DomainEvent<Record<string, unknown>, string>) => ConcealedPayload) | undefined;
   readonly #inFlight = new Set<Promise<unknown>>();
   #closed = false;
 
@@ -35,6 +52,7 @@ export class NatsEventPublisher {
     this.#js = jetstream(nc);
     this.#options = options;
     this.#prefix = resolveStreams(options).prefix;
+    this.#conceal = options.redact === undefined ? undefined : payloadConcealer(options.redact, 'the publisher');
   }
 
   /** Creates the streams, or checks them (see `ensureStreams`); call once before publishing. */
@@ -79,7 +97,13 @@ export class NatsEventPublisher {
       if (name !== 'data' && name !== 'datacontenttype' && typeof value === 'string') headers.set(`ce-${name}`, value);
     }
     headers.set('content-type', 'application/json');
-    const data = new TextEncoder().encode(JSON.stringify(event.payload));
+    let payload: unknown = event.payload;
+    if (this.#conceal !== undefined) {
+      const concealed = this.#conceal(event as DomainEvent<Record<string, unknown>, string>);
+      payload = concealed.payload;
+      if (concealed.mark !== undefined) headers.set(REDACTED_HEADER, concealed.mark);
+    }
+    const data = new TextEncoder().encode(JSON.stringify(payload));
     const attempts = this.#options.attempts ?? 5;
     const subject = subjectOf(this.#prefix, event.type);
     const span = tracing()?.send({ id: event.id, type: event.type, source: this.#options.source }, subject, trace);

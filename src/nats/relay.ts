@@ -20,12 +20,12 @@ import { syncDirectory } from '../audit/file-io.ts';
 import { describeOwner, removeOwnerLabel, tryLockFile } from '../audit/file-lock.ts';
 import { AuditError } from '../events/errors.ts';
 import { defaultLogger, type Logger } from '../bus/logger.ts';
-import { NatsEventPublisher } from './publisher.ts';
+import { NatsEventPublisher, type RedactOnPublish } from './publisher.ts';
 import { StreamConfigError, type StreamOptions } from './streams.ts';
 
 export type { TrailGap, TrailPosition } from '../audit/follow.ts';
 
-export interface RelayOptions extends StreamOptions {
+export interface RelayOptions extends StreamOptions, RedactOnPublish {
   /** The audit trail to relay (the path given to `JsonlAuditSink`). */
   readonly trail: string;
   /** Where the relay keeps its position (default `<trail>.relay`). */

@@ -5,8 +5,9 @@
  */
 export { ensureStreams, resolveStreams, StreamConfigError } from './streams.ts';
 export type { ResolvedStreams, StreamOptions, StreamReport } from './streams.ts';
-export { NatsEventPublisher } from './publisher.ts';
-export type { PublisherOptions } from './publisher.ts';
+export { NatsEventPublisher, REDACTED_HEADER } from './publisher.ts';
+export type { PublisherOptions, RedactOnPublish } from './publisher.ts';
+export type { StoreRedacted } from '../audit/redacted.ts';
 export { AuditRelay } from './relay.ts';
 export type { RelayCloseOptions, RelayOptions, RelayStatus, TrailGap, TrailPosition } from './relay.ts';
 export { NatsEventConsumer, StreamNotFoundError, subjectFilters } from './consumer.ts';

@@ -13,7 +13,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { traceContext } from '../events/trace-context.ts';
 import type { DomainEvent } from '../bus/bus.ts';
 import { defaultLogger, type Logger } from '../bus/logger.ts';
-import { NatsEventPublisher } from '../nats/publisher.ts';
+import { NatsEventPublisher, type RedactOnPublish } from '../nats/publisher.ts';
 import type { StreamOptions } from '../nats/streams.ts';
 import { outboxNames, type OutboxNames, type PooledConnection } from './outbox.ts';
 
@@ -22,7 +22,7 @@ export interface ListeningConnection extends PooledConnection {
   on(event: 'notification', listener: (message: { channel: string }) => void): unknown;
 }
 
-export interface OutboxRelayOptions extends StreamOptions {
+export interface OutboxRelayOptions extends StreamOptions, RedactOnPublish {
   /** The CloudEvents `source` of the events. */
   readonly source: string;
   readonly table?: string;

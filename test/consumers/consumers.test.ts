@@ -165,6 +165,26 @@ console.log(JSON.stringify({ second }));
 `);
     expect(JSON.parse(node(['lock.js'], runtimeOnly))).toEqual({ second: expect.stringMatching(/^AuditError: trail\.jsonl is already being written by process \d+/) });
   });
+
+  it('says which optional package to install: the NATS command in one line, the rxjs and NATS entry points naming the package and the module that needs it', () => {
+    // This app installed neither rxjs, nor the NATS client, nor pg.
+    const command = spawnSync(process.execPath, [join(runtimeOnly, 'node_modules', '.bin', 'eventspec-nats'), 'relay', '--trail', 'audit.jsonl', '--source', '/x'], { cwd: runtimeOnly, encoding: 'utf8' });
+    expect({ status: command.status, stderr: command.stderr }).toEqual({
+      status: 1,
+      stderr: 'eventspec-nats: install @nats-io/transport-node, @nats-io/nats-core, @nats-io/jetstream, @nats-io/kv to use eventspec-nats (npm install @nats-io/transport-node @nats-io/nats-core @nats-io/jetstream @nats-io/kv)\n',
+    });
+    const imported = (entry: string): string => {
+      const result = spawnSync(process.execPath, ['--input-type=module', '-e', `try { await import(${JSON.stringify(entry)}); console.log('loaded'); } catch (error) { console.log(error.message); }`], { cwd: runtimeOnly, encoding: 'utf8' });
+      return result.stdout.trim();
+    };
+    // Static imports, so the entry fails when it is imported (not at the first emit), and Node's
+    // message names both the package and eventspec's module that needs it.
+    expect(imported('eventspec/reactive')).toMatch(/^Cannot find package 'rxjs' imported from .*node_modules\/eventspec\/dist\/reactive-bus\.js$/);
+    expect(imported('eventspec/nats')).toMatch(/^Cannot find package '@nats-io\/[a-z-]+' imported from .*node_modules\/eventspec\/dist\/nats\//);
+    // The PostgreSQL entry never imports pg (it works with the pool you give it); its relay
+    // publishes to NATS, so it is the NATS client this app lacks that is named.
+    expect(imported('eventspec/postgres')).toMatch(/^Cannot find package '@nats-io\/[a-z-]+' imported from .*node_modules\/eventspec\/dist\/nats\//);
+  });
 });
 
 /** The README's blocks marked `<!-- <part>:<what> -->`, in order: the quickstart's, the cross-process example's. */

@@ -109,6 +109,29 @@ describe('the audit relay', () => {
     await audit.close();
   });
 
+  it('relays one trail twice, in clear to its own stream and concealed to a partner\'s, each with its own checkpoint', async () => {
+    const own = isolated();
+    const partner = { ...kit.isolated(), trail: own.trail };
+    const audit = new JsonlAuditSink(own.trail, { onTrailChange: () => undefined });
+    const bus = new LoggingEventBus<PayloadMap>({ registry: eventRegistry, audit, logger: new CapturingLogger() });
+    const sent = bus.emit('session.message_sent', { sessionId: '01JDQC1D2E3F4G5H6J7K8M9N0P', messageId: '01JDQC3F4G5H6J7K8M9N0P1Q2R', content: 'the secret reply' });
+    const clear = relay(own);
+    const concealed = relay(partner, { checkpoint: `${own.trail}.partner`, redact: { registry: eventRegistry, hmacKey: 'partner key' } });
+    await clear.start();
+    await concealed.start();
+    expect(await clear.close({ drain: true })).toMatchObject({ published: 1, failures: 0 });
+    expect(await concealed.close({ drain: true })).toMatchObject({ published: 1, failures: 0 });
+    const jsm = await jetstreamManager(kit.nc);
+    const inClear = await jsm.streams.getMessage(own.stream, { seq: 1 });
+    const toPartner = await jsm.streams.getMessage(partner.stream, { seq: 1 });
+    expect(JSON.parse(new TextDecoder().decode(inClear?.data))).toEqual(sent.payload);
+    expect(inClear?.header?.get('eventspec-redacted')).toBe('');
+    expect(JSON.parse(new TextDecoder().decode(toPartner?.data))).toEqual({ ...sent.payload, content: expect.stringMatching(/^hmac-sha256:/) });
+    expect(toPartner?.header?.get('eventspec-redacted')).toBe('hmac-sha256');
+    expect(toPartner?.header?.get('Nats-Msg-Id')).toBe(sent.id);
+    await audit.close();
+  });
+
   it('takes one relay per checkpoint', async () => {
     const where = isolated();
     const { audit } = service(where.trail);

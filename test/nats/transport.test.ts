@@ -171,6 +171,78 @@ describe('the NATS JetStream transport', () => {
   });
 });
 
+describe('publishing beyond the trust boundary (`redact`)', () => {
+  const secret = 'my card is 4111 1111 1111 1111';
+  const message = () => ({ sessionId: planId, messageId: '01JDQC3F4G5H6J7K8M9N0P1Q2R', content: secret });
+
+  /** The stored messages of a stream, read with the plain client as a partner's system would. */
+  async function stored(stream: string): Promise<{ subject: string; data: string; redacted: string | undefined }[]> {
+    const jsm = await jetstreamManager(nc);
+    const last = (await jsm.streams.info(stream)).state.last_seq;
+    const out: { subject: string; data: string; redacted: string | undefined }[] = [];
+    for (let seq = 1; seq <= last; seq++) {
+      const stored = await jsm.streams.getMessage(stream, { seq });
+      out.push({ subject: stored?.subject ?? '', data: new TextDecoder().decode(stored?.data), redacted: stored?.header?.get('eventspec-redacted') || undefined });
+    }
+    return out;
+  }
+
+  it('masks or hashes each sensitive value in what it publishes, marks the message, and leaves other events as they are', async () => {
+    const masked = isolated();
+    const hashed = isolated();
+    const bus = localBus().bus;
+    const sent = bus.emit('session.message_sent', message());
+    const again = bus.emit('session.message_sent', { ...message(), messageId: '01JDQC3F4G5H6J7K8M9N0P1Q2S' });
+    const plain = bus.emit('plan.approved', { planId, approvedBy: alice });
+    const maskingPublisher = new NatsEventPublisher(nc, { source: '/partner', ...masked, redact: { registry: eventRegistry } });
+    const hashingPublisher = new NatsEventPublisher(nc, { source: '/partner', ...hashed, redact: { registry: eventRegistry, hmacKey: 'partner key' } });
+    await maskingPublisher.start();
+    await hashingPublisher.start();
+    for (const event of [sent, again, plain]) {
+      await maskingPublisher.publish(event);
+      await hashingPublisher.publish(event);
+    }
+    const maskedMessages = await stored(masked.stream);
+    const hashedMessages = await stored(hashed.stream);
+    for (const each of [...maskedMessages, ...hashedMessages]) expect(each.data).not.toContain('4111');
+    expect(maskedMessages.map((each) => [each.redacted, JSON.parse(each.data)])).toEqual([
+      ['mask', { ...sent.payload, content: '[REDACTED]' }],
+      ['mask', { ...again.payload, content: '[REDACTED]' }],
+      [undefined, plain.payload],
+    ]);
+    const hashes = hashedMessages.map((each) => (JSON.parse(each.data) as { content?: string }).content);
+    expect(hashedMessages.map((each) => each.redacted)).toEqual(['hmac-sha256', 'hmac-sha256', undefined]);
+    // The same value under the same key hashes alike, so a partner can still match records on it.
+    expect(hashes[0]).toMatch(/^hmac-sha256:[A-Za-z0-9_-]{43}$/);
+    expect(hashes[1]).toBe(hashes[0]);
+    expect(JSON.parse(hashedMessages[2]?.data ?? '')).toEqual(plain.payload);
+  });
+
+  it('is refused by an eventspec consumer, which dead-letters the concealed message with the reason and takes the rest', async () => {
+    const where = isolated();
+    const target = await consumer(where);
+    const bus = localBus().bus;
+    const publisher = new NatsEventPublisher(nc, { source: '/partner', ...where, redact: { registry: eventRegistry } });
+    const sent = bus.emit('session.message_sent', message());
+    const plain = bus.emit('plan.approved', { planId, approvedBy: alice });
+    await publisher.publish(sent);
+    await publisher.publish(plain);
+    await until(() => target.received.length === 1, 'the event without sensitive values');
+    expect(target.received.map((each) => each.id)).toEqual([plain.id]);
+    expect(await deadLetters(where.stream)).toEqual([{ subject: `${where.subjectPrefix}-dlq.session.message_sent`, reason: expect.stringMatching(/^published with its sensitive values concealed \(eventspec-redacted: mask\): a concealed payload cannot be validated/) }]);
+    await target.consuming.stop();
+  });
+
+  it('refuses to publish an event its registry does not know, since it cannot tell what to conceal', async () => {
+    const where = isolated();
+    const publisher = new NatsEventPublisher(nc, { source: '/partner', ...where, redact: { registry: { 'plan.approved': eventRegistry['plan.approved'] } } });
+    await publisher.start();
+    const sent = localBus().bus.emit('session.message_sent', message());
+    await expect(publisher.publish(sent)).rejects.toThrow(/the publisher's registry has no "session\.message_sent", so it cannot tell which of its values to redact/);
+    expect(await stored(where.stream)).toEqual([]);
+  });
+});
+
 describe('the NATS consumer under hostile but ordinary conditions (nats-server as installed)', () => {
   it('dead-letters a poison message once, and its ack floor moves on, with a short ack wait', async () => {
     const where = isolated();
