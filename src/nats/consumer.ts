@@ -50,6 +50,20 @@ function takesSeveralFilters(version: string | undefined): boolean {
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Messages taken from the client ahead of the one being handled. */
+const LOOKAHEAD = 64;
+
+/** The handled record's answer for one event id, asked when its message arrived. */
+interface HandledLookup {
+  readonly id: string;
+  readonly handled: Promise<boolean | undefined>;
+}
+
+interface Received {
+  readonly message: JsMsg;
+  readonly lookup: HandledLookup | undefined;
+}
+
 export class NatsEventConsumer<M> {
   readonly #nc: NatsConnection;
   readonly #bus: IngestTarget<M>;
@@ -110,16 +124,60 @@ export class NatsEventConsumer<M> {
     const messages = await consumer.consume({ expires: 10_000 });
     this.#messages = messages;
     void this.#watch(messages);
-    this.#running = (async () => {
-      for await (const message of messages) {
-        if (this.#stopped) break;
-        try {
-          await this.#handle(message);
-        } catch (error) {
-          await this.#unsettled(message, error as Error);
+    this.#running = this.#run(messages);
+  }
+
+  /**
+   * Handles the messages one at a time, in order, while asking the handled record about the next
+   * ones: each lookup is sent when its message arrives (so it sees every event acknowledged
+   * before that), and the lookups of up to `LOOKAHEAD` messages travel together instead of one
+   * round trip after another.
+   */
+  async #run(messages: ConsumerMessages): Promise<void> {
+    const ahead: Received[] = [];
+    let wake: (() => void) | undefined;
+    let more: (() => void) | undefined;
+    let ended = false;
+    const reading = (async () => {
+      try {
+        for await (const message of messages) {
+          if (this.#stopped) break;
+          ahead.push({ message, lookup: this.#lookUp(message) });
+          wake?.();
+          // Take no more than the look-ahead from the client, so the rest wait on the server (their ack wait not running).
+          while (ahead.length >= LOOKAHEAD && !this.#stopped) await new Promise<void>((resolve) => (more = resolve));
         }
+      } finally {
+        ended = true;
+        wake?.();
       }
     })();
+    for (;;) {
+      const next = ahead.shift();
+      if (next === undefined) {
+        if (ended || this.#stopped) break;
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+        continue;
+      }
+      more?.();
+      more = undefined;
+      if (this.#stopped) break;
+      try {
+        await this.#handle(next);
+      } catch (error) {
+        await this.#unsettled(next.message, error as Error);
+      }
+    }
+    more?.();
+    await reading;
+  }
+
+  /** The handled record's answer for the message's event id, asked now; undefined when it could not say (it is asked again, with retries, when the message's turn comes). */
+  #lookUp(message: JsMsg): HandledLookup | undefined {
+    const id = message.headers?.get('ce-id');
+    if (id === undefined || id === '' || this.#done.has(id) || this.#handled === undefined) return undefined;
+    return { id, handled: this.#handled.has(id).catch(() => undefined) };
   }
 
   /** Resolves when the consumer stopped: with the error that stopped it, or undefined after `stop()`. */
@@ -134,6 +192,8 @@ export class NatsEventConsumer<M> {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.#running, new Promise((resolve) => (timer = setTimeout(resolve, options.timeoutMs ?? 10_000)))]);
     clearTimeout(timer);
+    // The bucket this consumer opened stops being followed; one passed in as `handled` is the caller's.
+    if (this.#options.handled === undefined && this.#handled instanceof KvHandledEvents) this.#handled.close();
     this.#close(this.#failure);
   }
 
@@ -220,6 +280,7 @@ export class NatsEventConsumer<M> {
     this.#report(error, 'the consumer stopped');
     this.#stopped = true;
     this.#messages?.stop();
+    if (this.#options.handled === undefined && this.#handled instanceof KvHandledEvents) this.#handled.close();
     this.#close(error);
   }
 
@@ -284,14 +345,17 @@ export class NatsEventConsumer<M> {
         this.#handledFailures++;
         const missing = await this.#bucketGone();
         this.#report(new Error(`the handled-events record failed (attempt ${attempt})${missing ? '; its bucket is gone, creating it again' : ''}: ${(error as Error).message}`, { cause: error }), 'handled record failed');
-        if (missing) this.#handled = await this.#openBucket().catch(() => handled);
+        if (missing) {
+          this.#handled = await this.#openBucket().catch(() => handled);
+          if (this.#handled !== handled && handled instanceof KvHandledEvents) handled.close();
+        }
         if (attempt >= 3 || this.#stopped) throw error;
         await pause(this.#retryDelay());
       }
     }
   }
 
-  async #handle(message: JsMsg): Promise<void> {
+  async #handle({ message, lookup }: Received): Promise<void> {
     const type = this.#typeOf(message);
     if (this.#skipOutside && !selects(this.#select, type)) {
       // Not for this consumer: only the server's single filter brought it here.
@@ -319,7 +383,9 @@ export class NatsEventConsumer<M> {
       await this.#deadLetter(message, type, `not a valid event: ${(error as Error).message}`);
       return;
     }
-    if (this.#done.has(event.id) || (await this.#handledStep((handled) => handled.has(event.id)))) {
+    const id = event.id;
+    const answered = lookup?.id === id ? await lookup.handled : undefined;
+    if (this.#done.has(id) || (answered ?? (await this.#handledStep((handled) => handled.has(id))))) {
       // Handled already: a redelivery after a lost ack, or a duplicate.
       this.#remember(this.#done, event.id);
       message.ack();

@@ -117,6 +117,8 @@ async function raw(tag: string): Promise<Result> {
 
 const tag = Date.now().toString(36);
 const ROUNDS = Number(process.env['BENCH_NATS_ROUNDS'] ?? 4);
+const ONLY = process.env['BENCH_NATS_ONLY'];
+if (ONLY !== undefined && !['plain', 'kv', 'file'].includes(ONLY)) throw new Error(`BENCH_NATS_ONLY is plain, kv or file, not ${JSON.stringify(ONLY)}`);
 // Interleaved rounds, so neither side always runs on a cold or a warm server; this machine is
 // noisy (two cores shared by the server, the publisher and the consumer), hence medians.
 const results: Result[] = [];
@@ -124,6 +126,12 @@ const ratios: Record<HandledStore, number[]> = { kv: [], file: [] };
 for (let round = 0; round < ROUNDS; round++) {
   // Each round runs the plain client and both of our configurations, in a rotated order.
   const runs: (() => Promise<Result>)[] = [() => raw(`${tag}${round}`), () => ours(`${tag}${round}k`, 'kv'), () => ours(`${tag}${round}f`, 'file')];
+  if (ONLY !== undefined) {
+    // One configuration alone, for profiling it (its CPU, or the server's, over the whole run).
+    const alone = await runs[['plain', 'kv', 'file'].indexOf(ONLY)]!();
+    console.log(`${alone.name}: ${Math.round(alone.perSecond)}/s, p50 ${alone.p50.toFixed(1)} ms, p99 ${alone.p99.toFixed(1)} ms`);
+    continue;
+  }
   const order = [0, 1, 2].map((index) => (index + round) % 3);
   const byIndex = new Map<number, Result>();
   for (const index of order) byIndex.set(index, await (runs[index] ?? runs[0]!)());
@@ -132,6 +140,7 @@ for (let round = 0; round < ROUNDS; round++) {
   ratios.kv.push(kv.perSecond / plain.perSecond);
   ratios.file.push(file.perSecond / plain.perSecond);
 }
+if (ONLY !== undefined) process.exit(0);
 const median = (values: number[]): number => percentile(values, 50);
 const summary = (prefix: string): string => {
   const runs = results.filter((result) => result.name.startsWith(prefix));

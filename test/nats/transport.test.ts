@@ -8,9 +8,10 @@ import addFormats from 'ajv-formats';
 import { connect } from '@nats-io/transport-node';
 import { headers, type NatsConnection } from '@nats-io/nats-core';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoggingEventBus, MemoryAuditSink, type DomainEvent } from '../../src/index.ts';
-import { ensureStreams, FileHandledEvents, NatsEventConsumer, NatsEventPublisher, StreamConfigError, subjectFilters, type ConsumerOptions } from '../../src/nats/transport.ts';
+import { ensureStreams, FileHandledEvents, KvHandledEvents, NatsEventConsumer, NatsEventPublisher, StreamConfigError, subjectFilters, type ConsumerOptions } from '../../src/nats/transport.ts';
 import { eventRegistry, type PayloadMap } from '../../generated/index.ts';
 import { renderAsyncApi } from '../../codegen/pipeline/render/asyncapi.ts';
 import { projectModel } from '../support/catalogue.ts';
@@ -350,6 +351,63 @@ describe('the streams', () => {
     const updated = await ensureStreams(nc, { ...shorter, onStreamMismatch: 'update' });
     expect(updated.map((report) => report.action)).toEqual(['updated', 'updated']);
     expect((await jsm.streams.info(where.stream)).config.max_age).toBe(3_600_000 * 1e6);
+  });
+});
+
+describe('KvHandledEvents (the default record), shared by instances', () => {
+  function bucket(): string {
+    const name = `handled_${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+    streams.push(`KV_${name}`);
+    return name;
+  }
+  const id = (n: number): string => `01JDQ8Z1X4N6V7W8Y9ZA${String(n).padStart(6, '0')}`;
+
+  it('answers as the bucket does at the moment of the lookup: what another instance recorded just before counts, and nothing else', async () => {
+    const name = bucket();
+    const other = await connect({ servers: SERVER });
+    const a = await KvHandledEvents.open(nc, { bucket: name });
+    const b = await KvHandledEvents.open(other, { bucket: name });
+    for (let n = 0; n < 200; n++) {
+      await (n % 2 === 0 ? a : b).add(id(n));
+      // Asked right after the other instance's write was confirmed: the watch may not have shown it yet.
+      expect([await (n % 2 === 0 ? b : a).has(id(n)), await a.has(id(n + 1_000)), await b.has(id(n + 1_000))], `event ${n}`).toEqual([true, false, false]);
+    }
+    // Many lookups at once share one status request, and each still gets its own answer.
+    const answers = await Promise.all(Array.from({ length: 400 }, (_, n) => (n % 2 === 0 ? a : b).has(id(n))));
+    expect(answers.filter(Boolean).length).toBe(200);
+    expect(answers.slice(0, 200).every(Boolean) && !answers.slice(200).some(Boolean)).toBe(true);
+    a.close();
+    b.close();
+    await other.close();
+  });
+
+  it('sees what any writer put in the bucket, and what it adds is stored when add resolves', async () => {
+    const name = bucket();
+    const handled = await KvHandledEvents.open(nc, { bucket: name });
+    const kv = await new Kvm(nc).open(name);
+    await kv.put(id(1), new Uint8Array(0));
+    expect(await handled.has(id(1))).toBe(true);
+    await handled.add(id(2));
+    expect((await kv.get(id(2)))?.operation).toBe('PUT');
+    // A deleted key is no longer handled.
+    await kv.delete(id(1));
+    expect(await handled.has(id(1))).toBe(false);
+    handled.close();
+  });
+
+  it('holds `keep` ids in memory, and answers every other one from the bucket; a new instance starts from the bucket', async () => {
+    const name = bucket();
+    const small = await KvHandledEvents.open(nc, { bucket: name, keep: 5 });
+    for (let n = 0; n < 12; n++) await small.add(id(n));
+    const all = Array.from({ length: 12 }, (_, n) => id(n));
+    expect(await Promise.all(all.map((each) => small.has(each)))).toEqual(all.map(() => true));
+    expect(await small.has(id(99))).toBe(false);
+    small.close();
+    // Closed, it still answers (from the bucket).
+    expect(await small.has(id(0))).toBe(true);
+    const fresh = await KvHandledEvents.open(nc, { bucket: name });
+    expect(await Promise.all([...all, id(99)].map((each) => fresh.has(each)))).toEqual([...all.map(() => true), false]);
+    fresh.close();
   });
 });
 
