@@ -93,7 +93,13 @@ export class KvHandledEvents implements HandledEvents {
     const handled = new KvHandledEvents(nc, kv, options);
     const subjects = (await kv.status()).streamInfo.config.subjects ?? [];
     if (subjects.length === 1 && subjects[0] === `$KV.${options.bucket}.>`) handled.#subjects = `$KV.${options.bucket}.`;
-    handled.#watcher = await kv.watch({ headers_only: true });
+    try {
+      handled.#watcher = await kv.watch({ headers_only: true });
+    } catch {
+      // Without a watch the record still works, a request per lookup and per write.
+      handled.#complete = false;
+      return handled;
+    }
     void handled.#follow(handled.#watcher);
     return handled;
   }
