@@ -35,6 +35,7 @@ import { traceHeaders } from './trace-headers.ts';
 import { tracing } from '../telemetry/tracing.ts';
 import { resolveStreams, type ResolvedStreams } from './streams.ts';
 import { REDACTED_HEADER } from './publisher.ts';
+import { readAhead } from './read-ahead.ts';
 
 export { StreamNotFoundError, subjectFilters } from './consumer-options.ts';
 export type { ConsumerOptions, EventSelection, IngestTarget, StopOptions } from './consumer-options.ts';
@@ -131,46 +132,21 @@ export class NatsEventConsumer<M> {
    * Handles the messages one at a time, in order, while asking the handled record about the next
    * ones: each lookup is sent when its message arrives (so it sees every event acknowledged
    * before that), and the lookups of up to `LOOKAHEAD` messages travel together instead of one
-   * round trip after another.
+   * round trip after another. The rest wait on the server, their ack wait not running.
    */
-  async #run(messages: ConsumerMessages): Promise<void> {
-    const ahead: Received[] = [];
-    let wake: (() => void) | undefined;
-    let more: (() => void) | undefined;
-    let ended = false;
-    const reading = (async () => {
-      try {
-        for await (const message of messages) {
-          if (this.#stopped) break;
-          ahead.push({ message, lookup: this.#lookUp(message) });
-          wake?.();
-          // Take no more than the look-ahead from the client, so the rest wait on the server (their ack wait not running).
-          while (ahead.length >= LOOKAHEAD && !this.#stopped) await new Promise<void>((resolve) => (more = resolve));
+  #run(messages: ConsumerMessages): Promise<void> {
+    return readAhead(messages, {
+      limit: LOOKAHEAD,
+      prepare: (message) => this.#lookUp(message),
+      handle: async (message, lookup) => {
+        try {
+          await this.#handle({ message, lookup });
+        } catch (error) {
+          await this.#unsettled(message, error as Error);
         }
-      } finally {
-        ended = true;
-        wake?.();
-      }
-    })();
-    for (;;) {
-      const next = ahead.shift();
-      if (next === undefined) {
-        if (ended || this.#stopped) break;
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
-        continue;
-      }
-      more?.();
-      more = undefined;
-      if (this.#stopped) break;
-      try {
-        await this.#handle(next);
-      } catch (error) {
-        await this.#unsettled(next.message, error as Error);
-      }
-    }
-    more?.();
-    await reading;
+      },
+      stopped: () => this.#stopped,
+    });
   }
 
   /** The handled record's answer for the message's event id, asked now; undefined when it could not say (it is asked again, with retries, when the message's turn comes). */
