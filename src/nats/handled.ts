@@ -44,6 +44,8 @@ interface Confirmation {
 interface Waiter {
   readonly revision: number;
   readonly resolve: (caughtUp: boolean) => void;
+  /** Gives up on the watch after a second: the lookup is then a `get`. */
+  readonly timer: NodeJS.Timeout;
 }
 
 /** A KV key for any id: ULIDs and other plain ids as they are, anything else in base64url. */
@@ -154,9 +156,17 @@ export class KvHandledEvents implements HandledEvents {
   }
 
   #unconfirmed(key: string, confirm: Confirmation): void {
-    const rest = (this.#confirmations.get(key) ?? []).filter((each) => each !== confirm);
-    if (rest.length === 0) this.#confirmations.delete(key);
-    else this.#confirmations.set(key, rest);
+    this.#keepConfirmations(key, (each) => each !== confirm);
+  }
+
+  /** Keeps the key's confirmations that `still` accepts, and returns the others. */
+  #keepConfirmations(key: string, still: (each: Confirmation) => boolean): Confirmation[] {
+    const kept: Confirmation[] = [];
+    const left: Confirmation[] = [];
+    for (const each of this.#confirmations.get(key) ?? []) (still(each) ? kept : left).push(each);
+    if (kept.length === 0) this.#confirmations.delete(key);
+    else this.#confirmations.set(key, kept);
+    return left;
   }
 
   /** Stops following the bucket (its records stay). */
@@ -171,15 +181,8 @@ export class KvHandledEvents implements HandledEvents {
       for await (const entry of watcher) {
         if (entry.operation === 'PUT') {
           this.#record(entry.key, entry.created.getTime());
-          const waiting = this.#confirmations.get(entry.key);
-          if (waiting !== undefined) {
-            // Any write of the key after the confirmation was asked for is a record of the id.
-            const stored = waiting.filter((each) => entry.revision > each.after);
-            const rest = waiting.filter((each) => entry.revision <= each.after);
-            if (rest.length === 0) this.#confirmations.delete(entry.key);
-            else this.#confirmations.set(entry.key, rest);
-            for (const each of stored) each.stored();
-          }
+          // Any write of the key after the confirmation was asked for is a record of the id.
+          if (this.#confirmations.has(entry.key)) for (const each of this.#keepConfirmations(entry.key, (confirm) => entry.revision <= confirm.after)) each.stored();
         } else this.#index.delete(entry.key);
         if (entry.revision > this.#seen) this.#seen = entry.revision;
         if (this.#waiting.length > 0) this.#release(true);
@@ -209,12 +212,15 @@ export class KvHandledEvents implements HandledEvents {
     const status = await this.#status();
     if (status.messages === 0 || this.#seen >= status.last) return true;
     return new Promise((resolve) => {
-      const waiter = { revision: status.last, resolve };
+      const waiter: Waiter = {
+        revision: status.last,
+        resolve,
+        timer: setTimeout(() => {
+          this.#waiting = this.#waiting.filter((each) => each !== waiter);
+          resolve(false);
+        }, 1000).unref(),
+      };
       this.#waiting.push(waiter);
-      setTimeout(() => {
-        this.#waiting = this.#waiting.filter((each) => each !== waiter);
-        resolve(false);
-      }, 1000).unref();
     });
   }
 
@@ -231,8 +237,12 @@ export class KvHandledEvents implements HandledEvents {
   #release(caughtUp: boolean): void {
     const still: Waiter[] = [];
     for (const waiter of this.#waiting) {
-      if (!caughtUp || this.#seen >= waiter.revision) waiter.resolve(caughtUp);
-      else still.push(waiter);
+      if (caughtUp && this.#seen < waiter.revision) {
+        still.push(waiter);
+        continue;
+      }
+      clearTimeout(waiter.timer);
+      waiter.resolve(caughtUp);
     }
     this.#waiting = still;
   }
